@@ -1,0 +1,206 @@
+"""Configuration: ``notedeck.yaml`` at the notes root, ``book.yaml`` per folder, front matter.
+
+All three are read with ``yaml.safe_load`` and validated into frozen dataclasses.  Unknown keys
+are errors that list the valid ones, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .model import Book, FileOptions
+
+CONFIG_NAME = "notedeck.yaml"
+BOOK_FILE_NAME = "book.yaml"
+
+DEFAULT_EXTRACTORS = ("explicit", "definitions", "lists", "tables", "concepts")
+
+DEFAULT_GENERIC_HEADINGS = (
+    "summary",
+    "introduction",
+    "intro",
+    "overview",
+    "notes",
+    "my notes",
+    "key takeaways",
+    "takeaways",
+    "conclusion",
+    "conclusions",
+    "recap",
+    "review",
+    "todo",
+    "to do",
+    "questions",
+    "open questions",
+    "references",
+    "resources",
+    "further reading",
+    "links",
+    "misc",
+    "miscellaneous",
+    "thoughts",
+    "wrap-up",
+    "wrap up",
+    "next steps",
+    "log",
+    "diary",
+    "examples",
+    "example",
+    "background",
+    "context",
+)
+
+GLOBAL_KEYS = {
+    "books": "list of {title, aliases, chapters}",
+    "extractors": "names of the extractors to run",
+    "generic_headings": "headings that never become concept cards",
+    "reverse_definitions": "also ask term ← definition for definitions (true/false)",
+    "tags": "extra tags on every card",
+}
+BOOK_KEYS = {"title", "aliases", "chapters"}
+FILE_OPTION_KEYS = {"skip", "tags", "extractors", "reverse_definitions"}
+FRONT_MATTER_KEYS = {"book", "chapter", "title", "notedeck", "tags", "aliases"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know besides the notes themselves."""
+
+    notes_dir: Path
+    out_dir: Path
+    books: tuple[Book, ...] = ()
+    extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
+    generic_headings: tuple[str, ...] = DEFAULT_GENERIC_HEADINGS
+    reverse_definitions: bool = False
+    tags: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    def find_book(self, title: str) -> Book | None:
+        wanted = _norm(title)
+        for book in self.books:
+            if _norm(book.title) == wanted or any(_norm(a) == wanted for a in book.aliases):
+                return book
+        return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def load_config(notes_dir: Path | str = "notes", out_dir: Path | str = "decks", **overrides) -> Config:
+    """Read ``notedeck.yaml`` (if any) from the notes root and return a frozen Config."""
+    notes_dir = Path(notes_dir)
+    out_dir = Path(out_dir)
+    path = notes_dir / CONFIG_NAME
+    data: dict[str, Any] = {}
+    if path.is_file():
+        data = read_yaml_mapping(path)
+    errors = [f"unknown key {key!r} (valid: {', '.join(sorted(GLOBAL_KEYS))})" for key in data if key not in GLOBAL_KEYS]
+    if errors:
+        raise ConfigError("; ".join(errors), path)
+    from .extract import EXTRACTOR_NAMES
+
+    books = tuple(parse_book(entry, path) for entry in _as_list(data.get("books", []), "books", path))
+    extractors = check_extractors(data.get("extractors", DEFAULT_EXTRACTORS), path, EXTRACTOR_NAMES)
+    generic = tuple(_norm(h) for h in _as_list(data.get("generic_headings", DEFAULT_GENERIC_HEADINGS), "generic_headings", path))
+    reverse = data.get("reverse_definitions", False)
+    if not isinstance(reverse, bool):
+        raise ConfigError("reverse_definitions must be true or false", path)
+    tags = tuple(str(t) for t in _as_list(data.get("tags", []), "tags", path))
+    config = Config(notes_dir, out_dir, books, extractors, generic, reverse, tags)
+    return _replace(config, **overrides)
+
+
+def _replace(config: Config, **overrides) -> Config:
+    from dataclasses import replace
+
+    return replace(config, **overrides) if overrides else config
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """Safe-load a YAML file that must hold a mapping; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason})", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read ({exc.strerror})", path) from None
+    return parse_yaml_mapping(text, path)
+
+
+def parse_yaml_mapping(text: str, path: Path | str, first_line: int = 1) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"invalid YAML: {problem}", path, line) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"expected a mapping of keys to values, got a {type(data).__name__}", path, first_line)
+    return {str(k): v for k, v in data.items()}
+
+
+def parse_book(entry: Any, path: Path | str) -> Book:
+    if isinstance(entry, str):
+        entry = {"title": entry}
+    if not isinstance(entry, dict) or not isinstance(entry.get("title"), str) or not entry["title"].strip():
+        raise ConfigError("each book needs a non-empty 'title'", path)
+    unknown = sorted(set(entry) - BOOK_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown book key {unknown[0]!r} (valid: {', '.join(sorted(BOOK_KEYS))})", path)
+    aliases = tuple(str(a) for a in _as_list(entry.get("aliases", []), "aliases", path))
+    chapters_raw = entry.get("chapters") or {}
+    if not isinstance(chapters_raw, dict):
+        raise ConfigError("'chapters' must map chapter numbers to titles", path)
+    chapters = tuple((str(k), str(v)) for k, v in chapters_raw.items())
+    return Book(entry["title"].strip(), aliases, chapters)
+
+
+def check_extractors(value: Any, path: Path | str, valid: tuple[str, ...]) -> tuple[str, ...]:
+    names = tuple(str(v) for v in _as_list(value, "extractors", path))
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise ConfigError(f"unknown extractor {unknown[0]!r} (valid: {', '.join(valid)})", path)
+    return names
+
+
+def parse_file_options(value: Any, path: Path | str, line: int) -> FileOptions:
+    """Validate the ``notedeck:`` block of a note's front matter."""
+    if value is None:
+        return FileOptions()
+    if not isinstance(value, dict):
+        raise ConfigError("'notedeck:' must be a mapping of options", path, line)
+    unknown = sorted(set(value) - FILE_OPTION_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"unknown notedeck option {unknown[0]!r} (valid: {', '.join(sorted(FILE_OPTION_KEYS))})", path, line
+        )
+    from .extract import EXTRACTOR_NAMES
+
+    extractors = None
+    if "extractors" in value:
+        extractors = check_extractors(value["extractors"], path, EXTRACTOR_NAMES)
+    reverse = value.get("reverse_definitions")
+    if reverse is not None and not isinstance(reverse, bool):
+        raise ConfigError("reverse_definitions must be true or false", path, line)
+    skip = value.get("skip", False)
+    if not isinstance(skip, bool):
+        raise ConfigError("skip must be true or false", path, line)
+    tags = tuple(str(t) for t in _as_list(value.get("tags", []), "tags", path))
+    return FileOptions(skip=skip, tags=tags, extractors=extractors, reverse_definitions=reverse)
+
+
+def _as_list(value: Any, name: str, path: Path | str) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        return [value]
+    raise ConfigError(f"'{name}' must be a list", path)

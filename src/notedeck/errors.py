@@ -1,0 +1,51 @@
+"""notedeck's own exceptions.
+
+Everything the library raises on purpose derives from NotedeckError; ``cli.py`` is the one
+place that turns them into one-line ``click.ClickException`` messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NotedeckError(Exception):
+    """Base class: a problem the user can fix, reported without a traceback."""
+
+    exit_code = 1
+
+
+class ConfigError(NotedeckError):
+    """A configuration file or option is invalid."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        super().__init__(_located(message, path, line))
+
+
+class NoteError(NotedeckError):
+    """A note file cannot be read or parsed."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path = path
+        self.line = line
+        super().__init__(_located(message, path, line))
+
+
+class OutputError(NotedeckError):
+    """The output folder cannot be written."""
+
+
+class BuildInterrupted(NotedeckError):
+    """The user pressed Ctrl-C; previous decks were left intact."""
+
+    exit_code = 130
+
+
+def _located(message: str, path: Path | str | None, line: int | None) -> str:
+    if path is None:
+        return message
+    if line is None:
+        return f"{path}: {message}"
+    return f"{path}:{line}: {message}"

@@ -1,0 +1,110 @@
+"""Extractors: rules as data.
+
+Each extractor is a small function ``(Section, Context) -> Iterator[Card]`` in its own module,
+registered by name in ``EXTRACTORS``; ``notedeck.yaml`` and front matter switch them on and off.
+After the rules run, ``extract`` resolves overlaps (an explicit card beats an automatic one for
+the same text; a definition beats a concept card made from the same paragraph).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..config import Config
+from ..model import Card, Document, Section, SourceFile
+from ..text import normalise_key
+from . import concepts, definitions, explicit, lists, tables
+from .common import slug_tag
+
+Extractor = Callable[[Section, "Context"], Iterator[Card]]
+
+EXTRACTORS: tuple[tuple[str, Extractor], ...] = (
+    ("explicit", explicit.extract),
+    ("definitions", definitions.extract),
+    ("lists", lists.extract),
+    ("tables", tables.extract),
+    ("concepts", concepts.extract),
+)
+EXTRACTOR_NAMES = tuple(name for name, _ in EXTRACTORS)
+
+# When two rules produce the same question from one file, the earlier kind wins.
+KIND_PRIORITY = ("explicit", "cloze", "definition", "list", "table", "concept")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an extractor may know besides the section: the file and the build's options."""
+
+    source: SourceFile
+    config: Config
+
+    @property
+    def reverse_definitions(self) -> bool:
+        option = self.source.options.reverse_definitions
+        return self.config.reverse_definitions if option is None else option
+
+    def is_generic(self, title: str) -> bool:
+        return normalise_key(title) in self.config.generic_headings
+
+    def card(self, section: Section, kind: str, question: str, answer: str, key: str, line: int,
+             note_type: str = "basic") -> Card:
+        book = section.book or ""
+        tags = [slug_tag(book), f"notedeck::{kind}"]
+        if section.chapter:
+            tags.append(f"{slug_tag(book)}::ch{slug_tag(section.chapter)}")
+        tags += [slug_tag(t) for t in (*self.config.tags, *self.source.options.tags)]
+        return Card(
+            kind=kind,
+            question=question.strip(),
+            answer=answer.strip(),
+            key=normalise_key(key) or normalise_key(question),
+            book=book,
+            chapter=section.chapter,
+            context=section.path,
+            source=self.source.rel,
+            line=line,
+            tags=tuple(dict.fromkeys(t for t in tags if t)),
+            note_type=note_type,
+        )
+
+
+def extract(document: Document, config: Config) -> list[Card]:
+    """All cards of one document, in source order, overlaps resolved."""
+    ctx = Context(document.source, config)
+    enabled = document.source.options.extractors or config.extractors
+    if document.source.options.skip:
+        return []
+    cards: list[Card] = []
+    for section in document.sections:
+        if section.book is None or section.skip:
+            continue
+        for name, rule in EXTRACTORS:
+            if name in enabled:
+                cards.extend(rule(section, ctx))
+    return _resolve_overlaps(cards)
+
+
+def _resolve_overlaps(cards: list[Card]) -> list[Card]:
+    """Drop a card when a higher-priority card asks the same thing or was made from the same line."""
+    rank = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
+    best_by_question: dict[str, int] = {}
+    best_by_line: dict[int, int] = {}
+    for card in cards:
+        r = rank.get(card.kind, len(rank))
+        q = normalise_key(card.question)
+        best_by_question[q] = min(best_by_question.get(q, r), r)
+        if card.kind in ("concept",):
+            continue
+        best_by_line[card.line] = min(best_by_line.get(card.line, r), r)
+    kept = []
+    for card in cards:
+        r = rank.get(card.kind, len(rank))
+        if best_by_question[normalise_key(card.question)] < r:
+            continue
+        if card.kind in ("concept", "definition") and best_by_line.get(card.line, r) < r:
+            continue
+        if card.kind == "concept" and card.line in best_by_line:
+            continue
+        kept.append(card)
+    return kept

@@ -1,0 +1,66 @@
+"""Helpers shared by the extractors: markdown reconstruction, tags, question phrasing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..model import Block, ListBlock, ListItem, Paragraph
+from ..text import strip_markup
+
+
+def slug_tag(text: str) -> str:
+    """An Anki tag (no spaces) from free text."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\s:]+", "-", text.strip())
+    return re.sub(r"[^\w\-]", "", text).strip("-").lower()
+
+
+def list_markdown(block: ListBlock, indent: int = 0) -> str:
+    """Markdown for a list, numbering and nesting kept, task boxes dropped."""
+    lines = []
+    for n, item in enumerate(block.items):
+        marker = f"{block.start + n}." if block.ordered else "-"
+        lines.append(" " * indent + f"{marker} {_one_line(item.text)}")
+        for child in item.children:
+            lines.append(block_markdown(child, indent + len(marker) + 1))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def block_markdown(block: Block, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(block, ListBlock):
+        return list_markdown(block, indent)
+    if isinstance(block, Paragraph):
+        return "\n".join(pad + line for line in block.text.splitlines())
+    return ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) if "\n" in text else text
+
+
+def item_texts(items: tuple[ListItem, ...]) -> list[str]:
+    return [strip_markup(i.text) for i in items]
+
+
+IMAGE_ONLY = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]|\s)*\s*$")
+
+
+def is_image_only(text: str) -> bool:
+    return bool(IMAGE_ONLY.match(text))
+
+
+def lower_first(text: str) -> str:
+    """'Operational excellence' → 'operational excellence', but keep 'AWS', 'Kafka', 'MLOps'."""
+    words = text.split()
+    if not words:
+        return text
+    first = words[0]
+    if len(words) > 1 and first[:1].isupper() and first[1:].islower() and words[1][:1].islower():
+        return first[0].lower() + text[1:]
+    return text
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,90 @@
+"""The per-book build manifest ``<slug>.notedeck.json`` kept next to each deck.
+
+It remembers, per GUID, a hash of what was written and the mod time it was written with, so a
+rebuild can (a) stamp changed cards newer than anything Anki has seen — Anki only applies an
+update whose mod time is newer — while unchanged cards keep theirs, (b) print the diff, and
+(c) carry a broken file's previous cards over instead of reporting them removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    hash: str
+    mod: int
+    question: str
+    source: str
+    deck: str
+    note_type: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    kind: str = ""
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    book: str
+    last_mod: int = 0
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def by_source_file(self, rel: str) -> dict[str, Entry]:
+        return {g: e for g, e in self.entries.items() if e.source.rsplit(":", 1)[0] == rel}
+
+
+def manifest_path(out_dir: Path, slug: str) -> Path:
+    return out_dir / f"{slug}.notedeck.json"
+
+
+def load_manifest(path: Path, book: str) -> Manifest:
+    """The previous manifest, or an empty one if missing or unreadable (never fatal)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = {
+            guid: Entry(**{**e, "fields": tuple(e["fields"]), "tags": tuple(e["tags"]),
+                           "media": tuple(e.get("media", ()))})
+            for guid, e in data["cards"].items()
+        }
+        return Manifest(data.get("book", book), int(data.get("last_mod", 0)), entries)
+    except (OSError, ValueError, KeyError, TypeError):
+        return Manifest(book)
+
+
+def save_manifest(path: Path, manifest: Manifest) -> None:
+    data = {
+        "notedeck_manifest": MANIFEST_VERSION,
+        "book": manifest.book,
+        "last_mod": manifest.last_mod,
+        "cards": {g: asdict(e) for g, e in sorted(manifest.entries.items())},
+    }
+    atomic_write_bytes(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,162 @@
+"""The only module that imports genanki: note types, decks, and the ``.apkg`` file.
+
+Model IDs, field names, field order and template names are frozen forever (tests pin them):
+changing any of them makes Anki import a "Name+" copy of the note type and skip every update.
+Output is reproducible: note/card mod times come from the manifest, zip entries carry a fixed
+date, and rows are written in a stable order, so an unchanged rebuild is byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import warnings
+import zipfile
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+
+import genanki
+
+from .identity import stable_id
+from .manifest import atomic_write_bytes
+
+BASIC_MODEL_ID = 1730204701
+REVERSED_MODEL_ID = 1730204702
+CLOZE_MODEL_ID = 1730204703
+
+BASIC_FIELDS = ("Front", "Back", "Context", "Source")
+CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
+
+CSS = """\
+.card { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  font-size: 20px; line-height: 1.45; text-align: left; color: #1d1d1f; background: #fff;
+  max-width: 42em; margin: 0 auto; padding: 0 0.6em; }
+.card.nightMode, .nightMode .card { color: #e8e8ea; background: #1e1e20; }
+.nd-context { font-size: 0.62em; color: #6e6e73; letter-spacing: 0.02em; margin-bottom: 0.6em; }
+.nightMode .nd-context { color: #a1a1a6; }
+.nd-source { font-size: 0.55em; color: #8e8e93; margin-top: 1.4em; }
+.nd-question { font-weight: 600; }
+hr#answer { border: none; border-top: 1px solid #d2d2d7; margin: 0.9em 0; }
+.nightMode hr#answer { border-top-color: #3a3a3c; }
+table { border-collapse: collapse; margin: 0.4em 0; }
+th, td { border: 1px solid #d2d2d7; padding: 0.25em 0.5em; vertical-align: top; }
+.nightMode th, .nightMode td { border-color: #3a3a3c; }
+code { font-family: "SF Mono", Menlo, Consolas, monospace; font-size: 0.88em;
+  background: rgba(127,127,127,0.14); padding: 0.05em 0.3em; border-radius: 3px; }
+pre { padding: 0.6em; border-radius: 6px; overflow-x: auto; font-size: 0.8em; }
+pre code { background: none; padding: 0; }
+.nightMode pre { filter: invert(0.88) hue-rotate(180deg); }
+mark { background: #fff3a3; color: inherit; }
+.nightMode mark { background: #6b5d00; }
+img { max-width: 100%; height: auto; }
+.cloze { font-weight: 700; color: #0a64d8; }
+.nightMode .cloze { color: #64a8ff; }
+"""
+
+_CONTEXT = '{{#Context}}<div class="nd-context">{{Context}}</div>{{/Context}}'
+_SOURCE = '{{#Source}}<div class="nd-source">{{Source}}</div>{{/Source}}'
+
+
+def _basic_template(name: str, front: str, back: str) -> dict:
+    return {
+        "name": name,
+        "qfmt": f'{_CONTEXT}<div class="nd-question">{{{{{front}}}}}</div>',
+        "afmt": f'{{{{FrontSide}}}}<hr id="answer"><div class="nd-answer">{{{{{back}}}}}</div>{_SOURCE}',
+    }
+
+
+BASIC_MODEL = genanki.Model(
+    BASIC_MODEL_ID,
+    "notedeck Basic",
+    fields=[{"name": f} for f in BASIC_FIELDS],
+    templates=[_basic_template("Card 1", "Front", "Back")],
+    css=CSS,
+)
+REVERSED_MODEL = genanki.Model(
+    REVERSED_MODEL_ID,
+    "notedeck Basic (and reversed card)",
+    fields=[{"name": f} for f in BASIC_FIELDS],
+    templates=[_basic_template("Card 1", "Front", "Back"), _basic_template("Card 2", "Back", "Front")],
+    css=CSS,
+)
+CLOZE_MODEL = genanki.Model(
+    CLOZE_MODEL_ID,
+    "notedeck Cloze",
+    fields=[{"name": f} for f in CLOZE_FIELDS],
+    templates=[{
+        "name": "Cloze",
+        "qfmt": f'{_CONTEXT}<div class="nd-question">{{{{cloze:Text}}}}</div>',
+        "afmt": f'{_CONTEXT}<div class="nd-question">{{{{cloze:Text}}}}</div>'
+                f'{{{{#Extra}}}}<hr id="answer"><div class="nd-answer">{{{{Extra}}}}</div>{{{{/Extra}}}}{_SOURCE}',
+    }],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+MODELS = {"basic": BASIC_MODEL, "reversed": REVERSED_MODEL, "cloze": CLOZE_MODEL}
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """One note as it goes into the package (plain data; the manifest stores the same)."""
+
+    guid: str
+    deck: str
+    note_type: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    mod: int
+
+
+class _TimedNote(genanki.Note):
+    """A genanki note that keeps its own mod time instead of the package timestamp."""
+
+    def __init__(self, mod: int, **kwargs):
+        super().__init__(**kwargs)
+        self.mod = mod
+
+    def write_to_db(self, cursor, timestamp, deck_id, id_gen):
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+
+def apkg_bytes(notes: list[NoteSpec], media: dict[str, Path]) -> bytes:
+    """The ``.apkg`` as bytes: a zip of collection.anki2 + media, with fixed entry dates."""
+    timestamp = max((n.mod for n in notes), default=0)
+    decks: dict[str, genanki.Deck] = {}
+    for spec in sorted(notes, key=lambda n: (n.deck, n.guid)):
+        deck = decks.setdefault(spec.deck, genanki.Deck(stable_id("deck", spec.deck), spec.deck))
+        deck.add_note(_TimedNote(spec.mod, model=MODELS[spec.note_type], fields=list(spec.fields),
+                                 tags=list(spec.tags), guid=spec.guid, sort_field=spec.fields[0]))
+    conn = sqlite3.connect(":memory:")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        genanki.Package(list(decks.values())).write_to_db(conn.cursor(), timestamp, count(timestamp * 1000))
+    conn.commit()
+    database = conn.serialize()
+    conn.close()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "collection.anki2", database)
+        names = sorted(media)
+        _add(archive, "media", ("{" + ", ".join(f'"{i}": "{_json_str(n)}"' for i, n in enumerate(names)) + "}").encode())
+        for i, name in enumerate(names):
+            _add(archive, str(i), media[name].read_bytes())
+    return buffer.getvalue()
+
+
+def _json_str(text: str) -> str:
+    import json
+
+    return json.dumps(text)[1:-1]
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def write_apkg(path: Path, notes: list[NoteSpec], media: dict[str, Path]) -> None:
+    """Write the deck atomically: a crash leaves the previous file intact."""
+    atomic_write_bytes(path, apkg_bytes(notes, media))

@@ -1,0 +1,255 @@
+"""Markdown → Document: one shared MarkdownIt instance, tokens folded into a section tree.
+
+markdown-it-py keeps headings as siblings of the content below them, so the heading path, the
+book/chapter routing of daily logs and the skip markers are worked out here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+
+from .config import Config
+from .model import (
+    Block,
+    Book,
+    Code,
+    DefinitionList,
+    Document,
+    Html,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Section,
+    SourceFile,
+    Table,
+)
+from .text import strip_markup
+
+SKIP_BLOCK = re.compile(r"<!--\s*notedeck:\s*skip\s*-->", re.IGNORECASE)
+SKIP_SECTION = re.compile(r"<!--\s*notedeck:\s*skip-section\s*-->", re.IGNORECASE)
+CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
+CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The one parser instance; building it costs more than parsing a small note."""
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(deflist_plugin)
+
+
+def parse(source: SourceFile, config: Config) -> Document:
+    tokens = markdown_parser().parse(source.text)
+    offset = source.body_line
+    raw_sections = _split_sections(tokens, offset)
+    sections = _route(raw_sections, source, config)
+    return Document(source, tuple(sections))
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, int, list[Block], bool]]:
+    """(title, level, line, blocks, skip) for the preamble and every top-level heading."""
+    sections: list[tuple[str, int, int, list[Block], bool]] = [("", 0, offset, [], False)]
+    i = 0
+    skip_next = False
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open" and tok.level == 0:
+            title = strip_markup(tokens[i + 1].content)
+            sections.append((title, int(tok.tag[1]), _line(tok, offset), [], False))
+            i += 3
+            continue
+        if tok.type == "html_block" and tok.level == 0:
+            if SKIP_SECTION.search(tok.content):
+                title, level, line, blocks, _ = sections[-1]
+                sections[-1] = (title, level, line, blocks, True)
+                i += 1
+                continue
+            if SKIP_BLOCK.search(tok.content):
+                skip_next = True
+                i += 1
+                continue
+        block, i = _block(tokens, i, offset)
+        if block is not None:
+            if skip_next:
+                skip_next = False
+            else:
+                sections[-1][3].append(block)
+    return sections
+
+
+def _line(tok: Token, offset: int) -> int:
+    return (tok.map[0] if tok.map else 0) + offset
+
+
+def _close_index(tokens: list[Token], i: int) -> int:
+    """Index of the token closing the container opened at ``i``."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _blocks(tokens: list[Token], offset: int) -> list[Block]:
+    out: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type == "heading_open":  # a heading inside a container: keep as text
+            out.append(Paragraph(tokens[i + 1].content, _line(tokens[i], offset)))
+            i += 3
+            continue
+        block, i = _block(tokens, i, offset)
+        if block is not None:
+            out.append(block)
+    return out
+
+
+def _block(tokens: list[Token], i: int, offset: int) -> tuple[Block | None, int]:
+    """Fold the block starting at ``i`` into a model block; return it and the next index."""
+    tok = tokens[i]
+    line = _line(tok, offset)
+    if tok.type == "paragraph_open":
+        return Paragraph(tokens[i + 1].content, line), i + 3
+    if tok.type in ("fence", "code_block"):
+        return Code(tok.info.strip(), tok.content, line), i + 1
+    if tok.type == "html_block":
+        return Html(tok.content, line), i + 1
+    if tok.nesting != 1:
+        return None, i + 1
+    end = _close_index(tokens, i)
+    inner = tokens[i + 1 : end]
+    if tok.type in ("bullet_list_open", "ordered_list_open"):
+        start = int(tok.attrs.get("start", 1) or 1) if tok.type == "ordered_list_open" else 1
+        return ListBlock(tok.type == "ordered_list_open", tuple(_list_items(inner, offset)), line, start), end + 1
+    if tok.type == "table_open":
+        return _table(inner, line, offset), end + 1
+    if tok.type == "blockquote_open":
+        return _quote(inner, line, offset), end + 1
+    if tok.type == "dl_open":
+        return _deflist(inner, line), end + 1
+    return None, end + 1
+
+
+def _list_items(tokens: list[Token], offset: int) -> list[ListItem]:
+    items = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type != "list_item_open":
+            i += 1
+            continue
+        end = _close_index(tokens, i)
+        blocks = _blocks(tokens[i + 1 : end], offset)
+        text = ""
+        if blocks and isinstance(blocks[0], Paragraph):
+            text = blocks.pop(0).text
+        checkbox = None
+        match = re.match(r"^\[([ xX])\]\s+", text)
+        if match:
+            checkbox, text = match.group(1).lower(), text[match.end() :]
+        items.append(ListItem(text, _line(tokens[i], offset), checkbox, tuple(blocks)))
+        i = end + 1
+    return items
+
+
+def _table(tokens: list[Token], line: int, offset: int) -> Table:
+    rows: list[tuple[str, ...]] = []
+    lines: list[int] = []
+    current: list[str] = []
+    for tok in tokens:
+        if tok.type == "tr_open":
+            current = []
+            lines.append(_line(tok, offset))
+        elif tok.type == "inline":
+            current.append(tok.content.strip())
+        elif tok.type == "tr_close":
+            rows.append(tuple(current))
+    header, body = (rows[0], rows[1:]) if rows else ((), [])
+    return Table(header, tuple(body), line, tuple(lines[1:]))
+
+
+def _quote(tokens: list[Token], line: int, offset: int) -> Quote:
+    blocks = _blocks(tokens, offset)
+    callout, title = None, ""
+    if blocks and isinstance(blocks[0], Paragraph):
+        first, _, rest = blocks[0].text.partition("\n")
+        match = CALLOUT.match(first.strip())
+        if match:
+            callout, title = match.group(1).lower(), match.group(2).strip()
+            if rest.strip():
+                blocks[0] = Paragraph(rest, blocks[0].line + 1)
+            else:
+                blocks.pop(0)
+    return Quote(tuple(blocks), line, callout, title)
+
+
+def _deflist(tokens: list[Token], line: int) -> DefinitionList:
+    entries: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "dt_open":
+            entries.append((tokens[i + 1].content.strip(), []))
+        elif tok.type == "dd_open" and entries:
+            end = _close_index(tokens, i)
+            texts = [t.content for t in tokens[i + 1 : end] if t.type == "inline"]
+            entries[-1][1].append("\n".join(texts))
+            i = end
+        i += 1
+    return DefinitionList(tuple((t, tuple(d)) for t, d in entries), line)
+
+
+# ---------------------------------------------------------------- routing
+
+
+def find_book_in_heading(title: str, books: tuple[Book, ...]) -> Book | None:
+    """The configured book a heading names by title or alias (whole words, any case)."""
+    folded = f" {_fold(title)} "
+    best: tuple[int, Book] | None = None
+    for book in books:
+        for name in (book.title, *book.aliases):
+            needle = _fold(name)
+            if needle and f" {needle} " in folded and (best is None or len(needle) > best[0]):
+                best = (len(needle), book)
+    return best[1] if best else None
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def chapter_in(title: str) -> str | None:
+    match = CHAPTER.search(title)
+    return match.group(1).lstrip("0") or "0" if match else None
+
+
+def _route(raw, source: SourceFile, config: Config) -> list[Section]:
+    """Give every section its heading path, book, chapter and skip flag."""
+    stack: list[tuple[int, str, str | None, str | None, bool]] = []  # level, title, book, chapter, skip
+    out = []
+    for title, level, line, blocks, skip in raw:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        book, chapter, skipped = source.book, source.chapter, False
+        if stack:
+            _, _, book, chapter, skipped = stack[-1]
+        if level:
+            named = find_book_in_heading(title, config.books)
+            heading_chapter = chapter_in(title)
+            if named is not None:
+                book, chapter = named.title, heading_chapter
+            elif heading_chapter and source.chapter is None:
+                chapter = heading_chapter
+            skipped = skipped or skip
+            stack.append((level, title, book, chapter, skipped))
+        path = tuple(entry[1] for entry in stack)
+        out.append(Section(title, level, path, tuple(blocks), line, book, chapter, skipped or skip))
+    return out

@@ -1,0 +1,69 @@
+"""Small text helpers shared by the extractors: markup stripping, key normalisation, sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|==|~~)(.+?)\1")
+_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])")
+_CODE = re.compile(r"`([^`]*)`")
+_PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-]\s+(?=[a-z])")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+
+FIRST_PERSON = re.compile(
+    r"^(?:i|i'm|i've|i'd|i'll|my|me|we|we're|our|today|tomorrow|yesterday|tonight|"
+    r"finally|ugh|ok|okay|note to self|todo|to do|skipped|read|reading|started|finished)\b",
+    re.IGNORECASE,
+)
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of an inline markdown fragment (for keys, headings and matching)."""
+    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    for _ in range(3):
+        new = _EMPHASIS.sub(r"\2", text)
+        new = _SINGLE_EMPHASIS.sub(r"\2", new)
+        if new == text:
+            break
+        text = new
+    text = text.replace("\\|", "|")
+    return " ".join(text.split())
+
+
+def join_pdf_breaks(text: str) -> str:
+    """Join words broken by PDF copy-paste ("require- ments" → "requirements")."""
+    return _PDF_BREAK.sub(r"\1", text)
+
+
+def normalise_key(text: str) -> str:
+    """Identity key of a question part: case, markup, articles and punctuation do not matter."""
+    text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = _ARTICLE.sub("", " ".join(text.split()))
+    return text
+
+
+def is_chatter(text: str) -> bool:
+    """True for diary-style first-person text that should never become a card."""
+    plain = strip_markup(text).lstrip("-*>#• ").strip()
+    return bool(FIRST_PERSON.match(plain))
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(?:\s|$)", text, re.DOTALL)
+    return match.group(1) if match else text
+
+
+def word_count(text: str) -> int:
+    return len(strip_markup(text).split())
+
+
+def ends_with_colon(text: str) -> bool:
+    return strip_markup(text).rstrip().endswith(":")
