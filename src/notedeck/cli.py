@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 problems found or build failed, 2 usage error, 130 interrupt
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -27,8 +28,10 @@ class NotedeckClickError(click.ClickException):
 
 def run_library(func, *args, debug: bool = False, **kwargs):
     """Call into the library, turning NotedeckError and Ctrl-C into one-line CLI errors."""
-    from .errors import NotedeckError
+    from .errors import DEBUG_ENV, NotedeckError
 
+    if debug:
+        os.environ[DEBUG_ENV] = "1"  # per-file errors inside the build re-raise too
     try:
         return func(*args, **kwargs)
     except NotedeckError as exc:

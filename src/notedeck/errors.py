@@ -6,7 +6,10 @@ place that turns them into one-line ``click.ClickException`` messages.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+DEBUG_ENV = "NOTEDECK_DEBUG"
 
 
 class NotedeckError(Exception):
@@ -49,3 +52,12 @@ def _located(message: str, path: Path | str | None, line: int | None) -> str:
     if line is None:
         return f"{path}: {message}"
     return f"{path}:{line}: {message}"
+
+
+def debugging() -> bool:
+    """True when ``--debug`` (or ``NOTEDECK_DEBUG=1``) asks for tracebacks instead of one-liners.
+
+    Unexpected errors inside one note are normally reported as one line for that file and the
+    build goes on; while debugging they propagate so the traceback shows where they came from.
+    """
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")

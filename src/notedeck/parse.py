@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
 from .config import Config
+from .errors import NoteError
 from .model import (
     Block,
     Book,
@@ -35,17 +36,22 @@ SKIP_BLOCK = re.compile(r"<!--\s*notedeck:\s*skip\s*-->", re.IGNORECASE)
 SKIP_SECTION = re.compile(r"<!--\s*notedeck:\s*skip-section\s*-->", re.IGNORECASE)
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
+# markdown-it silently drops the REST OF THE FILE below a block nested deeper than maxNesting
+# (default 20, i.e. a 10-level list); allow 200 levels of lists and report anything deeper.
+MAX_NESTING = 408
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The one parser instance; building it costs more than parsing a small note."""
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(deflist_plugin)
+    options = {"html": True, "maxNesting": MAX_NESTING}
+    return MarkdownIt("commonmark", options).enable(["table", "strikethrough"]).use(deflist_plugin)
 
 
 def parse(source: SourceFile, config: Config) -> Document:
     tokens = markdown_parser().parse(source.text)
     offset = source.body_line
+    _check_nesting(tokens, source.rel, offset)
     raw_sections = _split_sections(tokens, offset)
     sections = _route(raw_sections, source, config)
     return Document(source, tuple(sections))
@@ -83,6 +89,14 @@ def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, in
             else:
                 sections[-1][3].append(block)
     return sections
+
+
+def _check_nesting(tokens: list[Token], rel: str, offset: int) -> None:
+    """Refuse a file the parser truncated, rather than build a deck missing everything after it."""
+    for tok in tokens:
+        if tok.level >= MAX_NESTING - 1:
+            raise NoteError(rel, "nested too deeply (over 200 levels of lists); flatten it",
+                            _line(tok, offset) if tok.map else None)
 
 
 def _line(tok: Token, offset: int) -> int:

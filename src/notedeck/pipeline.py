@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .errors import NotedeckError, OutputError
+from .errors import NotedeckError, NoteError, OutputError, debugging
 from .extract import extract
 from .identity import assign_guids, book_slug
 from .manifest import Entry, Manifest, load_manifest, manifest_path, save_manifest
@@ -41,31 +41,56 @@ class Collected:
 
 
 def collect(config: Config, progress: Progress | None = None) -> Collected:
-    sources, read_errors = read_notes(config)
-    errors = [_as_warning(e) for e in read_errors]
-    failed = [str(getattr(e, "path", "")) for e in read_errors]
+    """Read, parse, extract and render every note; a file that fails is reported, never fatal."""
+    reading = read_notes(config)
+    errors = [_as_warning(e) for e in reading.errors]
+    failed = list(reading.failed)
     documents, cards = [], []
-    for n, source in enumerate(sources):
+    for n, source in enumerate(reading.files):
         if progress:
-            progress(source.rel, n, len(sources))
+            progress(source.rel, n, len(reading.files))
         try:
             document = parse(source, config)
-            documents.append(document)
-            cards.extend(extract(document, config))
-        except NotedeckError as exc:
-            errors.append(_as_warning(exc))
+            file_cards = extract(document, config)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            errors.append(_as_warning(file_error(source.rel, exc)))
             failed.append(source.rel)
+            continue
+        documents.append(document)
+        cards.extend(file_cards)
     cards, warnings = assign_guids(cards)
+    warnings[:0] = reading.warnings
     rendered, media = [], {}
     for card in cards:
-        source_path = config.notes_dir / card.source
-        result, card_warnings, files = render_card(card, MediaContext(config.notes_dir, source_path.parent))
+        media_context = MediaContext(config.notes_dir, (config.notes_dir / card.source).parent)
+        try:
+            result, card_warnings, files = render_card(card, media_context)
+        except Exception as exc:  # noqa: BLE001 - the file's other cards still build
+            errors.append(_as_warning(file_error(card.source, exc, card.line)))
+            failed.append(card.source)
+            continue
         warnings.extend(card_warnings)
         media.update(files)
         if result.front.strip() and (result.back.strip() or card.note_type == "cloze"):
             rendered.append(result)
-    return Collected(tuple(documents), tuple(rendered), tuple(sorted(media.items())), tuple(warnings),
-                     tuple(errors), tuple(failed))
+    media_files = tuple(sorted(media.items()))
+    failed_files = tuple(dict.fromkeys(failed))
+    return Collected(tuple(documents), tuple(rendered), media_files, tuple(warnings), tuple(errors),
+                     failed_files)
+
+
+def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckError:
+    """What went wrong with one file, as a one-line NotedeckError (re-raised when debugging)."""
+    if isinstance(exc, NotedeckError):
+        return exc
+    if debugging():
+        raise exc
+    if isinstance(exc, RecursionError):
+        return NoteError(rel, "nested too deeply to read (lists, quotes or links); flatten it", line)
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    problem = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    message = f"could not be processed ({problem}); a notedeck bug, please report it (--debug shows more)"
+    return NoteError(rel, message, line)
 
 
 def _as_warning(exc: NotedeckError) -> Warning_:

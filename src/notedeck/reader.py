@@ -1,7 +1,8 @@
 """Find note files, decode them, split front matter, and tell which book each belongs to.
 
-Problems with one file are collected as NoteError values rather than raised, so one broken file
-never stops the other notes from building.
+Problems with one file are collected rather than raised, so one broken file never stops the other
+notes from building; ``Reading.failed`` lists every note that could not be read so the build can
+carry its cards over from the last successful build instead of reporting them removed.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from .config import (
     BOOK_FILE_NAME,
@@ -19,78 +23,162 @@ from .config import (
     parse_yaml_mapping,
     read_yaml_mapping,
 )
-from .errors import ConfigError, NoteError, NotedeckError
-from .model import Book, FileOptions, SourceFile
+from .errors import ConfigError, NotedeckError, NoteError
+from .model import Book, FileOptions, SourceFile, Warning_
 
 NOTE_SUFFIXES = (".md", ".markdown")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
+)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never part of a book title, deck or file name
+BINARY_SNIFF = (
+    8192  # bytes looked at for NUL bytes: enough for any text file's start, cheap for 20 MB
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The notes that could be read, the problems (each reported once), the notes that failed."""
+
+    files: tuple[SourceFile, ...]
+    errors: tuple[NotedeckError, ...]
+    failed: tuple[str, ...]  # notes-relative paths whose cards must be carried over
+    warnings: tuple[Warning_, ...] = ()
 
 
 def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """Every markdown file under ``notes_dir``, sorted, skipping hidden folders and symlink loops."""
+    """Every markdown file under ``notes_dir``, sorted, skipping hidden folders and symlink loops.
+
+    A file reachable twice (a symlink to another note, a symlinked folder) is listed once, under
+    its first path, so its cards are not built twice.
+    """
     if not notes_dir.exists():
         raise ConfigError("notes folder does not exist", notes_dir)
     if not notes_dir.is_dir():
         raise ConfigError("notes path is not a folder", notes_dir)
-    excluded = {p.resolve() for p in exclude if p.exists()}
-    found = []
+    excluded = {p.resolve() for p in exclude if p.exists()} - {notes_dir.resolve()}
+    found: dict[str, Path] = {}
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(notes_dir, followlinks=True):
         root_path = Path(root)
-        stat = root_path.stat()
+        try:
+            stat = root_path.stat()
+        except OSError:  # deleted or unreadable while walking
+            dirs[:] = []
+            continue
         if (stat.st_dev, stat.st_ino) in seen or root_path.resolve() in excluded:
             dirs[:] = []
             continue
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+        for name in files:
             if name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
-                found.append(root_path / name)
-    return sorted(found, key=lambda p: p.relative_to(notes_dir).as_posix())
+                path = root_path / name
+                found[path.relative_to(notes_dir).as_posix()] = path
+    unique: dict[str, Path] = {}
+    for rel in sorted(found):
+        real = os.path.realpath(
+            found[rel]
+        )  # a dangling or looping link stays itself: read_note reports it
+        unique.setdefault(real, found[rel])
+    return sorted(unique.values(), key=lambda p: p.relative_to(notes_dir).as_posix())
 
 
-def read_notes(config: Config) -> tuple[list[SourceFile], list[NotedeckError]]:
-    files, errors = [], []
+def read_notes(config: Config) -> Reading:
+    """Read every note; a bad ``book.yaml`` is reported once and fails the notes it governs."""
+    paths = find_notes(config.notes_dir, (config.out_dir,))
+    if not paths:
+        raise ConfigError(
+            "no markdown notes (*.md, *.markdown) found in the notes folder", config.notes_dir
+        )
+    files: list[SourceFile] = []
+    errors: dict[str, NotedeckError] = {}
+    failed: list[str] = []
     book_files: dict[Path, Book | None] = {}
-    for path in find_notes(config.notes_dir, (config.out_dir,)):
+    for path in paths:
         try:
             files.append(read_note(path, config, book_files))
         except NotedeckError as exc:
-            errors.append(exc)
-    return files, errors
+            errors.setdefault(str(exc), exc)
+            failed.append(path.relative_to(config.notes_dir).as_posix())
+    return Reading(
+        tuple(files),
+        tuple(errors.values()),
+        tuple(failed),
+        tuple(_shared_books(book_files, config)),
+    )
 
 
-def read_note(path: Path, config: Config, book_files: dict[Path, Book | None] | None = None) -> SourceFile:
+def _shared_books(book_files: dict[Path, Book | None], config: Config) -> Iterator[Warning_]:
+    """Two folders whose ``book.yaml`` name the same title build into one deck: say so once."""
+    owners: dict[str, list[str]] = {}
+    for folder, book in book_files.items():
+        if book is not None and (folder / BOOK_FILE_NAME).is_file():
+            owners.setdefault(book.title, []).append(_rel(folder / BOOK_FILE_NAME, config))
+    for title, paths in sorted(owners.items()):
+        if len(paths) > 1:
+            listed = ", ".join(sorted(paths))
+            yield Warning_(
+                f"book {title!r} is declared by {listed}; their notes are built into one deck"
+            )
+
+
+def read_note(
+    path: Path, config: Config, book_files: dict[Path, Book | None] | None = None
+) -> SourceFile:
     rel = path.relative_to(config.notes_dir).as_posix()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise NoteError(rel, "broken symbolic link (its target does not exist)") from None
         raise NoteError(rel, "file disappeared while building") from None
+    except IsADirectoryError:
+        raise NoteError(rel, "is a folder, not a note file") from None
     except OSError as exc:
-        raise NoteError(rel, f"cannot read ({exc.strerror})") from None
+        raise NoteError(rel, f"cannot read ({exc.strerror or exc})") from None
     text = decode(raw, rel)
     meta, body, body_line = split_front_matter(text, rel)
     folder_book = book_for_folder(path.parent, config, {} if book_files is None else book_files)
     book = _meta_str(meta, "book", rel) or (folder_book.title if folder_book else None)
     chapter = _meta_str(meta, "chapter", rel)
-    options = parse_file_options(meta.get("notedeck"), rel, 2) if "notedeck" in meta else FileOptions()
-    if "tags" in meta:
-        extra = meta["tags"] if isinstance(meta["tags"], list) else str(meta["tags"]).split()
-        options = FileOptions(options.skip, options.tags + tuple(str(t).lstrip("#") for t in extra),
-                              options.extractors, options.reverse_definitions)
+    options = (
+        parse_file_options(meta.get("notedeck"), rel, 2) if "notedeck" in meta else FileOptions()
+    )
+    if meta.get("tags") is not None:
+        options = FileOptions(
+            options.skip,
+            options.tags + _meta_tags(meta["tags"]),
+            options.extractors,
+            options.reverse_definitions,
+        )
     return SourceFile(path, rel, body, body_line, book, chapter, options)
 
 
 def decode(raw: bytes, rel: str) -> str:
     """UTF-8 (with or without BOM); anything else is a NoteError naming the first bad line."""
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw[:BINARY_SNIFF]:
         raise NoteError(rel, "looks like a binary file, not markdown text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise NoteError(rel, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", line) from None
+        raise NoteError(
+            rel, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", line
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe loading without aliases: ``*ref`` chains can blow up exponentially (billion laughs)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", mark
+            )
+        return super().compose_node(parent, index)
 
 
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
@@ -98,11 +186,27 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
     match = FRONT_MATTER.match(text)
     if not match:
         return {}, text, 1
-    meta = parse_yaml_mapping(match.group(1), rel, first_line=2)
-    # Other tools' keys (aliases, date, …) are allowed; only the notedeck: block is validated.
     consumed = text[: match.end()]
     body_line = consumed.count("\n") + 1
-    return meta, text[match.end() :], body_line
+    closing = body_line - 1 if consumed.endswith("\n") else body_line
+    try:
+        data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + mark.line if mark is not None else 2
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise NoteError(
+            rel, f"invalid YAML in the front matter (lines 1-{closing}): {problem}", line
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "plain text"
+        raise NoteError(
+            rel, f"front matter (lines 1-{closing}) must be 'key: value' lines, not {kind}", 2
+        )
+    # Other tools' keys (aliases, date, …) are allowed; only the notedeck: block is validated.
+    return {str(k): v for k, v in data.items()}, text[match.end() :], body_line
 
 
 def _meta_str(meta: dict, key: str, rel: str) -> str | None:
@@ -110,9 +214,16 @@ def _meta_str(meta: dict, key: str, rel: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        raise NoteError(rel, f"front matter '{key}' must be text, not a {type(value).__name__}", 2)
-    text = str(value).strip()
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        raise NoteError(rel, f"front matter '{key}' must be text, not {kind}", 2)
+    text = " ".join(CONTROL.sub(" ", str(value)).split())
     return text or None
+
+
+def _meta_tags(value) -> tuple[str, ...]:
+    """Front matter ``tags:`` as a list or a space/comma separated string (Obsidian allows both)."""
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", str(value))
+    return tuple(str(t).lstrip("#") for t in items if t is not None and str(t).strip("# "))
 
 
 def book_for_folder(folder: Path, config: Config, cache: dict[Path, Book | None]) -> Book | None:
@@ -122,14 +233,19 @@ def book_for_folder(folder: Path, config: Config, cache: dict[Path, Book | None]
     book = None
     candidate = folder / BOOK_FILE_NAME
     if candidate.is_file():
-        data = read_yaml_mapping(candidate)
-        if "book" in data and "title" not in data:
-            data["title"] = data.pop("book")
-        book = parse_book(data, candidate)
+        rel = _rel(candidate, config)
+        book = parse_book(_book_data(candidate, rel), rel)
     elif folder != config.notes_dir and config.notes_dir in folder.parents:
         book = book_for_folder(folder.parent, config, cache)
     cache[folder] = book
     return book
+
+
+def _rel(path: Path, config: Config) -> str:
+    try:
+        return path.relative_to(config.notes_dir).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def book_files(config: Config) -> Iterator[Book]:
@@ -141,8 +257,17 @@ def book_files(config: Config) -> Iterator[Book]:
             continue
 
 
-def _book_data(path: Path) -> dict:
-    data = read_yaml_mapping(path)
+def _book_data(path: Path, rel: str | None = None) -> dict:
+    """A ``book.yaml`` as a mapping; errors name it by ``rel`` (notes-relative) when given."""
+    if rel is None:
+        data = read_yaml_mapping(path)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror
+            raise ConfigError(f"cannot read ({reason})", rel) from None
+        data = parse_yaml_mapping(text, rel)
     if "book" in data and "title" not in data:
         data["title"] = data.pop("book")
     return data
