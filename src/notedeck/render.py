@@ -40,11 +40,12 @@ ALLOWED_ATTRIBUTES = {
 }
 STYLE_PROPERTIES = {"color", "background-color", "font-weight", "font-style", "text-decoration", "text-align"}
 
-WIKI_EMBED = re.compile(r"!\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
-WIKI_LINK = re.compile(r"(?<!!)\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
-HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+# Bounded spans keep a long line of unclosed "[[" or "==" linear (notedeck issue 7).
+WIKI_EMBED = re.compile(r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
+WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|#]{0,1000})(?:#([^\[\]|]{0,1000}))?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
+HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
-CLOZE = re.compile(r"\{\{c\d+::.*?\}\}", re.DOTALL)
+CLOZE = re.compile(r"\{\{c\d+::.{0,2000}?\}\}", re.DOTALL)
 PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])")
 
 

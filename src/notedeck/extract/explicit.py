@@ -15,7 +15,8 @@ from ..text import strip_markup
 
 INLINE = re.compile(r"^(?P<front>[^:\n](?:[^:\n]|:(?!:))*?)\s*(?P<sep>:::|::)\s*(?P<back>\S.*)$")
 QA = re.compile(r"^\s*Q\s*[:.]\s*(?P<q>.+?)\s*\n\s*A\s*[:.]\s*(?P<a>.+)$", re.DOTALL | re.IGNORECASE)
-CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}", re.DOTALL)
+# Tempered, bounded spans: the lazy ".+?(?:::.*?)?" form was cubic on "{{c1::" repeated.
+CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\}\}|::).){1,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL)  # noqa: E501
 HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 FLASHCARD_TAG = re.compile(r"(?:^|\s)#flashcards?\b", re.IGNORECASE)
 METADATA_KEYS = {
