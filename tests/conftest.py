@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import hypothesis_profiles  # noqa: F401  (registers and loads the bounded/long profiles)
 from notedeck.config import load_config
 from notedeck.pipeline import build
 
