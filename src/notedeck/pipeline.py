@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,12 +72,25 @@ def collect(config: Config, progress: Progress | None = None) -> Collected:
             continue
         warnings.extend(card_warnings)
         media.update(files)
-        if result.front.strip() and (result.back.strip() or card.note_type == "cloze"):
+        front_shows = shows_something(result.front)
+        if front_shows and (card.note_type == "cloze" or shows_something(result.back)):
             rendered.append(result)
+        else:  # e.g. "**term**: -" renders as an empty list: Anki would show a blank side
+            blank = f"skipped a card with a blank side: {card.question!r}"
+            warnings.append(Warning_(blank, card.source, card.line))
     media_files = tuple(sorted(media.items()))
     failed_files = tuple(dict.fromkeys(failed))
     return Collected(tuple(documents), tuple(rendered), media_files, tuple(warnings), tuple(errors),
                      failed_files)
+
+
+_TAG = re.compile(r"<(?!img\b)[^>]*>", re.IGNORECASE)
+
+
+def shows_something(html: str) -> bool:
+    """True if Anki would show text or an image for this field (markup alone shows nothing)."""
+    text = _TAG.sub("", html).replace("&nbsp;", " ").replace("&#8203;", "").replace("\u200b", "")
+    return bool(text.strip())
 
 
 def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckError:
