@@ -515,3 +515,26 @@ def test_ctrl_c_exits_130_and_leaves_previous_decks_intact(tmp_path, monkeypatch
     assert len(lines) == 1 and "interrupted" in lines[0]
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "previous decks and manifests untouched, no temporary files left"
+
+
+def test_a_note_cannot_reach_outside_the_notes_folder_or_run_script(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG secret")
+    note = (
+        "---\nbook: Safe\n---\n# Safety\n\n"
+        "A **leak** is ![x](../secret.png) and ![y](/etc/passwd) and ![[../secret.png]].\n\n"
+        "A **script** is <script>alert(1)</script> <img src=x onerror=alert(1)>"
+        " [c](javascript:alert(1)).\n"
+    )
+    notes, out = _make(tmp_path, Case({"safe/n.md": note}, 0))
+    result = run_build(notes, "-o", out)
+    assert result.exit_code == 0
+    assert_clean_stderr(result.stderr)
+    with zipfile.ZipFile(out / "safe.apkg") as archive:
+        media = [archive.read(n) for n in archive.namelist() if n.isdigit()]
+    assert b"secret" not in b"".join(media)
+    fields = " ".join(f for _, f in _deck_notes(out / "safe.apkg")).lower()
+    assert "secret" not in fields and "passwd" not in fields
+    assert "<script" not in fields  # escaped as text at most: &lt;script&gt;
+    assert not re.search(r"<[^>]*\bonerror=", fields) and 'href="javascript:' not in fields
+    assert not list(tmp_path.glob("*.apkg")), "nothing written outside the output folder"
