@@ -95,7 +95,7 @@ INLINE = st.lists(st.one_of(PHRASE, TEXT, MARKUP), min_size=1, max_size=8).map("
 
 @st.composite
 def blocks(draw) -> str:
-    kind = draw(st.integers(0, 11))
+    kind = draw(st.integers(0, 12))
     phrase, inline = draw(PHRASE), draw(INLINE)
     if kind == 0:
         return "#" * draw(st.integers(1, 7)) + " " + inline
@@ -141,6 +141,10 @@ def blocks(draw) -> str:
         )
     if kind == 10:
         return f"{phrase} :: {inline}" if draw(st.booleans()) else f"Q: {phrase}?\nA: {inline}"
+    if kind == 11:
+        prefix = st.sampled_from(["> ", "- ", "1. ", "  ", "* "])
+        levels = draw(st.lists(prefix, min_size=1, max_size=150))
+        return "".join(levels) + inline
     return inline
 
 
