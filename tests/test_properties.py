@@ -22,35 +22,8 @@ from notedeck.config import load_config
 from notedeck.pipeline import build, collect
 
 WORDS = st.sampled_from(
-    [
-        "data",
-        "pipeline",
-        "model",
-        "drift",
-        "latency",
-        "queue",
-        "lake",
-        "schema",
-        "batch",
-        "stream",
-        "widget",
-        "the",
-        "a",
-        "of",
-        "is",
-        "are",
-        "Kafka",
-        "MLOps",
-        "ETL",
-        "café",
-        "naïve",
-        "数据",
-        "данные",
-        "λ",
-        "🎉",
-        "x",
-        "y",
-    ]
+    "data pipeline model drift latency queue lake schema batch stream widget the a of is are "  # noqa: SIM905
+    "Kafka MLOps ETL café naïve 数据 данные λ 🎉 x y PB OB Chapter ch. 3 12 Prop Book".split()
 )
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)  # any unicode, controls too
 PHRASE = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
@@ -169,12 +142,19 @@ def notes(draw) -> str:
     return front + sep.join(parts) + draw(st.sampled_from(["", "\n"]))
 
 
-def _collect(text: str, extra: dict[str, str] | None = None):
-    """Collect a notes folder holding ``text`` as ``book/note.md`` (book from book.yaml)."""
+ROUTING = "books:\n  - {title: Prop Book, aliases: [PB]}\n  - {title: Other Book, aliases: [OB]}\n"
+
+
+def _collect(text: str, extra: dict[str, str] | None = None, routed: bool = False):
+    """Collect a notes folder holding ``text`` as ``book/note.md``: its book comes from a
+    ``book.yaml``, or (``routed``) from headings naming a book listed in ``notedeck.yaml``."""
     with tempfile.TemporaryDirectory() as tmp:
         notes_dir = Path(tmp) / "notes"
         (notes_dir / "book").mkdir(parents=True)
-        (notes_dir / "book" / "book.yaml").write_text("title: Prop Book\n", encoding="utf-8")
+        if routed:
+            (notes_dir / "notedeck.yaml").write_text(ROUTING, encoding="utf-8")
+        else:
+            (notes_dir / "book" / "book.yaml").write_text("title: Prop Book\n", encoding="utf-8")
         (notes_dir / "book" / "note.md").write_bytes(text.encode("utf-8", "surrogatepass"))
         for rel, body in (extra or {}).items():
             (notes_dir / rel).write_text(body, encoding="utf-8")
@@ -200,12 +180,15 @@ def _no_internal_errors(collected) -> None:
         assert "\n" not in text
 
 
-@given(notes())
-@example("- " * 5 + "\n" + "  " * 40 + "- x\n\n# After\n\nA **sentinel** is the last card.\n")
-@example("---\nbook: [x\n---\n")
-@example("*a " * 20000)
-def test_collect_never_raises_and_every_card_has_a_front_and_a_back(text):
-    collected = _collect(text)
+@given(notes(), st.booleans())
+@example(
+    "- " * 5 + "\n" + "  " * 40 + "- x\n\n# After\n\nA **sentinel** is the last card.\n", False
+)
+@example("---\nbook: [x\n---\n", False)
+@example("*a " * 20000, False)
+@example("# PB chapter 3\n\nA **lake** is storage.\n\n## OB ch. 2\n\n**queue**: a buffer\n", True)
+def test_collect_never_raises_and_every_card_has_a_front_and_a_back(text, routed):
+    collected = _collect(text, routed=routed)
     _no_internal_errors(collected)
     for rendered in collected.cards:
         assert rendered.card.question.strip()
@@ -216,9 +199,9 @@ def test_collect_never_raises_and_every_card_has_a_front_and_a_back(text):
         assert "javascript:" not in (rendered.front + rendered.back).lower()
 
 
-@given(notes())
-def test_same_input_same_cards_and_guids(text):
-    first, second = _collect(text), _collect(text)
+@given(notes(), st.booleans())
+def test_same_input_same_cards_and_guids(text, routed):
+    first, second = _collect(text, routed=routed), _collect(text, routed=routed)
     assert _signature(first) == _signature(second)
     assert [str(e) for e in first.errors] == [str(e) for e in second.errors]
 
