@@ -139,10 +139,11 @@ CASES: dict[str, Case] = {
     "front-matter-unknown-keys-are-fine": Case(
         {
             **GOOD,
-            "a/b.md": "---\nbook: Good Book\naliases: [x]\ncssclass: wide\n---\n# Y\n\n"
+            "a/b.md": "---\nbook: Other Book\naliases: [x]\ncssclass: wide\n---\n# Y\n\n"
             "A **sprocket** is a wheel with teeth that mesh with a chain.\n",
         },
         0,
+        decks={"other-book.apkg": 1},
     ),
     "unknown-key-in-notedeck-yaml": Case(
         {**GOOD, "notedeck.yaml": "bookz: []\n"},
@@ -306,7 +307,7 @@ def test_bad_input_corpus(name, tmp_path, good_deck_size):
     elif case.exit_code == 0:
         assert not errors
     if case.good_builds:
-        assert len(_deck_notes(out / GOOD_DECK)) >= good_deck_size
+        assert len(_deck_notes(out / GOOD_DECK)) == good_deck_size  # none lost, none doubled
     for deck, minimum in case.decks.items():
         assert len(_deck_notes(out / deck)) >= minimum, deck
     if out.is_dir():
@@ -322,6 +323,13 @@ def test_sentinel_after_hard_parts_is_not_lost(tmp_path):
             f for deck in out.glob("*.apkg") if deck.name != GOOD_DECK for _, f in _deck_notes(deck)
         ]
         assert any("sentinel" in f for f in fields), name
+
+
+def test_a_note_reachable_through_a_symlink_is_read_once_under_its_real_path(tmp_path):
+    notes, out = _make(tmp_path, CASES["symlink-duplicate-note"])
+    assert run_build(notes, "-o", out).exit_code == 0
+    sources = [fields.split("\x1f")[-1] for _, fields in _deck_notes(out / GOOD_DECK)]
+    assert sources and all(s.startswith("good/good.md:") for s in sources), sources
 
 
 def test_book_titles_become_safe_file_and_deck_names(tmp_path, anki_collection):

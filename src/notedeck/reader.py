@@ -31,9 +31,7 @@ FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
 )
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never part of a book title, deck or file name
-BINARY_SNIFF = (
-    8192  # bytes looked at for NUL bytes: enough for any text file's start, cheap for 20 MB
-)
+BINARY_SNIFF = 8192  # bytes checked for NUL: a text file's start, cheap even for 20 MB
 
 
 @dataclass(frozen=True)
@@ -75,12 +73,16 @@ def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
             if name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
                 path = root_path / name
                 found[path.relative_to(notes_dir).as_posix()] = path
+    return _read_once(found, notes_dir)
+
+
+def _read_once(found: dict[str, Path], notes_dir: Path) -> list[Path]:
+    """One path per real file, preferring a path that goes through no symlink (dangling or
+    looping links resolve to themselves and stay, so read_note can report them)."""
+    real = {rel: os.path.realpath(path) for rel, path in found.items()}
     unique: dict[str, Path] = {}
-    for rel in sorted(found):
-        real = os.path.realpath(
-            found[rel]
-        )  # a dangling or looping link stays itself: read_note reports it
-        unique.setdefault(real, found[rel])
+    for rel in sorted(found, key=lambda r: (real[r] != os.path.abspath(found[r]), r)):
+        unique.setdefault(real[rel], found[rel])
     return sorted(unique.values(), key=lambda p: p.relative_to(notes_dir).as_posix())
 
 
