@@ -263,7 +263,9 @@ def test_every_built_deck_opens_in_the_real_anki_engine(texts):
             assert col.col.note_count() == expected
             for deck, question, _answer, question_html in col.rendered():
                 assert question.strip(), deck
-                assert "{{" not in question_html or "::" in question_html
+                assert not (
+                    "error" in question_html.lower() and "template" in question_html.lower()
+                )
         finally:
             col.close()
 
@@ -276,6 +278,7 @@ SENTINEL = "sentinel"
 REGRESSIONS = {
     "answer-that-renders-blank.md": SENTINEL,  # "**data**: -" made a card with a blank back
     "deep-list-dropped-rest-of-file.md": SENTINEL,  # markdown-it's maxNesting=20 dropped the rest
+    "field-separator-in-text.md": SENTINEL,  # "\x1f" in a note: Anki refused the whole deck
     "unclosed-markup-long-line.md": SENTINEL,  # quadratic regexes: minutes for one line
     "unclosed-brackets-recursion.md": SENTINEL,  # inline link parsing hit RecursionError
     "cloze-markers-repeated.md": SENTINEL,  # cubic cloze regex
@@ -290,7 +293,7 @@ def test_every_regression_file_has_an_expected_outcome():
 
 
 @pytest.mark.parametrize("name", sorted(REGRESSIONS))
-def test_regression_file(name):
+def test_regression_file(name, tmp_path, anki_collection):
     text = (REGRESSIONS_DIR / name).read_text(encoding="utf-8")
     collected = _collect(text)
     _no_internal_errors(collected)
@@ -302,7 +305,15 @@ def test_regression_file(name):
         ]
         for rendered in collected.cards:
             assert _visible(rendered.front) and _visible(rendered.back)
+            assert "\x1f" not in rendered.front + rendered.back + rendered.context + rendered.source
             assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", rendered.card.book)
+        notes_dir = tmp_path / "notes"
+        notes_dir.mkdir()
+        (notes_dir / name).write_text(text, encoding="utf-8")
+        report = build(load_config(notes_dir, tmp_path / "decks"))
+        for book in report.books:  # the deck opens in the real Anki engine with every card
+            log = anki_collection.import_apkg(book.deck_path)
+            assert len(log.new) == len(book.cards)
     else:
         assert [str(e) for e in collected.errors], "the file must fail with a clear error"
         assert all(re.search(expected, str(e)) for e in collected.errors), collected.errors

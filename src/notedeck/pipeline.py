@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config
@@ -72,6 +72,7 @@ def collect(config: Config, progress: Progress | None = None) -> Collected:
             continue
         warnings.extend(card_warnings)
         media.update(files)
+        result = _without_field_separator(result)
         front_shows = shows_something(result.front)
         if front_shows and (card.note_type == "cloze" or shows_something(result.back)):
             rendered.append(result)
@@ -91,6 +92,15 @@ def shows_something(html: str) -> bool:
     """True if Anki would show text or an image for this field (markup alone shows nothing)."""
     text = _TAG.sub("", html).replace("&nbsp;", " ").replace("&#8203;", "").replace("\u200b", "")
     return bool(text.strip())
+
+
+def _without_field_separator(result: RenderedCard) -> RenderedCard:
+    """\x1f separates Anki's fields: one inside a field (say, from a book title) breaks the deck."""
+    fields = (result.front, result.back, result.context, result.source)
+    if not any("\x1f" in f for f in fields):
+        return result
+    front, back, context, source = (f.replace("\x1f", " ") for f in fields)
+    return replace(result, front=front, back=back, context=context, source=source)
 
 
 def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckError:

@@ -31,6 +31,7 @@ FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
 )
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never part of a book title, deck or file name
+STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # in note text; tab/newline/\v/\f kept
 BINARY_SNIFF = 8192  # bytes checked for NUL: a text file's start, cheap even for 20 MB
 
 
@@ -168,7 +169,10 @@ def decode(raw: bytes, rel: str) -> str:
         raise NoteError(
             rel, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", line
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters are never content, and one of them (\x1f) is Anki's field separator:
+    # left in, a single note made Anki refuse the whole deck ("note has 5 fields, expected 4").
+    return STRAY_CONTROL.sub("", text).replace("\v", " ").replace("\f", " ")
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -272,4 +276,15 @@ def _book_data(path: Path, rel: str | None = None) -> dict:
         data = parse_yaml_mapping(text, rel)
     if "book" in data and "title" not in data:
         data["title"] = data.pop("book")
-    return data
+    return {key: _clean(value) for key, value in data.items()}
+
+
+def _clean(value):
+    """Strings from YAML without control characters (a quoted "\\x1f" would break the deck)."""
+    if isinstance(value, str):
+        return " ".join(CONTROL.sub(" ", value).split())
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
