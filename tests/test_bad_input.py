@@ -381,6 +381,33 @@ def test_unwritable_output_folder(tmp_path, monkeypatch):
     assert not list(out.glob("*.apkg"))
 
 
+def test_unreadable_folder_is_one_line_and_the_rest_builds(tmp_path, monkeypatch):
+    files = {**GOOD, "locked/a.md": "# A\n\nA **foo** is a bar thing here.\n"}
+    notes, out = _make(tmp_path, Case(files, 0))
+    locked = notes / "locked"
+    if os.geteuid() != 0:
+        locked.chmod(0)
+    else:  # root reads everything: simulate what os.walk sees for a folder without permission
+        real = os.scandir
+
+        def refuse(path="."):
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(locked))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", refuse)
+    try:
+        result = run_build(notes, "-o", out)
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1
+    assert_clean_stderr(result.stderr)
+    assert re.search(r"locked: cannot open folder \(Permission denied\)", result.stderr), (
+        result.stderr
+    )
+    assert (out / GOOD_DECK).is_file()
+
+
 def test_real_process_reports_many_bad_files_without_traceback(tmp_path):
     """One real `notedeck build` over a folder holding many broken files at once."""
     names = (

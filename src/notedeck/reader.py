@@ -45,11 +45,14 @@ class Reading:
     warnings: tuple[Warning_, ...] = ()
 
 
-def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
+def find_notes(
+    notes_dir: Path, exclude: tuple[Path, ...] = (), problems: list[NotedeckError] | None = None
+) -> list[Path]:
     """Every markdown file under ``notes_dir``, sorted, skipping hidden folders and symlink loops.
 
     A file reachable twice (a symlink to another note, a symlinked folder) is listed once, under
-    its first path, so its cards are not built twice.
+    its first path, so its cards are not built twice.  A folder that cannot be opened is added to
+    ``problems`` (when given) and skipped; the rest of the tree is still read.
     """
     if not notes_dir.exists():
         raise ConfigError("notes folder does not exist", notes_dir)
@@ -58,7 +61,13 @@ def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     excluded = {p.resolve() for p in exclude if p.exists()} - {notes_dir.resolve()}
     found: dict[str, Path] = {}
     seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(notes_dir, followlinks=True):
+
+    def unreadable(exc: OSError) -> None:
+        if problems is not None and not isinstance(exc, FileNotFoundError):
+            folder = _relative(Path(exc.filename or notes_dir), notes_dir)
+            problems.append(NoteError(folder, f"cannot open folder ({exc.strerror or exc})"))
+
+    for root, dirs, files in os.walk(notes_dir, onerror=unreadable, followlinks=True):
         root_path = Path(root)
         try:
             stat = root_path.stat()
@@ -89,13 +98,14 @@ def _read_once(found: dict[str, Path], notes_dir: Path) -> list[Path]:
 
 def read_notes(config: Config) -> Reading:
     """Read every note; a bad ``book.yaml`` is reported once and fails the notes it governs."""
-    paths = find_notes(config.notes_dir, (config.out_dir,))
-    if not paths:
+    folder_errors: list[NotedeckError] = []
+    paths = find_notes(config.notes_dir, (config.out_dir,), folder_errors)
+    if not paths and not folder_errors:
         raise ConfigError(
             "no markdown notes (*.md, *.markdown) found in the notes folder", config.notes_dir
         )
     files: list[SourceFile] = []
-    errors: dict[str, NotedeckError] = {}
+    errors: dict[str, NotedeckError] = {str(e): e for e in folder_errors}
     failed: list[str] = []
     book_files: dict[Path, Book | None] = {}
     for path in paths:
@@ -248,8 +258,12 @@ def book_for_folder(folder: Path, config: Config, cache: dict[Path, Book | None]
 
 
 def _rel(path: Path, config: Config) -> str:
+    return _relative(path, config.notes_dir)
+
+
+def _relative(path: Path, root: Path) -> str:
     try:
-        return path.relative_to(config.notes_dir).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
 
