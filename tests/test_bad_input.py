@@ -25,6 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from notedeck.cli import main
+from notedeck.config import load_config
+from notedeck.pipeline import collect
 
 GOOD = {
     "good/good.md": (
@@ -529,7 +531,10 @@ def test_unexpected_error_in_one_file_is_one_line_and_debug_shows_it(tmp_path, m
     assert (out / GOOD_DECK).is_file() and (out / "kept-book.apkg").is_file()
     debug = CliRunner().invoke(main, ["build", str(notes), "-o", str(out), "--debug"])
     assert isinstance(debug.exception, ValueError)
-    monkeypatch.delenv("NOTEDECK_DEBUG", raising=False)
+    assert run_build(notes, "-o", out).exit_code == 1, "--debug does not outlive its command"
+    monkeypatch.setenv("NOTEDECK_DEBUG", "1")
+    with pytest.raises(ValueError):
+        collect(load_config(notes, out))
 
 
 def test_ctrl_c_exits_130_and_leaves_previous_decks_intact(tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ Exit codes: 0 ok, 1 problems found or build failed, 2 usage error, 130 interrupt
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -28,12 +27,11 @@ class NotedeckClickError(click.ClickException):
 
 def run_library(func, *args, debug: bool = False, **kwargs):
     """Call into the library, turning NotedeckError and Ctrl-C into one-line CLI errors."""
-    from .errors import DEBUG_ENV, NotedeckError
+    from .errors import NotedeckError, debug_mode
 
-    if debug:
-        os.environ[DEBUG_ENV] = "1"  # per-file errors inside the build re-raise too
     try:
-        return func(*args, **kwargs)
+        with debug_mode(debug):  # per-file errors inside the build re-raise too
+            return func(*args, **kwargs)
     except NotedeckError as exc:
         if debug:
             raise

@@ -7,6 +7,9 @@ place that turns them into one-line ``click.ClickException`` messages.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DEBUG_ENV = "NOTEDECK_DEBUG"
@@ -54,10 +57,23 @@ def _located(message: str, path: Path | str | None, line: int | None) -> str:
     return f"{path}:{line}: {message}"
 
 
+_DEBUG: ContextVar[bool] = ContextVar("notedeck_debug", default=False)
+
+
 def debugging() -> bool:
     """True when ``--debug`` (or ``NOTEDECK_DEBUG=1``) asks for tracebacks instead of one-liners.
 
     Unexpected errors inside one note are normally reported as one line for that file and the
     build goes on; while debugging they propagate so the traceback shows where they came from.
     """
-    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    return _DEBUG.get() or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+@contextmanager
+def debug_mode(on: bool) -> Iterator[None]:
+    """Debug for the duration of one library call (the CLI's ``--debug``), then back as before."""
+    token = _DEBUG.set(on or _DEBUG.get())
+    try:
+        yield
+    finally:
+        _DEBUG.reset(token)
