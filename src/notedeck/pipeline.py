@@ -11,16 +11,23 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config
 from .errors import NotedeckError, OutputError
 from .extract import extract
 from .identity import assign_guids, book_slug
-from .manifest import Entry, Manifest, load_manifest, manifest_path, save_manifest
+from .manifest import (
+    Entry,
+    Manifest,
+    load_manifest,
+    manifest_path,
+    remove_stale_temps,
+    save_manifest,
+)
 from .model import BookResult, BuildReport, Card, Change, Document, RenderedCard, Warning_
-from .package import NoteSpec, write_apkg
+from .package import NoteSpec, apkg_bytes, models_fingerprint, newest_mod, write_apkg
 from .parse import parse
 from .reader import read_notes
 from .render import MediaContext, render_card
@@ -59,13 +66,21 @@ def collect(config: Config, progress: Progress | None = None) -> Collected:
     rendered, media = [], {}
     for card in cards:
         source_path = config.notes_dir / card.source
-        result, card_warnings, files = render_card(card, MediaContext(config.notes_dir, source_path.parent))
+        result, card_warnings, files = render_card(
+            card, MediaContext(config.notes_dir, source_path.parent)
+        )
         warnings.extend(card_warnings)
         media.update(files)
         if result.front.strip() and (result.back.strip() or card.note_type == "cloze"):
             rendered.append(result)
-    return Collected(tuple(documents), tuple(rendered), tuple(sorted(media.items())), tuple(warnings),
-                     tuple(errors), tuple(failed))
+    return Collected(
+        tuple(documents),
+        tuple(rendered),
+        tuple(sorted(media.items())),
+        tuple(warnings),
+        tuple(errors),
+        tuple(failed),
+    )
 
 
 def _as_warning(exc: NotedeckError) -> Warning_:
@@ -83,7 +98,9 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     results = []
     warnings = list(collected.warnings)
     for title in sorted(by_book):
-        result, book_warnings = _package_book(title, by_book[title], media, config, collected.failed_files)
+        result, book_warnings = _package_book(
+            title, by_book[title], media, config, collected.failed_files
+        )
         results.append(result)
         warnings.extend(book_warnings)
     return BuildReport(tuple(results), tuple(warnings), collected.errors, len(collected.documents))
@@ -110,51 +127,144 @@ def deck_name(card: Card, config: Config) -> str:
     return f"{book}::{label}"
 
 
-def _spec_hash(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    payload = json.dumps([deck, note_type, fields, tags], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+def _clock() -> int:
+    """Wall-clock seconds; the only source of time in a build (tests freeze it here)."""
+    return int(time.time())
 
 
-def _package_book(title: str, cards: list[RenderedCard], media: dict[str, Path], config: Config,
-                  failed_files: tuple[str, ...]) -> tuple[BookResult, list[Warning_]]:
+def _hash(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
+    """The manifest entry of one card: a new mod time only when what is written changed.
+
+    ``hash`` covers every byte written for the note (so a moved source line still reaches Anki);
+    ``content`` leaves the source field out, so the diff calls a card changed only when the
+    learner would see a difference, not when a line was inserted above it.
+    """
+    card = r.card
+    fields = (r.front, r.back, r.context, r.source)
+    digest = _hash(deck, card.note_type, fields, card.tags)
+    content = _hash(deck, card.note_type, fields[:3], card.tags)
+    mod = old.mod if old and old.hash == digest else now
+    return Entry(
+        digest,
+        mod,
+        card.question,
+        card.location,
+        deck,
+        card.note_type,
+        fields,
+        card.tags,
+        card.kind,
+        r.media,
+        content,
+    )
+
+
+def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCard]:
+    """Settle same-question clashes against the last build, so each GUID stays with its card."""
+    if not old.entries:
+        return cards
+    previous = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
+    rendered = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
+    settled, _ = assign_guids(
+        [r.card for r in cards], previous, lambda c: rendered[id(c)]
+    )  # already warned
+    return [replace(r, card=card) for r, card in zip(cards, settled, strict=True)]
+
+
+def _signature(fields: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """What identifies a card among same-question twins: content, section, answer, then file."""
+    front, back, context = fields[:3]
+    return ("\x1f".join((front, back, context)), context, back, source.rsplit(":", 1)[0])
+
+
+def _package_book(
+    title: str,
+    cards: list[RenderedCard],
+    media: dict[str, Path],
+    config: Config,
+    failed_files: tuple[str, ...],
+) -> tuple[BookResult, list[Warning_]]:
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
     man_path = manifest_path(config.out_dir, slug)
     old = load_manifest(man_path, title)
-    now = max(int(time.time()), old.last_mod + 1)
-    entries: dict[str, Entry] = {}
-    for r in cards:
-        card = r.card
-        deck = deck_name(card, config)
-        fields = (r.front, r.back, r.context, r.source)
-        digest = _spec_hash(deck, card.note_type, fields, card.tags)
-        previous = old.entries.get(card.guid)
-        mod = previous.mod if previous and previous.hash == digest else now
-        entries[card.guid] = Entry(digest, mod, card.question, card.location, deck, card.note_type, fields,
-                                   card.tags, card.kind, r.media)
+    now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, old) + 1)
+    cards = _reassign_guids(cards, old)
+    entries = {
+        r.card.guid: _entry(r, deck_name(r.card, config), old.entries.get(r.card.guid), now)
+        for r in cards
+    }
     warnings = []
     failed = set(failed_files)
     for guid, entry in old.entries.items():
         if guid not in entries and entry.source.rsplit(":", 1)[0] in failed:
             entries[guid] = entry  # the file could not be read this time: keep its cards
-            warnings.append(Warning_(f"kept the card from the last build: {entry.question!r}", entry.source))
+            warnings.append(
+                Warning_(f"kept the card from the last build: {entry.question!r}", entry.source)
+            )
     added = tuple(_change(g, e) for g, e in entries.items() if g not in old.entries)
-    changed = tuple(_change(g, e) for g, e in entries.items() if g in old.entries and old.entries[g].hash != e.hash)
+    changed = tuple(
+        _change(g, e)
+        for g, e in entries.items()
+        if g in old.entries and old.entries[g].content != e.content
+    )
     removed = tuple(_change(g, e) for g, e in old.entries.items() if g not in entries)
-    new_manifest = Manifest(title, max((e.mod for e in entries.values()), default=old.last_mod), entries)
-    unchanged = not (added or changed or removed) and deck_path.exists()
+    model_hash = models_fingerprint()
+    model_mod = old.model_mod if old.model_hash == model_hash and old.model_mod else now
+    specs = [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
+    book_media = {name: media[name] for e in entries.values() for name in e.media if name in media}
+    last_mod = max([old.last_mod, model_mod, *(e.mod for e in entries.values())])
+    manifest = Manifest(title, last_mod, entries, model_hash, model_mod)
     written = False
-    if not config.dry_run and not unchanged:
-        specs = [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
-        book_media = {name: media[name] for e in entries.values() for name in e.media if name in media}
-        try:
-            write_apkg(deck_path, specs, book_media)
-            save_manifest(man_path, new_manifest)
-        except OSError as exc:
-            raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
-        written = True
-    result = BookResult(title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings))
+    if not config.dry_run and not _up_to_date(deck_path, old, manifest):
+        written = _write_book(
+            deck_path, man_path, manifest, apkg_bytes(specs, book_media, model_mod)
+        )
+    result = BookResult(
+        title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings)
+    )
     return result, warnings
+
+
+def _unknown_deck_mod(deck_path: Path, old: Manifest) -> int:
+    """A deck on disk that the manifest does not describe (manifest lost, deck replaced) may hold
+    mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
+    if not deck_path.exists() or (old.deck_sha256 and _sha256(deck_path) == old.deck_sha256):
+        return 0
+    return newest_mod(deck_path)
+
+
+def _up_to_date(deck_path: Path, old: Manifest, new: Manifest) -> bool:
+    """Nothing to write: same notes, mod times and note types, and the deck is the one we wrote."""
+    same = (
+        old.entries == new.entries
+        and old.model_mod == new.model_mod
+        and old.last_mod == new.last_mod
+    )
+    return same and bool(old.deck_sha256) and _sha256(deck_path) == old.deck_sha256
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _write_book(deck_path: Path, man_path: Path, manifest: Manifest, data: bytes) -> bool:
+    """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
+    try:
+        for path in (deck_path, man_path):
+            remove_stale_temps(path)
+        save_manifest(man_path, replace(manifest, deck_sha256=hashlib.sha256(data).hexdigest()))
+        write_apkg(deck_path, data)
+    except OSError as exc:
+        raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
+    return True
 
 
 def _change(guid: str, entry: Entry) -> Change:
