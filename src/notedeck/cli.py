@@ -98,7 +98,9 @@ def _print_book(book, verbose: bool, dry_run: bool) -> None:
             for change in changes:
                 click.echo(f"    {sign} {change.question}  ({change.source})")
     if book.removed:
-        query = " OR ".join(f'"Source:{c.source}"' for c in book.removed[:20])
+        from .pipeline import removed_search
+
+        query = removed_search(book.removed[:20])
         click.echo(f"  Anki never deletes on import; find the removed cards with the search: {query}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import warnings
 import zipfile
@@ -229,6 +230,25 @@ def newest_mod(path: Path) -> int:
         return max([int(notes), *(int(m.get("mod", 0)) for m in models.values())])
     except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, sqlite3.Error):
         return 0
+
+
+def note_search(note_type: str, fields: tuple[str, ...]) -> str:
+    """An Anki search for the note with these fields: its first field and its Source field.
+
+    Anki has no search by GUID, so a removed card is found by its fields, matched as raw HTML
+    exactly as written.  Inside a quoted field search ``\\``, ``"``, ``*`` and ``_`` are
+    special and are escaped here.
+    """
+    names = [f["name"] for f in MODELS[note_type].fields]
+    terms = [
+        f'"{names[0]}:{_search_escape(fields[0])}"',
+        f'"{names[-1]}:{_search_escape(fields[-1])}"',
+    ]
+    return "(" + " ".join(terms) + ")"
+
+
+def _search_escape(value: str) -> str:
+    return re.sub(r'([\\"*_])', r"\\\1", value)
 
 
 def write_apkg(path: Path, data: bytes) -> None:

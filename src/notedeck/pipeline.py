@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from .manifest import (
     save_manifest,
 )
 from .model import BookResult, BuildReport, Card, Change, Document, RenderedCard, Warning_
-from .package import NoteSpec, apkg_bytes, models_fingerprint, newest_mod, write_apkg
+from .package import NoteSpec, apkg_bytes, models_fingerprint, newest_mod, note_search, write_apkg
 from .parse import parse
 from .reader import read_notes
 from .render import MediaContext, render_card
@@ -188,64 +188,78 @@ def _package_book(
     config: Config,
     failed_files: tuple[str, ...],
 ) -> tuple[BookResult, list[Warning_]]:
+    """One book's deck and manifest: stamp, diff, and write only when something changed."""
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
     man_path = manifest_path(config.out_dir, slug)
     old = load_manifest(man_path, title)
-    now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, old) + 1)
+    on_disk = _sha256(deck_path)
+    now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
     cards = _reassign_guids(cards, old)
     entries = {
         r.card.guid: _entry(r, deck_name(r.card, config), old.entries.get(r.card.guid), now)
         for r in cards
     }
-    warnings = []
-    failed = set(failed_files)
-    for guid, entry in old.entries.items():
-        if guid not in entries and entry.source.rsplit(":", 1)[0] in failed:
-            entries[guid] = entry  # the file could not be read this time: keep its cards
-            warnings.append(
-                Warning_(f"kept the card from the last build: {entry.question!r}", entry.source)
-            )
-    added = tuple(_change(g, e) for g, e in entries.items() if g not in old.entries)
-    changed = tuple(
-        _change(g, e)
-        for g, e in entries.items()
-        if g in old.entries and old.entries[g].content != e.content
-    )
-    removed = tuple(_change(g, e) for g, e in old.entries.items() if g not in entries)
+    warnings = _keep_failed_files(entries, old, set(failed_files))
+    added, changed, removed = _diff(old.entries, entries)
     model_hash = models_fingerprint()
     model_mod = old.model_mod if old.model_hash == model_hash and old.model_mod else now
-    specs = [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
-    book_media = {name: media[name] for e in entries.values() for name in e.media if name in media}
     last_mod = max([old.last_mod, model_mod, *(e.mod for e in entries.values())])
     manifest = Manifest(title, last_mod, entries, model_hash, model_mod)
+    up_to_date = (
+        replace(old, deck_sha256="") == manifest and bool(on_disk) and on_disk == old.deck_sha256
+    )
     written = False
-    if not config.dry_run and not _up_to_date(deck_path, old, manifest):
-        written = _write_book(
-            deck_path, man_path, manifest, apkg_bytes(specs, book_media, model_mod)
-        )
+    if not config.dry_run and not up_to_date:
+        data = apkg_bytes(_specs(entries), _book_media(entries, media), model_mod)
+        written = _write_book(deck_path, man_path, manifest, data)
     result = BookResult(
         title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings)
     )
     return result, warnings
 
 
-def _unknown_deck_mod(deck_path: Path, old: Manifest) -> int:
+def _keep_failed_files(
+    entries: dict[str, Entry], old: Manifest, failed: set[str]
+) -> list[Warning_]:
+    """A file that could not be read this time keeps its cards from the last build."""
+    warnings = []
+    for guid, entry in old.entries.items():
+        if guid not in entries and entry.source.rsplit(":", 1)[0] in failed:
+            entries[guid] = entry
+            message = f"kept the card from the last build: {entry.question!r}"
+            warnings.append(Warning_(message, entry.source))
+    return warnings
+
+
+def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, ...], ...]:
+    """(added, changed, removed); "changed" means the learner sees a difference."""
+
+    def differs(before: Entry, after: Entry) -> bool:
+        if not before.content:  # a manifest from before content hashes existed
+            return before.hash != after.hash
+        return before.content != after.content
+
+    added = tuple(_change(g, e) for g, e in new.items() if g not in old)
+    changed = tuple(_change(g, e) for g, e in new.items() if g in old and differs(old[g], e))
+    removed = tuple(_change(g, e) for g, e in old.items() if g not in new)
+    return added, changed, removed
+
+
+def _specs(entries: dict[str, Entry]) -> list[NoteSpec]:
+    return [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
+
+
+def _book_media(entries: dict[str, Entry], media: dict[str, Path]) -> dict[str, Path]:
+    return {name: media[name] for e in entries.values() for name in e.media if name in media}
+
+
+def _unknown_deck_mod(deck_path: Path, on_disk: str | None, old: Manifest) -> int:
     """A deck on disk that the manifest does not describe (manifest lost, deck replaced) may hold
     mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
-    if not deck_path.exists() or (old.deck_sha256 and _sha256(deck_path) == old.deck_sha256):
+    if on_disk is None or on_disk == old.deck_sha256:
         return 0
     return newest_mod(deck_path)
-
-
-def _up_to_date(deck_path: Path, old: Manifest, new: Manifest) -> bool:
-    """Nothing to write: same notes, mod times and note types, and the deck is the one we wrote."""
-    same = (
-        old.entries == new.entries
-        and old.model_mod == new.model_mod
-        and old.last_mod == new.last_mod
-    )
-    return same and bool(old.deck_sha256) and _sha256(deck_path) == old.deck_sha256
 
 
 def _sha256(path: Path) -> str | None:
@@ -267,5 +281,12 @@ def _write_book(deck_path: Path, man_path: Path, manifest: Manifest, data: bytes
     return True
 
 
+def removed_search(changes: Iterable[Change]) -> str:
+    """One Anki search for all these cards: import never deletes notes, so users delete them."""
+    return " OR ".join(c.search for c in changes)
+
+
 def _change(guid: str, entry: Entry) -> Change:
-    return Change(guid, entry.question, entry.source)
+    """A diff line; its search uses the note's Front and Source fields exactly as written."""
+    search = note_search(entry.note_type, entry.fields)
+    return Change(guid, entry.question, entry.source, search)
