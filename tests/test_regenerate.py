@@ -276,6 +276,25 @@ def test_same_second_edit_still_reaches_anki(tmp_path, frozen_clock):
         anki.close()
 
 
+def test_edit_made_in_anki_survives_a_rebuild_that_does_not_touch_the_card(tmp_path):
+    notes, out = tmp_path / "notes", tmp_path / "decks"
+    write_notes(notes, V1)
+    cli_build(notes, out)
+    anki = AnkiCollection(tmp_path / "c.anki2")
+    try:
+        anki.import_apkg(out / "study-book.apkg")
+        col = anki.col
+        spark = col.get_note(col.find_notes('"Front:Spark — Model?"')[0])
+        spark["Back"] = "batch (my own note)"
+        col.update_note(spark)
+        write_notes(notes, {"study/03-serving.md": SERVING})  # a new chapter, nothing else
+        assert "+2 new  ~0 changed" in cli_build(notes, out)
+        anki.import_apkg(out / "study-book.apkg")
+        assert col.get_note(spark.id)["Back"] == "batch (my own note)"
+    finally:
+        anki.close()
+
+
 def test_unchanged_rebuild_is_byte_identical_across_processes(tmp_path):
     """Another Python process rebuilding from the manifest writes the very same bytes."""
     notes, out = tmp_path / "notes", tmp_path / "decks"
