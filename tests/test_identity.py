@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import write_notes
 from notedeck.config import load_config
-from notedeck.identity import _BASE91, assign_guids, card_guid
+from notedeck.identity import _BASE91, History, assign_guids, card_guid
 from notedeck.model import Card
 from notedeck.pipeline import collect
 
@@ -99,7 +99,10 @@ def test_clash_guids_follow_their_cards_when_files_are_renamed():
     assert {c.answer: c.guid for c in plain} != {
         a: g for g, (a, _) in old.items()
     }  # naive: swapped
-    settled = assign_guids(after, old, lambda c: (c.answer, c.source))[0]
+    history = History(
+        old, frozenset({("Book", "definition", "term", "basic")}), lambda c: (c.answer, c.source)
+    )
+    settled = assign_guids(after, history)[0]
     assert {c.answer: c.guid for c in settled} == {a: g for g, (a, _) in old.items()}
 
 

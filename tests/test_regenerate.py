@@ -295,6 +295,37 @@ def test_edit_made_in_anki_survives_a_rebuild_that_does_not_touch_the_card(tmp_p
         anki.close()
 
 
+def test_deleting_one_of_two_same_question_cards_keeps_the_others_history(tmp_path):
+    """Twins: "Partition" in both files. Deleting the first must not hand its GUID (and its
+    review history) to the second: the second keeps its own note, the first is reported removed."""
+    notes, out = tmp_path / "notes", tmp_path / "decks"
+    write_notes(notes, V1)
+    cli_build(notes, out)
+    anki = AnkiCollection(tmp_path / "c.anki2")
+    try:
+        anki.import_apkg(out / "study-book.apkg")
+        review_everything(anki.col)
+        before = notes_by_guid(anki.col)
+        twin = next(n for n in before.values() if "unit of parallelism" in n["Back"])
+        gone = next(n for n in before.values() if "slice of a table" in n["Back"])
+        storage = STORAGE_V1.replace(
+            "    - **Partition**: a slice of a table stored separately on disk\n", ""
+        )
+        write_notes(notes, {"study/01-storage.md": storage})
+        output = cli_build(notes, out)
+        # the one-item list left under "Terms" is no longer a list card either
+        assert diff_lines(output)["−"] == {"What is Partition?", "What are the Terms? (2)"}
+        assert "Source:study/01-storage.md:17" in output
+        log = anki.import_apkg(out / "study-book.apkg")
+        assert not diff_lines(output)["~"] and not log.new
+        assert (
+            "slice of a table" in anki.col.get_note(gone.id)["Back"]
+        )  # not overwritten by its twin
+        assert anki.col.get_note(twin.id)["Back"] == twin["Back"]
+    finally:
+        anki.close()
+
+
 def test_unchanged_rebuild_is_byte_identical_across_processes(tmp_path):
     """Another Python process rebuilding from the manifest writes the very same bytes."""
     notes, out = tmp_path / "notes", tmp_path / "decks"

@@ -38,6 +38,7 @@ class Entry:
     kind: str = ""
     media: tuple[str, ...] = ()
     content: str = ""  # hash of what the learner sees (no source line): drives the "~changed" diff
+    key: str = ""  # the card's normalised identity key (lets the next build settle clashes)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from .config import Config
 from .errors import NotedeckError, OutputError
 from .extract import extract
-from .identity import assign_guids, book_slug
+from .identity import History, assign_guids, book_slug
 from .manifest import (
     Entry,
     Manifest,
@@ -160,6 +161,7 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
         card.kind,
         r.media,
         content,
+        card.key,
     )
 
 
@@ -167,11 +169,12 @@ def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCa
     """Settle same-question clashes against the last build, so each GUID stays with its card."""
     if not old.entries:
         return cards
-    previous = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
-    rendered = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
-    settled, _ = assign_guids(
-        [r.card for r in cards], previous, lambda c: rendered[id(c)]
-    )  # already warned
+    counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
+    clashed = frozenset((old.book, *k) for k, n in counts.items() if n > 1)
+    signatures = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
+    now = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
+    history = History(signatures, clashed, lambda card: now[id(card)])
+    settled, _ = assign_guids([r.card for r in cards], history)  # collect() already warned
     return [replace(r, card=card) for r, card in zip(cards, settled, strict=True)]
 
 
