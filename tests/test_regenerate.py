@@ -495,3 +495,16 @@ def test_build_killed_before_rename_leaves_v1_importable(tmp_path):
         assert len(anki.import_apkg(out / "study-book.apkg").new) == 2
     finally:
         anki.close()
+
+
+def test_two_books_with_the_same_file_name_are_not_mixed(tmp_path):
+    """ "C++ Primer" and "C Primer" both slug to c-primer: one deck, one clear error, exit 1."""
+    notes, out = tmp_path / "notes", tmp_path / "decks"
+    card = "- **Pointer**: a variable that holds the address of another variable\n"
+    write_notes(notes, {"a/book.yaml": "title: C++ Primer\n", "a/n.md": card})
+    cli_build(notes, out)
+    write_notes(notes, {"b/book.yaml": "title: C Primer\n", "b/n.md": card})
+    result = CliRunner().invoke(main, ["build", str(notes), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "book 'C Primer' would share c-primer.apkg with 'C++ Primer'" in result.output
+    assert "(unchanged)" in result.output  # the existing book's deck was left alone

@@ -98,13 +98,39 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         by_book.setdefault(rendered.card.book, []).append(rendered)
     results = []
     warnings = list(collected.warnings)
-    for title in sorted(by_book):
+    titles, clashes = _distinct_slugs(sorted(by_book), config.out_dir)
+    for title in titles:
         result, book_warnings = _package_book(
             title, by_book[title], media, config, collected.failed_files
         )
         results.append(result)
         warnings.extend(book_warnings)
-    return BuildReport(tuple(results), tuple(warnings), collected.errors, len(collected.documents))
+    errors = (*collected.errors, *clashes)
+    return BuildReport(tuple(results), tuple(warnings), errors, len(collected.documents))
+
+
+def _distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[Warning_]]:
+    """Books whose titles share a file name ("C++ Primer", "C Primer") would overwrite each
+    other's deck and share GUIDs: build the one the existing manifest belongs to (else the first
+    by title) and report the others."""
+    by_slug: dict[str, list[str]] = {}
+    for title in titles:
+        by_slug.setdefault(book_slug(title), []).append(title)
+    kept, errors = [], []
+    for slug, group in by_slug.items():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        owner = load_manifest(manifest_path(out_dir, slug), group[0]).book
+        first = owner if owner in group else group[0]
+        kept.append(first)
+        for other in group:
+            if other != first:
+                message = (
+                    f"book {other!r} would share {slug}.apkg with {first!r}; rename one of them"
+                )
+                errors.append(Warning_(message))
+    return sorted(kept), errors
 
 
 def _prepare_output(out_dir: Path) -> None:
