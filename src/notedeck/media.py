@@ -1,0 +1,105 @@
+"""Images referenced by a card: found inside the notes root only, packed under unique names.
+
+A note may point at ``images/x.png`` (relative to the note or the notes root) or, Obsidian style,
+just ``x.png`` anywhere in the vault.  Absolute paths and ``../`` paths that leave the notes root
+are refused, so building a deck can never pack an arbitrary file from the machine into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+IMAGE_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".svg",
+    ".bmp",
+    ".avif",
+    ".apng",
+    ".ico",
+    ".tif",
+    ".tiff",
+)
+
+
+@dataclass(frozen=True)
+class MediaContext:
+    """Where a card's images may come from: the notes root and the note's own folder."""
+
+    notes_dir: Path
+    note_dir: Path
+
+
+@dataclass(frozen=True)
+class Located:
+    """The file an image reference resolves to, or why it does not resolve."""
+
+    path: Path | None
+    problem: str = ""
+
+
+def is_image_name(name: str) -> bool:
+    return name.lower().rsplit("#", 1)[0].endswith(IMAGE_SUFFIXES)
+
+
+def locate(src: str, media: MediaContext) -> Located:
+    """Resolve an image reference; ``problem`` says what is wrong when it cannot be used."""
+    src = src.strip().strip("<>")
+    if not src:
+        return Located(None, "image has no path")
+    candidates = dict.fromkeys((src, unquote(src)))
+    if any(c.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", c) for c in candidates):
+        return Located(
+            None, f"image path is absolute, refused (use a path inside the notes folder): {src}"
+        )
+    root = media.notes_dir.resolve()
+    for name in candidates:
+        primary = (media.note_dir / name).resolve()
+        if not _inside(primary, root):
+            return Located(None, f"image path leaves the notes folder, refused: {src}")
+        for candidate in (primary, (media.notes_dir / name).resolve()):
+            if _inside(candidate, root) and candidate.is_file():
+                return Located(candidate)
+    for name in candidates:
+        if "/" not in name and "\\" not in name:
+            found = _by_name(root, name)
+            if found is not None:
+                return Located(found)
+    return Located(None, f"image not found: {src}")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return root in path.parents
+
+
+_INDEX: dict[Path, dict[str, Path]] = {}
+
+
+def _by_name(root: Path, name: str) -> Path | None:
+    """Obsidian resolves a bare file name anywhere in the vault: one walk, cached, rebuilt on a miss."""
+    found = _INDEX.get(root, {}).get(name)
+    if found is not None and found.is_file():
+        return found
+    index: dict[str, Path] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for file in sorted(files):
+            path = Path(folder, file).resolve()
+            if root in path.parents:
+                index.setdefault(file, path)
+    _INDEX[root] = index
+    return index.get(name)
+
+
+def media_name(path: Path) -> str:
+    """Unique, stable media file name: two different images never share a name in Anki."""
+    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
+    return f"notedeck-{digest}-{path.name}"
