@@ -84,7 +84,7 @@ _INDEX: dict[Path, dict[str, Path]] = {}
 
 
 def _by_name(root: Path, name: str) -> Path | None:
-    """Obsidian resolves a bare file name anywhere in the vault: one walk, cached, rebuilt on a miss."""
+    """Obsidian finds a bare file name anywhere in the vault: one walk, cached, redone on a miss."""
     found = _INDEX.get(root, {}).get(name)
     if found is not None and found.is_file():
         return found
