@@ -284,7 +284,7 @@ def render_card(
 
 
 def breadcrumb(card: Card) -> str:
-    """Book › Chapter N › Section › Subsection — headings that repeat the book or chapter dropped."""
+    """Book › Chapter N › Section › Subsection; headings repeating the book or chapter dropped."""
     chapter = _chapter(card)
     parts = [card.book, chapter]
     for heading in card.context:
