@@ -14,6 +14,7 @@ import yaml
 
 from .errors import ConfigError
 from .model import Book, FileOptions
+from .text import normalise_key
 
 CONFIG_NAME = "notedeck.yaml"
 BOOK_FILE_NAME = "book.yaml"
@@ -110,7 +111,7 @@ def load_config(
     )
     extractors = check_extractors(data.get("extractors", DEFAULT_EXTRACTORS), path, EXTRACTOR_NAMES)
     generic = tuple(
-        _norm(h)
+        normalise_key(str(h))
         for h in _as_list(
             data.get("generic_headings", DEFAULT_GENERIC_HEADINGS), "generic_headings", path
         )
