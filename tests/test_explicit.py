@@ -141,8 +141,9 @@ def test_highlight_is_not_a_cloze_outside_flashcard_files(cards):
 
 
 def test_highlights_are_clozes_in_files_tagged_flashcards(notes_tree, anki_collection):
-    root = notes_tree({
-        "tagged.md": """\
+    root = notes_tree(
+        {
+            "tagged.md": """\
             ---
             book: Syntax Book
             ---
@@ -150,14 +151,15 @@ def test_highlights_are_clozes_in_files_tagged_flashcards(notes_tree, anki_colle
 
             The ==mitochondria== is the ==powerhouse== of the cell.
         """,
-        "front-matter.md": """\
+            "front-matter.md": """\
             ---
             book: Syntax Book
             tags: [flashcards]
             ---
             Water boils at ==100 °C== at sea level.
         """,
-    })
+        }
+    )
     _, cards = build_and_import(root, anki_collection)
     cell = sorted(find(cards, "mitochondria", "Text"), key=lambda c: c.ord)
     text = "The {{c1::mitochondria}} is the {{c2::powerhouse}} of the cell."
@@ -169,8 +171,9 @@ def test_highlights_are_clozes_in_files_tagged_flashcards(notes_tree, anki_colle
 
 
 def test_explicit_and_automatic_cards_coexist_without_duplicates(notes_tree, anki_collection):
-    root = notes_tree({
-        "mix.md": """\
+    root = notes_tree(
+        {
+            "mix.md": """\
             ---
             book: Mix Book
             ---
@@ -194,7 +197,8 @@ def test_explicit_and_automatic_cards_coexist_without_duplicates(notes_tree, ank
             | ORC | columnar |
             | JSON | row |
         """,
-    })
+        }
+    )
     report, cards = build_and_import(root, anki_collection)
     kinds = sorted(r.card.kind for book in report.books for r in book.cards)
     assert "definition" in kinds and "explicit" in kinds and "table" in kinds
@@ -203,3 +207,34 @@ def test_explicit_and_automatic_cards_coexist_without_duplicates(notes_tree, ank
     assert one(cards, "Row storage").fields["Front"] == "<strong>Row storage</strong>"
     assert not find(cards, "Parquet")  # the table in the explicit answer makes no table card
     assert find(cards, "ORC") or find(cards, "ORC", "Back")  # the other table still does
+
+
+def test_q_and_a_answers_may_be_a_list_or_code(notes_tree, anki_collection):
+    root = notes_tree(
+        {
+            "qa.md": """\
+            ---
+            book: QA Book
+            ---
+            Q: What are the three Vs of big data?
+            A:
+            - volume
+            - velocity
+            - variety
+
+            Q: How do you print in Python?
+
+            A: Call `print`:
+            ```python
+            print("$5")
+            ```
+        """,
+        }
+    )
+    report, cards = build_and_import(root, anki_collection)
+    assert len(cards) == 2, [c.fields for c in cards]
+    vs = one(cards, "three Vs").fields["Back"]
+    assert vs.startswith("<ul>") and vs.count("<li>") == 3
+    printing = one(cards, "print in Python").fields["Back"]
+    assert "<p>Call <code>print</code>:</p>" in printing and '<pre class="nd-code"' in printing
+    assert [r.card.line for r in report.books[0].cards] == [4, 10]

@@ -257,3 +257,11 @@ def test_a_line_that_is_only_an_image_is_never_a_card(notes_tree, anki_collectio
 )
 def test_inline_rendering_cases(markdown, expected):
     assert markdown_to_html(markdown, inline=True) == expected
+
+
+def test_obsidian_syntax_never_rewrites_code():
+    html = markdown_to_html(
+        "==hi== `a[[0]] == b==c` [[Link]]\n\n```python\nx = a[[0]]  # ==no==\n```\n"
+    )
+    assert "<mark>hi</mark>" in html and "<code>a[[0]] == b==c</code>" in html and "Link" in html
+    assert "a[[" in html.split("<pre")[1] and "==no==" in html and "<mark>no" not in html

@@ -18,6 +18,7 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from .codeaware import outside_code
 from .media import MediaContext, is_image_name, locate, media_name
 from .model import Card, RenderedCard, Warning_
 
@@ -131,7 +132,6 @@ def markdown_to_html(text: str, inline: bool = False) -> str:
         rendered = _md().renderInline(text.strip())
     else:
         rendered = _md().render(text)
-    rendered = rendered.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
     return sanitize(rendered).strip()
 
 
@@ -148,7 +148,12 @@ def sanitize(fragment: str) -> str:
 
 
 def _obsidian(text: str) -> str:
-    """Obsidian syntax → CommonMark: embeds become images, wikilinks plain text, ==x== marks."""
+    """Obsidian syntax → CommonMark: embeds become images, wikilinks plain text, ==x== marks.
+    Code is left alone: ``a[[0]]`` or ``x == y`` in code means exactly what it says."""
+    return outside_code(text, _obsidian_prose)
+
+
+def _obsidian_prose(text: str) -> str:
     text = PDF_BREAK.sub(r"\1", text)
     text = WIKI_EMBED.sub(_embed, text)
     text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)

@@ -80,8 +80,8 @@ def extract(document: Document, config: Config) -> list[Card]:
     for section in document.sections:
         if section.book is None or section.skip:
             continue
-        found = [card for name, rule in EXTRACTORS if name in enabled for card in rule(section, ctx)]
-        if "explicit" in enabled:  # automatic rules never re-ask what an explicit card covers
+        found = [c for name, rule in EXTRACTORS if name in enabled for c in rule(section, ctx)]
+        if "explicit" in enabled:  # automatic rules never re-ask what explicit cards cover
             covered = explicit.covered_lines(section, ctx)
             found = [c for c in found if c.kind in ("explicit", "cloze") or c.line not in covered]
         cards.extend(found)

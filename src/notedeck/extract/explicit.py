@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from ..codeaware import has_outside_code, outside_code
 from ..model import Card, ListBlock, Paragraph, Quote, Section
 from ..text import strip_markup
 
@@ -116,7 +117,7 @@ def _from_paragraph(
     start = block.line - ctx.source.body_line  # 0-based index of the paragraph in the body
     in_source = 0 <= start < len(raw) and raw[start].strip() == block.text.split("\n", 1)[0].strip()
     own_last = block.line + len(lines) - 1
-    if not in_source or CLOZE.search(text) or (highlights and HIGHLIGHT.search(text)):
+    if not in_source or CLOZE.search(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
         return list(_from_text(block.text, block.line, section, ctx, highlights)), own_last
     mark = next((n for n, line in enumerate(lines) if MARK_LINE.match(line)), None)
     if mark is not None and "\n".join(lines[:mark]).strip():
@@ -127,14 +128,25 @@ def _from_paragraph(
             card = ctx.card(section, "explicit", question, answer, question, block.line, note_type)
             return [card], ctx.source.body_line + end - 1
     if Q_LINE.match(lines[0]):
-        if not any(A_LINE.match(line) for line in lines[1:]):
-            nxt = following[0] if following else None
-            if isinstance(nxt, Paragraph) and A_LINE.match(nxt.text.split("\n", 1)[0]):
-                cards = _qa_cards(f"{text}\n{_untag(nxt.text)}", block.line, section, ctx)
-                return cards, nxt.line + nxt.text.count("\n")
-        else:
-            return _qa_cards(text, block.line, section, ctx), own_last
+        qa = _qa_source(text, start + len(lines) - 1, following, ctx)
+        if qa is not None:
+            qa_text, last = qa
+            tail, end = _answer_lines(raw, last + 1)  # a list or code block right under "A:"
+            if tail.strip():
+                qa_text, last = f"{qa_text}\n{tail}", end - 1
+            return _qa_cards(qa_text, block.line, section, ctx), ctx.source.body_line + last
     return list(_from_text(block.text, block.line, section, ctx, highlights)), own_last
+
+
+def _qa_source(text: str, last: int, following, ctx) -> tuple[str, int] | None:
+    """The ``Q:``/``A:`` text and its last body line index (``A:`` may start the next paragraph)."""
+    if any(A_LINE.match(line) for line in text.split("\n")[1:]):
+        return text, last
+    nxt = following[0] if following else None
+    if isinstance(nxt, Paragraph) and A_LINE.match(nxt.text.split("\n", 1)[0]):
+        nxt_last = nxt.line - ctx.source.body_line + nxt.text.count("\n")
+        return f"{text}\n{FLASHCARD_TAG.sub('', nxt.text)}", nxt_last
+    return None
 
 
 def _answer_lines(raw: tuple[str, ...], first: int) -> tuple[str, int]:
@@ -180,7 +192,7 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
     text = _untag(text)
     if not text:
         return
-    if CLOZE.search(text) or (highlights and HIGHLIGHT.search(text)):
+    if CLOZE.search(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
         cloze = _to_cloze(text)
         yield ctx.card(section, "cloze", cloze, "", CLOZE.sub(r"\2", cloze), line, "cloze")
         return
@@ -228,7 +240,9 @@ def _to_cloze(text: str) -> str:
     """Number ``==highlights==`` as cloze deletions after any explicit ``{{cN::}}`` ones."""
     used = [int(n) for n, _, _ in CLOZE.findall(text)]
     counter = iter(range(max(used, default=0) + 1, 10_000))
-    return HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", text)
+    return outside_code(
+        text, lambda part: HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", part)
+    )
 
 
 def _is_metadata(front: str, back: str) -> bool:
