@@ -89,7 +89,13 @@ def _scan(section: Section, ctx) -> Iterator[tuple[list[Card], int, int]]:
 def _tagged_flashcards(ctx) -> bool:
     if any(t.lower().split("/")[0] in ("flashcards", "flashcard") for t in ctx.source.options.tags):
         return True
-    return bool(FLASHCARD_TAG.search(ctx.source.text))
+    return _text_tagged(ctx.source.text)
+
+
+@lru_cache(maxsize=4)
+def _text_tagged(text: str) -> bool:
+    """Searched once per file, not once per section."""
+    return has_outside_code(text, FLASHCARD_TAG)
 
 
 def _from_nested(block, section: Section, ctx, highlights: bool) -> Iterator[Card]:
