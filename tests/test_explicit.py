@@ -238,3 +238,26 @@ def test_q_and_a_answers_may_be_a_list_or_code(notes_tree, anki_collection):
     printing = one(cards, "print in Python").fields["Back"]
     assert "<p>Call <code>print</code>:</p>" in printing and '<pre class="nd-code"' in printing
     assert [r.card.line for r in report.books[0].cards] == [4, 10]
+
+
+def test_an_explicit_card_replaces_the_automatic_card_for_the_same_term(
+    notes_tree, anki_collection
+):
+    root = notes_tree(
+        {
+            "terms.md": """\
+            ---
+            book: Terms Book
+            ---
+            **Latency** is the time one request takes from start to finish.
+
+            **Throughput** is the number of requests served per second.
+
+            Latency::the delay a single request sees
+        """,
+        }
+    )
+    report, cards = build_and_import(root, anki_collection)
+    kinds = {r.card.question: r.card.kind for r in report.books[0].cards}
+    assert kinds == {"Latency": "explicit", "What is Throughput?": "definition"}
+    assert len(cards) == 2

@@ -85,6 +85,9 @@ def extract(document: Document, config: Config) -> list[Card]:
             covered = explicit.covered_lines(section, ctx)
             found = [c for c in found if c.kind in ("explicit", "cloze") or c.line not in covered]
         cards.extend(found)
+    # "Latency::…" and "**Latency** is …" in one note: the user's own card is the one to keep.
+    asked = {c.key for c in cards if c.kind == "explicit"}
+    cards = [c for c in cards if c.kind in ("explicit", "cloze") or c.key not in asked]
     return _resolve_overlaps(cards)
 
 
