@@ -265,3 +265,27 @@ def test_obsidian_syntax_never_rewrites_code():
     )
     assert "<mark>hi</mark>" in html and "<code>a[[0]] == b==c</code>" in html and "Link" in html
     assert "a[[" in html.split("<pre")[1] and "==no==" in html and "<mark>no" not in html
+
+
+def test_awkward_image_names_reach_anki_intact(notes_tree, anki_collection):
+    root = notes_tree(
+        {
+            "a.md": """\
+            ---
+            book: Names Book
+            ---
+            **Alpha** is shown in a diagram with spaces in its name ![[my diagram (v2).png]]
+
+            **Beta** is shown in a diagram whose name has an umlaut ![](att/%C3%9Cbersicht.png)
+        """,
+        }
+    )
+    (root / "att").mkdir()
+    (root / "att" / "my diagram (v2).png").write_bytes(PNG)
+    (root / "att" / "U\u0308bersicht.png").write_bytes(PNG + b"u")  # decomposed, as macOS writes
+    report, cards = build_and_import(root, anki_collection)
+    assert not report.warnings
+    in_anki = set(os.listdir(anki_collection.col.media.dir()))
+    for front in ("Alpha", "Beta"):
+        [name] = re.findall(r'<img src="([^"]+)"', one(cards, front).answer)
+        assert name in in_anki and re.fullmatch(r"notedeck-[0-9a-f]{8}-[\w.-]+", name)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -55,7 +57,10 @@ def locate(src: str, media: MediaContext) -> Located:
     src = src.strip().strip("<>")
     if not src:
         return Located(None, "image has no path")
-    candidates = dict.fromkeys((src, unquote(src)))
+    # markdown-it percent-encodes link targets; macOS may store names decomposed (NFD).
+    candidates = dict.fromkeys(
+        unicodedata.normalize(form, name) for name in (src, unquote(src)) for form in ("NFC", "NFD")
+    )
     if any(c.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", c) for c in candidates):
         return Located(
             None, f"image path is absolute, refused (use a path inside the notes folder): {src}"
@@ -85,6 +90,7 @@ _INDEX: dict[Path, dict[str, Path]] = {}
 
 def _by_name(root: Path, name: str) -> Path | None:
     """Obsidian finds a bare file name anywhere in the vault: one walk, cached, redone on a miss."""
+    name = unicodedata.normalize("NFC", name)
     found = _INDEX.get(root, {}).get(name)
     if found is not None and found.is_file():
         return found
@@ -94,12 +100,25 @@ def _by_name(root: Path, name: str) -> Path | None:
         for file in sorted(files):
             path = Path(folder, file).resolve()
             if root in path.parents:
-                index.setdefault(file, path)
+                index.setdefault(unicodedata.normalize("NFC", file), path)
     _INDEX[root] = index
     return index.get(name)
 
 
 def media_name(path: Path) -> str:
-    """Unique, stable media file name: two different images never share a name in Anki."""
+    """Unique, stable media file name: two different images never share a name in Anki.
+
+    The name is NFC-normalised and keeps only letters, digits, ``.``, ``_`` and ``-``: Anki
+    renames other media names on import (which would break the card's reference), and ``#`` or
+    ``%`` would be misread in an ``src`` URL.
+    """
+    stat = path.stat()
+    return _media_name(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _media_name(path: Path, mtime_ns: int, size: int) -> str:
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
-    return f"notedeck-{digest}-{path.name}"
+    name = re.sub(r"[^\w.\-]+", "-", unicodedata.normalize("NFC", path.name))
+    name = re.sub(r"-+(?=\.)", "", name).strip("-.") or "image"
+    return f"notedeck-{digest}-{name}"
