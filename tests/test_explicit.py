@@ -261,3 +261,32 @@ def test_an_explicit_card_replaces_the_automatic_card_for_the_same_term(
     kinds = {r.card.question: r.card.kind for r in report.books[0].cards}
     assert kinds == {"Latency": "explicit", "What is Throughput?": "definition"}
     assert len(cards) == 2
+
+
+def test_spaced_repetition_plugin_schedule_comments_change_nothing(notes_tree, anki_collection):
+    note = """\
+        ---
+        book: SR Book
+        ---
+        #flashcards
+
+        Capital of Peru::Lima <!--SR:!2024-01-05,3,250-->
+
+        Multi-line question
+        ?
+        Multi-line answer
+        <!--SR:!2024-01-05,3,250-->
+
+        The ==mitochondria== is the powerhouse of the cell. <!--SR:!2024-01-05,3,250-->
+    """
+    root = notes_tree({"sr.md": note})
+    first, cards = build_and_import(root, anki_collection)
+    assert len(first.books[0].added) == 3
+    assert "SR:" not in "".join(str(c.fields) for c in cards)
+    assert one(cards, "mitochondria", "Text").fields["Text"].endswith("of the cell.")
+    (root / "sr.md").write_text(
+        (root / "sr.md").read_text().replace("2024-01-05,3,250", "2024-02-11,9,270"),
+        encoding="utf-8",
+    )
+    second, _ = build_and_import(root, anki_collection)
+    assert (second.books[0].added, second.books[0].changed) == ((), ())

@@ -31,6 +31,7 @@ MARK_LINE = re.compile(r"^\s*(\?{1,2})\s*$")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}", re.DOTALL)
 HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+COMMENT = re.compile(r"[ \t]*<!--.*?-->", re.DOTALL)
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)
 METADATA_KEYS = {
     "status", "up", "tags", "tag", "date", "source", "author", "authors", "created", "updated",
@@ -117,7 +118,7 @@ def _from_paragraph(
 ) -> tuple[list[Card], int]:
     """A top-level paragraph's cards and the last source line they use (answers of ``?`` blocks
     are read from the source up to a blank line, so they may take in a list, table or code)."""
-    text = FLASHCARD_TAG.sub("", block.text)  # keeps the line count: lines map onto the source
+    text = _strip_noise(block.text)  # keeps the line count: lines map onto the source
     lines = text.split("\n")
     raw = _source_lines(ctx.source.text)
     start = block.line - ctx.source.body_line  # 0-based index of the paragraph in the body
@@ -128,6 +129,7 @@ def _from_paragraph(
     mark = next((n for n, line in enumerate(lines) if MARK_LINE.match(line)), None)
     if mark is not None and "\n".join(lines[:mark]).strip():
         answer, end = _answer_lines(raw, start + mark + 1)
+        answer = _strip_noise(answer)
         if answer.strip():
             note_type = "reversed" if MARK_LINE.match(lines[mark]).group(1) == "??" else "basic"
             question = "\n".join(lines[:mark]).strip()
@@ -138,6 +140,7 @@ def _from_paragraph(
         if qa is not None:
             qa_text, last = qa
             tail, end = _answer_lines(raw, last + 1)  # a list or code block right under "A:"
+            tail = _strip_noise(tail)
             if tail.strip():
                 qa_text, last = f"{qa_text}\n{tail}", end - 1
             return _qa_cards(qa_text, block.line, section, ctx), ctx.source.body_line + last
@@ -151,7 +154,7 @@ def _qa_source(text: str, last: int, following, ctx) -> tuple[str, int] | None:
     nxt = following[0] if following else None
     if isinstance(nxt, Paragraph) and A_LINE.match(nxt.text.split("\n", 1)[0]):
         nxt_last = nxt.line - ctx.source.body_line + nxt.text.count("\n")
-        return f"{text}\n{FLASHCARD_TAG.sub('', nxt.text)}", nxt_last
+        return f"{text}\n{_strip_noise(nxt.text)}", nxt_last
     return None
 
 
@@ -233,7 +236,21 @@ def _inline_card(line: str) -> tuple[str, str, str] | None:
 
 
 def _untag(text: str) -> str:
-    return FLASHCARD_TAG.sub("", text).strip()
+    return _strip_noise(text).strip()
+
+
+def _strip_noise(text: str) -> str:
+    """Drop ``#flashcards`` tags and HTML comments, keeping the line count.
+
+    The Spaced Repetition plugin writes its schedule into the note (``<!--SR:!2024-01-05,3,250-->``)
+    and rewrites it after every review: left in, it would change the card's text and identity.
+    """
+    return outside_code(
+        text,
+        lambda part: FLASHCARD_TAG.sub(
+            "", COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), part)
+        ),
+    )
 
 
 @lru_cache(maxsize=4)
