@@ -253,6 +253,7 @@ def test_a_line_that_is_only_an_image_is_never_a_card(notes_tree, anki_collectio
         ("![[Some note]] embeds a note", "Some note embeds a note"),
         ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
         ("{{c1::**bold**::hint}}", "{{c1::<strong>bold</strong>::hint}}"),
+        ("pre- and post-processing, require- ments", "pre- and post-processing, requirements"),
     ],
 )
 def test_inline_rendering_cases(markdown, expected):

@@ -62,7 +62,8 @@ HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
-PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])")
+# "require- ments" from a PDF is joined; "pre- and post-processing" is English and stays.
+PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 
 
 @lru_cache(maxsize=1)
@@ -71,28 +72,18 @@ def _md() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.validateLink = lambda url: True  # nh3 drops unsafe schemes; the link text stays readable
-    md.add_render_rule(
-        "math_inline", lambda self, tokens, idx, options, env: _math(tokens[idx].content, False)
-    )
-    md.add_render_rule(
-        "math_inline_double",
-        lambda self, tokens, idx, options, env: _math(tokens[idx].content, True),
-    )
-    md.add_render_rule(
-        "math_block",
-        lambda self, tokens, idx, options, env: _math(tokens[idx].content, True) + "\n",
-    )
-    md.add_render_rule(
-        "math_block_label",
-        lambda self, tokens, idx, options, env: _math(tokens[idx].content, True) + "\n",
-    )
-    md.add_render_rule(
-        "html_inline", lambda self, tokens, idx, options, env: _raw_html(tokens[idx].content)
-    )
-    md.add_render_rule(
-        "html_block", lambda self, tokens, idx, options, env: _raw_html(tokens[idx].content)
-    )
+    for name, display in (("math_inline", False), ("math_inline_double", True)):
+        md.add_render_rule(name, _rule(lambda content, display=display: _math(content, display)))
+    for name in ("math_block", "math_block_label"):
+        md.add_render_rule(name, _rule(lambda content: _math(content, True) + "\n"))
+    md.add_render_rule("html_inline", _rule(_raw_html))
+    md.add_render_rule("html_block", _rule(_raw_html))
     return md
+
+
+def _rule(render):
+    """A markdown-it render rule that only needs the token's content."""
+    return lambda self, tokens, idx, options, env: render(tokens[idx].content)
 
 
 def _math(content: str, display: bool) -> str:

@@ -46,7 +46,7 @@ def has_explicit_syntax(text: str) -> bool:
     lines = text.split("\n")
     return bool(
         CLOZE.search(text)
-        or _inline_card(lines[0])
+        or any(_inline_card(line.strip()) for line in lines)
         or (Q_LINE.match(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
         or any(MARK_LINE.match(line) for line in lines)
     )
