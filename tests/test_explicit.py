@@ -123,6 +123,7 @@ def test_cloze_with_hint_and_cloze_spanning_markdown(cards):
     assert [c.note_type for c in paris] == [CLOZE]
     assert paris[0].fields["Text"] == "Paris is the capital of {{c1::France::country}}."
     assert "[country]" in paris[0].question and "France" in paris[0].answer
+    assert paris[0].question.startswith('<div class="nd-context">Syntax Book › Vocabulary</div>')
     spanning = sorted(find(cards, "Spanning", "Text"), key=lambda c: c.ord)
     assert [c.ord for c in spanning] == [0, 1]  # c1 and c2: two cards from one note
     assert "{{c1::Spanning <strong>bold\nacross</strong> lines}}" in spanning[0].fields["Text"]

@@ -107,13 +107,17 @@ def test_math_becomes_mathjax_and_prices_stay(formatted):
     assert "\\[E = mc^2\\]" in one(formatted, "Mass-energy").answer
 
 
-def test_breadcrumb_sits_small_above_the_question(formatted):
+def test_breadcrumb_sits_small_above_the_question(formatted, anki_collection):
     card = one(formatted, "Idempotence")
     context = '<div class="nd-context">Render Book › Chapter 2 › Formatting</div>'
     assert card.question.startswith(context)
     assert card.question.index("nd-context") < card.question.index("nd-question")
-    assert ".nd-context" in CSS and "font-size: 0.62em" in CSS
-    assert ".nightMode" in CSS and ".card.nightMode" in CSS
+    assert card.fields["Context"] == "Render Book › Chapter 2 › Formatting"
+    assert card.fields["Source"] == "ch2.md:7" and "ch2.md:7" in card.answer
+    css = anki_collection.col.models.by_name("notedeck Basic")["css"]
+    assert css == CSS  # the note type in Anki carries notedeck's style
+    assert re.search(r"\.nd-context \{[^}]*font-size: 0\.\d+em", css)
+    assert ".card.nightMode" in css and ".nightMode .nd-context" in css
 
 
 XSS = """\
