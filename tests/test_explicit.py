@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deckcheck import build_and_import, find, one
+from notedeck.config import load_config
+from notedeck.pipeline import collect
 
 BASIC, REVERSED, CLOZE = "notedeck Basic", "notedeck Basic (and reversed card)", "notedeck Cloze"
 
@@ -291,3 +297,34 @@ def test_spaced_repetition_plugin_schedule_comments_change_nothing(notes_tree, a
     )
     second, _ = build_and_import(root, anki_collection)
     assert (second.books[0].added, second.books[0].changed) == ((), ())
+
+
+LINES = [
+    "Front::Back", "Both:::Ways", "Question", "?", "??", "Answer", "- item", "  - nested",
+    "Q: asked", "A: answered", "", "```", "code $x$ ==y==", "{{c1::cloze}}", "{{c2::a::hint}}",
+    "==mark==", "#flashcards", "<!--SR:!2024-01-05,3,250-->", "<!-- notedeck: skip -->",
+    "| a | b |", "|---|---|", "| 1 | 2 |", "# Heading", "![[img.png]]", "Status:: done",
+    "`std::vector`", "$$", "x^2", "**Term** is a word that means something.",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=25))
+def test_any_mix_of_syntax_builds_cards_with_a_front(tmp_path_factory, lines):
+    root = tmp_path_factory.mktemp("notes")
+    (root / "mix.md").write_text(
+        "---\nbook: Fuzz\n---\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
+    collected = collect(load_config(root, root / "decks"))
+    assert not collected.errors
+    for rendered in collected.cards:
+        card = rendered.card
+        assert card.question.strip() and rendered.front.strip()
+        assert card.note_type in ("basic", "reversed", "cloze")
+        if card.note_type == "cloze":
+            assert re.search(r"\{\{c\d+::", rendered.front)
+        else:
+            assert rendered.back.strip()
+        assert "SR:" not in rendered.front + rendered.back
