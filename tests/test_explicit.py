@@ -328,3 +328,21 @@ def test_any_mix_of_syntax_builds_cards_with_a_front(tmp_path_factory, lines):
         else:
             assert rendered.back.strip()
         assert "SR:" not in rendered.front + rendered.back
+
+
+def test_a_list_mixing_explicit_and_automatic_items_keeps_both(notes_tree, anki_collection):
+    root = notes_tree(
+        {
+            "list.md": """\
+            ---
+            book: List Book
+            ---
+            - Hola::Hello
+            - **Latency**: the time a single request takes from start to finish
+            - Adios::Goodbye
+        """,
+        }
+    )
+    report, cards = build_and_import(root, anki_collection)
+    questions = sorted(r.card.question for r in report.books[0].cards)
+    assert questions == ["Adios", "Hola", "What is Latency?"]

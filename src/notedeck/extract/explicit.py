@@ -78,13 +78,9 @@ def _scan(section: Section, ctx) -> Iterator[tuple[list[Card], int, int]]:
             cards, last = _from_paragraph(block, blocks[i + 1 :], section, ctx, highlights)
             consumed_until = last
             yield cards, block.line, last
-        else:
-            cards = list(_from_nested(block, section, ctx, highlights))
-            yield (
-                cards,
-                min((c.line for c in cards), default=0),
-                max((c.line for c in cards), default=0),
-            )
+        else:  # lists and quotes: each card covers only its own line
+            for card in _from_nested(block, section, ctx, highlights):
+                yield [card], card.line, card.line
 
 
 def _tagged_flashcards(ctx) -> bool:
