@@ -93,8 +93,8 @@ def _math(content: str, display: bool) -> str:
 
 def _raw_html(content: str) -> str:
     """Real HTML tags pass on to nh3 (which keeps the safe ones); ``List<String>`` stays text."""
-    match = HTML_TAG_NAME.match(content)
-    if content.startswith("<!--") or (match and match.group(1).lower() in HTML_ELEMENTS):
+    match = HTML_TAG_NAME.match(content.lstrip())
+    if content.lstrip().startswith("<!--") or (match and match.group(1).lower() in HTML_ELEMENTS):
         return content
     return html.escape(content, quote=False)
 
