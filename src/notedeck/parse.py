@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
 from .config import Config
+from .errors import ConfigError
 from .model import (
     Block,
     Book,
@@ -31,8 +32,8 @@ from .model import (
 )
 from .text import strip_markup
 
-SKIP_BLOCK = re.compile(r"<!--\s*notedeck:\s*skip\s*-->", re.IGNORECASE)
-SKIP_SECTION = re.compile(r"<!--\s*notedeck:\s*skip-section\s*-->", re.IGNORECASE)
+MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
+MARKERS = ("skip", "skip-section")
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
 
@@ -40,13 +41,17 @@ CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The one parser instance; building it costs more than parsing a small note."""
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(deflist_plugin)
+    return (
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["table", "strikethrough"])
+        .use(deflist_plugin)
+    )
 
 
 def parse(source: SourceFile, config: Config) -> Document:
     tokens = markdown_parser().parse(source.text)
     offset = source.body_line
-    raw_sections = _split_sections(tokens, offset)
+    raw_sections = _split_sections(tokens, offset, source.rel)
     sections = _route(raw_sections, source, config)
     return Document(source, tuple(sections))
 
@@ -54,8 +59,15 @@ def parse(source: SourceFile, config: Config) -> Document:
 # ---------------------------------------------------------------- sections
 
 
-def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, int, list[Block], bool]]:
-    """(title, level, line, blocks, skip) for the preamble and every top-level heading."""
+def _split_sections(
+    tokens: list[Token], offset: int, rel: str
+) -> list[tuple[str, int, int, list[Block], bool]]:
+    """(title, level, line, blocks, skip) for the preamble and every top-level heading.
+
+    ``<!-- notedeck: skip -->`` drops the next block (or, right before a heading, that heading's
+    whole section); ``<!-- notedeck: skip-section -->`` drops the section it sits in, subsections
+    included.  Any other ``notedeck:`` word is an error, so a typo never silently does nothing.
+    """
     sections: list[tuple[str, int, int, list[Block], bool]] = [("", 0, offset, [], False)]
     i = 0
     skip_next = False
@@ -63,19 +75,20 @@ def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, in
         tok = tokens[i]
         if tok.type == "heading_open" and tok.level == 0:
             title = strip_markup(tokens[i + 1].content)
-            sections.append((title, int(tok.tag[1]), _line(tok, offset), [], False))
+            sections.append((title, int(tok.tag[1]), _line(tok, offset), [], skip_next))
+            skip_next = False
             i += 3
             continue
-        if tok.type == "html_block" and tok.level == 0:
-            if SKIP_SECTION.search(tok.content):
-                title, level, line, blocks, _ = sections[-1]
-                sections[-1] = (title, level, line, blocks, True)
-                i += 1
-                continue
-            if SKIP_BLOCK.search(tok.content):
-                skip_next = True
-                i += 1
-                continue
+        marker = _marker(tok, offset, rel) if tok.type == "html_block" and tok.level == 0 else None
+        if marker == "skip-section":
+            title, level, line, blocks, _ = sections[-1]
+            sections[-1] = (title, level, line, blocks, True)
+            i += 1
+            continue
+        if marker == "skip":
+            skip_next = True
+            i += 1
+            continue
         block, i = _block(tokens, i, offset)
         if block is not None:
             if skip_next:
@@ -83,6 +96,20 @@ def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, in
             else:
                 sections[-1][3].append(block)
     return sections
+
+
+def _marker(tok: Token, offset: int, rel: str) -> str | None:
+    match = MARKER.search(tok.content)
+    if not match:
+        return None
+    word = match.group("word").strip().lower()
+    if word not in MARKERS:
+        raise ConfigError(
+            f"unknown notedeck marker {word!r} (valid: {', '.join(MARKERS)})",
+            rel,
+            _line(tok, offset),
+        )
+    return word
 
 
 def _line(tok: Token, offset: int) -> int:
@@ -129,7 +156,9 @@ def _block(tokens: list[Token], i: int, offset: int) -> tuple[Block | None, int]
     inner = tokens[i + 1 : end]
     if tok.type in ("bullet_list_open", "ordered_list_open"):
         start = int(tok.attrs.get("start", 1) or 1) if tok.type == "ordered_list_open" else 1
-        return ListBlock(tok.type == "ordered_list_open", tuple(_list_items(inner, offset)), line, start), end + 1
+        return ListBlock(
+            tok.type == "ordered_list_open", tuple(_list_items(inner, offset)), line, start
+        ), end + 1
     if tok.type == "table_open":
         return _table(inner, line, offset), end + 1
     if tok.type == "blockquote_open":
@@ -233,7 +262,9 @@ def chapter_in(title: str) -> str | None:
 
 def _route(raw, source: SourceFile, config: Config) -> list[Section]:
     """Give every section its heading path, book, chapter and skip flag."""
-    stack: list[tuple[int, str, str | None, str | None, bool]] = []  # level, title, book, chapter, skip
+    stack: list[
+        tuple[int, str, str | None, str | None, bool]
+    ] = []  # level, title, book, chapter, skip
     out = []
     for title, level, line, blocks, skip in raw:
         while stack and stack[-1][0] >= level:

@@ -72,16 +72,22 @@ class Context:
 def extract(document: Document, config: Config) -> list[Card]:
     """All cards of one document, in source order, overlaps resolved."""
     ctx = Context(document.source, config)
-    enabled = document.source.options.extractors or config.extractors
+    options = document.source.options
+    enabled = config.extractors if options.extractors is None else options.extractors
     if document.source.options.skip:
         return []
     cards: list[Card] = []
     for section in document.sections:
         if section.book is None or section.skip:
             continue
-        for name, rule in EXTRACTORS:
-            if name in enabled:
-                cards.extend(rule(section, ctx))
+        found = [c for name, rule in EXTRACTORS if name in enabled for c in rule(section, ctx)]
+        if "explicit" in enabled:  # automatic rules never re-ask what explicit cards cover
+            covered = explicit.covered_lines(section, ctx)
+            found = [c for c in found if c.kind in ("explicit", "cloze") or c.line not in covered]
+        cards.extend(found)
+    # "Latency::…" and "**Latency** is …" in one note: the user's own card is the one to keep.
+    asked = {c.key for c in cards if c.kind == "explicit"}
+    cards = [c for c in cards if c.kind in ("explicit", "cloze") or c.key not in asked]
     return _resolve_overlaps(cards)
 
 
