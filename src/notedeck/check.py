@@ -392,11 +392,16 @@ def _near_duplicates(config: Config, cards: tuple[RenderedCard, ...]) -> list[Fi
                     card.line,
                     "warning",
                     "near-duplicate",
-                    f"'{_short(card.question, 60)}' asks nearly the same as "
-                    f"'{_short(first.question, 60)}' ({first.location})",
+                    f"'{_short(card.question, 60)}' asks {_how_alike(card, first)} "
+                    f"'{_short(first.question, 60)}' (a {first.kind} card at {first.location})",
                 )
             )
     return out
+
+
+def _how_alike(card, first) -> str:
+    same = normalise_key(card.question) == normalise_key(first.question)
+    return "the same as" if same else "nearly the same as"
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -40,7 +40,9 @@ class CardFilter:
         return not self.grep or _grep_matches(self.grep, rendered)
 
     def apply(self, cards: Iterable[RenderedCard]) -> list[RenderedCard]:
-        return [c for c in cards if self.matches(c)]
+        """The matching cards in reading order: book, then file, then line."""
+        chosen = [c for c in cards if self.matches(c)]
+        return sorted(chosen, key=lambda r: (r.card.book, r.card.source, r.card.line))
 
     def describe(self) -> str:
         """A short human phrase for headers: 'Introducing MLOps, concept cards, matching "x"'."""
