@@ -163,7 +163,7 @@ def test_full_quiz_sessions_through_stdin(monkeypatch, tmp_path):
     assert "→ Again: next in 1m" in out
     assert out.count("Q  What is a brunoise?") == 2  # learning step: shown again in the session
     assert "Session stopped: 2 answers on 2 cards (2 new)" in out
-    assert "again 1 · hard 0 · good 0 · easy 1" in out and "Still due now: 1 card." in out
+    assert "again 1 · hard 0 · good 0 · easy 1" in out and "Left for now: 1 card" in out
     assert f"Schedule saved in {state}" in first.stderr
     cards, ratings = rows(state)
     assert ratings == [4, 1] and set(cards) == {"What is a julienne?", "What is a brunoise?"}
@@ -214,7 +214,7 @@ def test_quiz_me_on_architecture_is_one_short_command(monkeypatch, tmp_path, shi
     assert out.startswith("Quiz (matching 'architecture'): 0 due, 10 new, ")
     first_card = out.split("Q  ", 1)[1].split("[1] Again", 1)[0]
     assert "architecture" in first_card.lower()
-    assert "Session stopped: 1 answers on 1 cards (1 new)" in out
+    assert "Session stopped: 1 answer on 1 card (1 new)" in out
 
 
 def test_filters_new_limit_and_default_state_path(monkeypatch, tmp_path):

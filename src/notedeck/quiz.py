@@ -187,7 +187,9 @@ class Session:
             self.summary.stopped = True
         self.summary.ended = self.clock()
         self.summary.due_left = len({e.rendered.card.guid for e in self.queue})
-        self.summary.next_due = min(later + [e.fsrs_card.due for e in self.queue], default=None)
+        end = self.summary.ended
+        upcoming = later + [e.fsrs_card.due for e in self.queue if e.fsrs_card.due > end]
+        self.summary.next_due = min(upcoming, default=None)
         return self.summary
 
     def _review(self, entry: QueueEntry):
@@ -221,9 +223,11 @@ class Session:
         return new_card
 
     def _header(self, entry: QueueEntry, text: CardText) -> str:
+        """Two short lines: where we are in the session, then where the card comes from."""
         left = len(self.queue) + 1
         status = "new" if entry.new else entry.fsrs_card.state.name.lower()
-        return f"[{left} left] {text.breadcrumb} · {text.kind} · {status} · {text.location}"
+        first = f"── {left} left · {text.kind} · {status} · {text.location}"
+        return f"{_clip(first, self.width)}\n{_clip('   ' + text.breadcrumb, self.width)}"
 
     def _count(self, entry: QueueEntry, rating: int) -> None:
         guid = entry.rendered.card.guid
@@ -232,6 +236,10 @@ class Session:
         self.summary.cards.add(guid)
         if entry.new:
             self.summary.new_cards.add(guid)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def interval(delta: timedelta) -> str:
@@ -257,20 +265,25 @@ def format_summary(summary: Summary, now: datetime) -> str:
     )
     minutes = ((summary.ended or now) - (summary.started or now)).total_seconds() / 60
     took = "under a minute" if minutes < 1 else f"{round(minutes)} min"
+    verdict = "stopped" if summary.stopped else "done"
+    cards = f"{_count(len(summary.cards), 'card')} ({len(summary.new_cards)} new)"
     lines = [
-        f"Session {'stopped' if summary.stopped else 'done'}: {summary.answers} answers on "
-        f"{len(summary.cards)} cards ({len(summary.new_cards)} new) in {took} — {ratings}"
+        f"Session {verdict}: {_count(summary.answers, 'answer')} on {cards} in {took} — {ratings}"
     ]
     if summary.due_left:
         lines.append(
-            f"Still due now: {summary.due_left} card{'s' if summary.due_left != 1 else ''}."
+            f"Left for now: {_count(summary.due_left, 'card')} (run the same command to go on)."
         )
-    if summary.next_due:
+    elif summary.next_due:
         lines.append(
             f"Next review due in {interval(summary.next_due - now)} "
             f"({summary.next_due.astimezone():%Y-%m-%d %H:%M})."
         )
     return "\n".join(lines)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def format_plan(plan: Plan, what: str) -> str:
