@@ -307,8 +307,8 @@ def _print_book(book, verbose: bool, dry_run: bool) -> None:
     "html_file",
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FILE",
-    help="Also write one self-contained page (works offline, from file://) "
-    "to flip through the cards.",
+    help="Write the cards to one self-contained page (works offline, from file://) "
+    "to flip through by book and chapter, instead of printing them.",
 )
 @JSON_OPT
 @QUIET_OPT
@@ -336,21 +336,20 @@ def preview(
 
     config, collected = collect_notes(notes_dir, Path("decks"), quiet or as_json, debug)
     card_filter, cards = select_cards(config, collected, books, kinds, grep, debug)
-    print_problems(collected, quiet or as_json)
     if as_json:
         echo_json([card_record(r, deck_name(r.card, config)) for r in cards])
-    elif cards:
-        click.echo(format_cards(cards, style=click.style))
+    elif cards and html_file is None:
+        click.echo(format_cards(cards, style=click.style) + "\n")
     if html_file is not None:
         _write_page(html_file, cards, collected, config, card_filter, debug)
-        if not quiet and not as_json:
-            click.echo(f"\nWrote {html_file} ({len(cards)} cards).", err=True)
+    print_problems(collected, quiet or as_json)
     if not quiet and not as_json:
         summary = summary_line(cards, len(collected.cards))
-        click.echo(
-            ("\n" if cards else "") + (summary if cards else f"No cards match ({summary})."),
-            err=True,
-        )
+        click.echo(summary if cards else f"No cards match ({summary}).", err=True)
+        if html_file is not None:
+            click.echo(
+                f"Wrote {html_file}: open it in a browser to flip through the cards.", err=True
+            )
     if collected.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -441,7 +440,6 @@ def stats(notes_dir: Path, out_dir: Path, as_json: bool, quiet: bool, debug: boo
     from .stats import compute_stats, footer, format_stats
 
     config, collected = collect_notes(notes_dir, out_dir, quiet or as_json, debug)
-    print_problems(collected, quiet or as_json)
     result = compute_stats(config, collected.cards, len(collected.documents))
     if as_json:
         echo_json(result.as_dict())
@@ -449,6 +447,7 @@ def stats(notes_dir: Path, out_dir: Path, as_json: bool, quiet: bool, debug: boo
         click.echo(format_stats(result))
         if not quiet:
             click.echo(footer(result))
+    print_problems(collected, quiet or as_json)
     if collected.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -525,7 +524,7 @@ def quiz(
             return
         session = quizlib.Session(plan, state, _terminal_io(), clock=quizlib.utc_now)
         summary = run_library(session.run, debug=debug)
-    click.echo("\n" + quizlib.format_summary(summary, quizlib.utc_now()))
+    click.echo(quizlib.format_summary(summary, quizlib.utc_now()))
     if not quiet:
         click.echo(f"Schedule saved in {path}", err=True)
 
