@@ -103,3 +103,17 @@ def test_quiet_prints_only_the_table(runner, tmp_path):
     result = runner.invoke(main, ["stats", str(notes), "-q", "-o", str(tmp_path / "d")])
     assert result.exit_code == 0
     assert "never built" not in result.output and "Total" in result.output
+
+
+def test_unreadable_note_and_bad_config_exit_1(runner, tmp_path):
+    notes = make_notes(tmp_path)
+    (notes / "cooking" / "bad.md").write_bytes(b"\xff\xfe broken")
+    result = runner.invoke(main, ["stats", str(notes), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 1
+    assert "error: cooking/bad.md:1: not UTF-8" in result.stderr and "Total" in result.stdout
+    (notes / "notedeck.yaml").write_text("books: [\n", encoding="utf-8")
+    for command in ("stats", "build", "preview", "check", "quiz"):
+        bad = runner.invoke(main, [command, str(notes)], input="")
+        assert bad.exit_code == 1, command
+        assert "notedeck.yaml" in bad.output and "invalid YAML" in bad.output
+        assert "Traceback" not in bad.output
