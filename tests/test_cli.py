@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli_notes import QUESTIONS, make_notes
-from notedeck import __version__, cli
+from notedeck import __version__, terminal
 from notedeck.cli import main
 from notedeck.extract import KIND_PRIORITY
 from notedeck.filters import CARD_KINDS
@@ -106,19 +106,19 @@ def test_build_json_and_quiet(runner, notes, tmp_path):
 
 
 def test_progress_bar_only_on_a_terminal_after_a_moment(monkeypatch):
-    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)
+    monkeypatch.setattr(terminal, "PROGRESS_DELAY", 0)
     stream = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stream)
-    bar = cli.ProgressBar(enabled=True)
+    bar = terminal.ProgressBar(enabled=True)
     for n in range(3):
         bar(f"file{n}.md", n, 3)
     assert bar.bar is not None and bar.bar.pos == 3
     bar.close()
     assert "Reading notes" in stream.getvalue()
-    off = cli.ProgressBar(enabled=False)
+    off = terminal.ProgressBar(enabled=False)
     off("a.md", 0, 3)
     assert off.bar is None
-    assert cli.progress_for(quiet=False).enabled is False  # stderr is not a TTY here
+    assert terminal.progress_for(quiet=False).enabled is False  # stderr is not a TTY here
 
 
 # ---------------------------------------------------------------- preview

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .filters import CARD_KINDS
+from .terminal import build_json, print_book, progress_for, terminal_io
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PROGRESS_DELAY = 0.4  # seconds of work before a progress bar is worth drawing
 
 EXIT_CODES = """\b
 Exit codes:
@@ -126,40 +124,6 @@ def filter_options(func):
     return func
 
 
-class ProgressBar:
-    """A click progress bar on stderr — only on a terminal, and only once reading takes a moment."""
-
-    def __init__(self, enabled: bool, label: str = "Reading notes"):
-        self.enabled = enabled
-        self.label = label
-        self.started: float | None = None
-        self.bar = None
-
-    def __call__(self, rel: str, n: int, total: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self.started is None:
-            self.started = now
-        if self.bar is None and now - self.started >= PROGRESS_DELAY and n < total:
-            self.bar = click.progressbar(
-                length=total, label=self.label, file=sys.stderr, show_pos=True
-            )
-            self.bar.__enter__()
-            self.bar.update(n)
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-def progress_for(quiet: bool) -> ProgressBar:
-    return ProgressBar(enabled=not quiet and sys.stderr.isatty())
-
-
 def collect_notes(notes_dir: Path, out_dir: Path, quiet: bool, debug: bool):
     """(config, collected) for commands that stop before packaging; file errors are printed."""
     from .config import load_config
@@ -234,10 +198,10 @@ def build(
     finally:
         progress.close()
     if as_json:
-        echo_json(_build_json(report))
+        echo_json(build_json(report))
     elif not quiet:
         for book in report.books:
-            _print_book(book, verbose, dry_run)
+            print_book(book, verbose, dry_run)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         if not report.books:
@@ -246,54 +210,6 @@ def build(
         click.echo(f"error: {error}", err=True)
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
-
-
-def _build_json(report) -> dict:
-    def changes(items):
-        return [{"guid": c.guid, "question": c.question, "source": c.source} for c in items]
-
-    return {
-        "files": report.files,
-        "books": [
-            {
-                "title": b.title,
-                "slug": b.slug,
-                "deck": str(b.deck_path),
-                "written": b.written,
-                "cards": len(b.cards),
-                "kinds": dict(sorted(Counter(r.card.kind for r in b.cards).items())),
-                "added": changes(b.added),
-                "changed": changes(b.changed),
-                "removed": changes(b.removed),
-            }
-            for b in report.books
-        ],
-        "warnings": [str(w) for w in report.warnings],
-        "errors": [str(e) for e in report.errors],
-    }
-
-
-def _print_book(book, verbose: bool, dry_run: bool) -> None:
-    kinds = Counter(r.card.kind for r in book.cards)
-    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    target = (
-        "(dry run)"
-        if dry_run
-        else (str(book.deck_path) if book.written else f"{book.deck_path} (unchanged)")
-    )
-    click.echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
-    click.echo(
-        f"  +{len(book.added)} new  ~{len(book.changed)} changed  −{len(book.removed)} removed"
-    )
-    if verbose:
-        for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
-            for change in changes:
-                click.echo(f"    {sign} {change.question}  ({change.source})")
-    if book.removed:
-        query = " OR ".join(f'"Source:{c.source}"' for c in book.removed[:20])
-        click.echo(
-            f"  Anki never deletes on import; find the removed cards with the search: {query}"
-        )
 
 
 # ---------------------------------------------------------------- preview
@@ -522,40 +438,11 @@ def quiz(
             )
             click.echo(f"Nothing due now.{when}")
             return
-        session = quizlib.Session(plan, state, _terminal_io(), clock=quizlib.utc_now)
+        session = quizlib.Session(plan, state, terminal_io(), clock=quizlib.utc_now)
         summary = run_library(session.run, debug=debug)
     click.echo(quizlib.format_summary(summary, quizlib.utc_now()))
     if not quiet:
         click.echo(f"Schedule saved in {path}", err=True)
-
-
-class KeyIO:
-    """Single keypresses on a real terminal (no Enter needed after 1–4), like Anki."""
-
-    def show(self, text: str, style: dict | None = None) -> None:
-        click.echo(click.style(text, **style) if style else text)
-
-    def ask(self, prompt: str, choices: str) -> str:
-        click.echo(click.style(prompt, dim=True), nl=False)
-        while True:
-            try:
-                key = click.getchar()
-            except EOFError:
-                key = "q"
-            if key in ("q", "Q", "\x1b"):
-                click.echo()
-                return "q"
-            if key in choices or ("\n" in choices and key in ("\r", " ")):
-                click.echo()
-                return "\n" if key in ("\r", " ") else key
-
-
-def _terminal_io():
-    from .quiz import LineIO
-
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        return KeyIO()
-    return LineIO(sys.stdin.readline, lambda text: click.echo(text, nl=False))
 
 
 if __name__ == "__main__":  # pragma: no cover
