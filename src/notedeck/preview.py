@@ -273,5 +273,6 @@ def card_record(rendered: RenderedCard, deck: str) -> dict:
 
 def summary_line(cards: list[RenderedCard], total: int) -> str:
     books = len({c.card.book for c in cards})
-    shown = f"{len(cards)} of {total} cards" if len(cards) != total else f"{total} cards"
+    noun = "card" if total == 1 else "cards"
+    shown = f"{len(cards)} of {total} {noun}" if len(cards) != total else f"{total} {noun}"
     return f"{shown} from {books} book{'s' if books != 1 else ''}"
