@@ -125,3 +125,18 @@ def test_page_respects_filters_and_escapes_text(tmp_path):
     assert result.exit_code == 0
     text = page.read_text(encoding="utf-8")
     assert "alert(1)</script>" not in text and text.count("<script>") == 1
+
+
+def test_cloze_cards_hide_on_the_front_and_reveal_on_the_back():
+    from notedeck.model import Card, RenderedCard
+    from notedeck.preview_page import build_page
+
+    front = "Capital of Italy: {{c1::Rome::city}}."
+    card = Card("cloze", front, "", "k", "Geo", None, (), "geo.md", 3, note_type="cloze", guid="g")
+    page = build_page([RenderedCard(card, front, "", "Geo", "geo.md:3")], {}, lambda r: "Geo")
+    doc = Structure()
+    doc.feed(page)
+    (parsed,) = doc.cards
+    assert parsed["front"] == "Capital of Italy: [city]."
+    assert parsed["back"] == "Capital of Italy: Rome."
+    assert '<span class="cloze">Rome</span>' in page and "{{c1::" not in page
