@@ -211,3 +211,19 @@ def test_question_signature_ignores_phrasing_not_content():
     assert question_signature("What is a data lake?") != question_signature(
         "What is a data warehouse?"
     )
+
+
+def test_front_matter_errors_are_errors_at_their_line(runner, tmp_path):
+    notes = write_notes(
+        tmp_path / "notes",
+        {
+            "a.md": "---\nbook: [Systems\n---\n\n**Queue** is a buffer for messages between services.\n",
+            "b.md": "---\nbook: Systems\nnotedeck:\n  skipp: true\n---\n\nText.\n",
+        },
+    )
+    result, data = findings(runner, notes)
+    assert result.exit_code == 1
+    got = {(f["path"].rsplit("/", 1)[-1], f["line"], f["severity"]) for f in data}
+    assert got == {("a.md", 2, "error"), ("b.md", 2, "error")}
+    messages = " ".join(f["message"] for f in data)
+    assert "invalid YAML" in messages and "unknown notedeck option 'skipp'" in messages
