@@ -86,6 +86,7 @@ def check(config: Config, collected) -> list[Finding]:
     cards_by_file: dict[str, list[RenderedCard]] = defaultdict(list)
     for rendered in collected.cards:
         cards_by_file[rendered.card.source].append(rendered)
+    declared = _book_yaml_titles(config)  # once: it walks the notes folder
     for document in collected.documents:
         findings += _document_findings(
             config,
@@ -93,7 +94,7 @@ def check(config: Config, collected) -> list[Finding]:
             [r.card.line for r in cards_by_file[document.source.rel]],
             [r.card.line for r in cards_by_file[document.source.rel] if r.card.kind == "list"],
         )
-        findings += _front_matter_findings(config, document)
+        findings += _front_matter_findings(config, document, declared)
         findings += _image_findings(config, document)
     findings += _card_findings(config, collected.cards)
     unique = list(dict.fromkeys(findings))
@@ -278,7 +279,7 @@ def _image_sources(line: str) -> list[str]:
 # ---------------------------------------------------------------- front matter
 
 
-def _front_matter_findings(config: Config, document: Document) -> list[Finding]:
+def _front_matter_findings(config: Config, document: Document, declared: set[str]) -> list[Finding]:
     source = document.source
     path = _display(config, source.rel)
     out = []
@@ -298,7 +299,7 @@ def _front_matter_findings(config: Config, document: Document) -> list[Finding]:
         )
     if source.body_line > 1 and source.book and config.books:
         known = [b.title for b in config.books]
-        if config.find_book(source.book) is None and source.book not in _book_yaml_titles(config):
+        if config.find_book(source.book) is None and source.book not in declared:
             close = difflib.get_close_matches(source.book, known, n=1, cutoff=0.6)
             hint = f" — did you mean '{close[0]}'?" if close else f" (listed: {'; '.join(known)})"
             out.append(
