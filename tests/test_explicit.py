@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deckcheck import build_and_import, find, one
@@ -312,6 +312,7 @@ LINES = [
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=25))
+@example(lines=["Front::Back", "?", "```", "<!--SR:!2024-01-05,3,250-->"])  # a crasher found once
 def test_any_mix_of_syntax_builds_cards_with_a_front(tmp_path_factory, lines):
     root = tmp_path_factory.mktemp("notes")
     (root / "mix.md").write_text(

@@ -7,6 +7,7 @@ book/chapter routing of daily logs and the skip markers are worked out here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -260,27 +261,47 @@ def chapter_in(title: str) -> str | None:
     return match.group(1).lstrip("0") or "0" if match else None
 
 
+@dataclass(frozen=True)
+class _Open:
+    """A heading whose section is still open while later headings are read."""
+
+    level: int
+    title: str
+    book: str | None
+    chapter: str | None
+    skip: bool
+    names_book: bool
+
+
+def _path(stack: list[_Open]) -> tuple[str, ...]:
+    """Heading titles below the innermost heading that names a book."""
+    start = max((i + 1 for i, entry in enumerate(stack) if entry.names_book), default=0)
+    return tuple(entry.title for entry in stack[start:])
+
+
 def _route(raw, source: SourceFile, config: Config) -> list[Section]:
-    """Give every section its heading path, book, chapter and skip flag."""
-    stack: list[
-        tuple[int, str, str | None, str | None, bool]
-    ] = []  # level, title, book, chapter, skip
+    """Give every section its heading path, book, chapter and skip flag.
+
+    A heading that names a book starts that book's part of a daily log; the headings above it
+    (the diary's date) are not part of the breadcrumb of the cards below it.
+    """
+    stack: list[_Open] = []
     out = []
     for title, level, line, blocks, skip in raw:
-        while stack and stack[-1][0] >= level:
+        while stack and stack[-1].level >= level:
             stack.pop()
         book, chapter, skipped = source.book, source.chapter, False
         if stack:
-            _, _, book, chapter, skipped = stack[-1]
+            book, chapter, skipped = stack[-1].book, stack[-1].chapter, stack[-1].skip
+        names_book = False
         if level:
             named = find_book_in_heading(title, config.books)
             heading_chapter = chapter_in(title)
             if named is not None:
-                book, chapter = named.title, heading_chapter
+                book, chapter, names_book = named.title, heading_chapter, True
             elif heading_chapter and source.chapter is None:
                 chapter = heading_chapter
             skipped = skipped or skip
-            stack.append((level, title, book, chapter, skipped))
-        path = tuple(entry[1] for entry in stack)
-        out.append(Section(title, level, path, tuple(blocks), line, book, chapter, skipped or skip))
+            stack.append(_Open(level, title, book, chapter, skipped, names_book))
+        out.append(Section(title, level, _path(stack), tuple(blocks), line, book, chapter, skipped or skip))
     return out

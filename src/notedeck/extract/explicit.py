@@ -231,6 +231,9 @@ def _inline_card(line: str) -> tuple[str, str, str] | None:
     return front, match.group(1), back
 
 
+SR_SCHEDULE = re.compile(r"<!--SR:[^\n>]*-->")
+
+
 def _untag(text: str) -> str:
     return _strip_noise(text).strip()
 
@@ -240,7 +243,9 @@ def _strip_noise(text: str) -> str:
 
     The Spaced Repetition plugin writes its schedule into the note (``<!--SR:!2024-01-05,3,250-->``)
     and rewrites it after every review: left in, it would change the card's text and identity.
+    It is machine-written, so it goes even where an unclosed code fence swallowed it.
     """
+    text = SR_SCHEDULE.sub("", text)
     return outside_code(
         text,
         lambda part: FLASHCARD_TAG.sub(
