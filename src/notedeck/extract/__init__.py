@@ -38,6 +38,15 @@ class Context:
 
     source: SourceFile
     config: Config
+    sections: tuple[Section, ...] = ()
+
+    def has_subsections(self, section: Section) -> bool:
+        """True for a heading with deeper headings under it: a title or a grouping heading."""
+        for n, other in enumerate(self.sections):
+            if other is section:
+                following = self.sections[n + 1 : n + 2]
+                return bool(following) and following[0].level > section.level
+        return False
 
     @property
     def reverse_definitions(self) -> bool:
@@ -47,8 +56,16 @@ class Context:
     def is_generic(self, title: str) -> bool:
         return normalise_key(title) in self.config.generic_headings
 
-    def card(self, section: Section, kind: str, question: str, answer: str, key: str, line: int,
-             note_type: str = "basic") -> Card:
+    def card(
+        self,
+        section: Section,
+        kind: str,
+        question: str,
+        answer: str,
+        key: str,
+        line: int,
+        note_type: str = "basic",
+    ) -> Card:
         book = section.book or ""
         tags = [slug_tag(book), f"notedeck::{kind}"]
         if section.chapter:
@@ -71,7 +88,7 @@ class Context:
 
 def extract(document: Document, config: Config) -> list[Card]:
     """All cards of one document, in source order, overlaps resolved."""
-    ctx = Context(document.source, config)
+    ctx = Context(document.source, config, document.sections)
     enabled = document.source.options.extractors or config.extractors
     if document.source.options.skip:
         return []
@@ -86,7 +103,11 @@ def extract(document: Document, config: Config) -> list[Card]:
 
 
 def _resolve_overlaps(cards: list[Card]) -> list[Card]:
-    """Drop a card when a higher-priority card asks the same thing or was made from the same line."""
+    """Drop a card when a higher-priority card asks the same thing or was made from the same line.
+
+    A comparison ("What is the difference between X and Y?") asks something no definition of X
+    or Y answers, so it survives definitions made from its paragraph.
+    """
     rank = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
     best_by_question: dict[str, int] = {}
     best_by_line: dict[int, int] = {}
@@ -102,9 +123,16 @@ def _resolve_overlaps(cards: list[Card]) -> list[Card]:
         r = rank.get(card.kind, len(rank))
         if best_by_question[normalise_key(card.question)] < r:
             continue
-        if card.kind in ("concept", "definition") and best_by_line.get(card.line, r) < r:
-            continue
-        if card.kind == "concept" and card.line in best_by_line:
+        if _dropped(card, r, best_by_line):
             continue
         kept.append(card)
     return kept
+
+
+def _dropped(card: Card, rank: int, best_by_line: dict[int, int]) -> bool:
+    """A concept or definition loses to a stronger card made from the same line."""
+    if card.kind == "concept" and card.question.startswith("What is the difference between "):
+        return False
+    if card.kind in ("concept", "definition") and best_by_line.get(card.line, rank) < rank:
+        return True
+    return card.kind == "concept" and card.line in best_by_line
