@@ -26,6 +26,11 @@ BOLD_DOES = re.compile(
     r"^(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__)\s+(?:\w+ly\s+)?"
     r"(?P<verb>(?!is\b|was\b|has\b|does\b|says\b|seems\b|looks\b|gets\b|goes\b)[a-z]+s)\s"
 )
+# "A popular approach is the **strangler pattern**, where new systems …": the bold names it.
+BOLD_NAMED = re.compile(
+    r"\b(?:is|are|called|named)\s+(?P<art>the|a|an)\s+(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__),?\s+"
+    r"(?:where|in which|which|whereby|that)\s"
+)
 PLAIN_IS = re.compile(
     rf"^(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}(?P<term>[^\W\d_][\w\-’'/+ ]{{0,50}}?)"
     rf"(?:\s*\((?P<alias>[^)]*)\))?,?\s+(?P<verb>{VERBS})\s+(?P<def>\S+)(?:\s+(?P<next>\S+))?",
@@ -95,6 +100,7 @@ class Found:
     offset: int  # line offset inside the statement
     article: str = ""
     verb: str = ""  # the verb the note used; empty = decide from the term
+    run_on: bool = True  # may the answer continue into the sentences that follow?
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -123,7 +129,7 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
         hits_per_sentence.append(hits)
     found: list[Found] = []
     for n, hits in enumerate(hits_per_sentence):
-        if len(hits) == 1 and hits[0].answer == parts[n][1].strip():
+        if len(hits) == 1 and hits[0].run_on and hits[0].answer == parts[n][1].strip():
             hits = [replace(hits[0], answer=_run_on(parts, hits_per_sentence, n))]
         found.extend(hits)
     return found
@@ -158,6 +164,13 @@ def _bold(sentence: str, offset: int) -> list[Found]:
         does = BOLD_DOES.match(sentence.strip())
         if does and acceptable_term(does.group("term"), strict=False):
             out.append(Found(does.group("term"), sentence.strip(), offset))
+        named = BOLD_NAMED.search(sentence)
+        if not does and named and acceptable_term(named.group("term"), strict=False):
+            out.append(
+                Found(
+                    named.group("term"), sentence.strip(), offset, named.group("art"), run_on=False
+                )
+            )
     return out
 
 
