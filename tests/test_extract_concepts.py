@@ -13,7 +13,7 @@ def test_heading_naming_a_pattern():
         The Lambda architecture runs a batch layer and a streaming layer side by side.
 
         ## Circuit breaker pattern
-        A wrapper that stops sending requests once failures cross a threshold, failing fast instead.
+        A wrapper that stops sending requests once failures cross a threshold, like a circuit does.
     """,
         "concept",
     )

@@ -42,7 +42,7 @@ def test_numbered_order_and_sub_points_are_kept():
         There are two key features of MLOps:
 
         1. Model development
-           - Set a clear business objective first.
+           - Set a clear business objective first, then start model work.
            - Make everything reproducible.
         2. Monitoring
            - Track drift and accuracy.
@@ -55,6 +55,8 @@ def test_numbered_order_and_sub_points_are_kept():
     assert "   - Make everything reproducible." in answer
     # an outline item with sub-points is a card of its own
     assert got["What are the key points of model development?"].startswith("- Set a clear business")
+    assert "What are the key points of Monitoring?" not in got  # "-ing" nouns are lowered
+    assert "What are the key points of monitoring?" in got
 
 
 def test_list_directly_under_a_heading():
@@ -99,7 +101,7 @@ def test_item_lead_in_and_callout_title():
     )
     assert got == [
         "What are the three phases of congestion control?",
-        "What are operations a B+ tree handles well?",
+        "What are the operations a B+ tree handles well?",
     ]
 
 

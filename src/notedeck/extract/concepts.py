@@ -17,7 +17,7 @@ from ..model import Card, ListBlock, Paragraph, Section
 from ..text import is_chatter, strip_markup, word_count
 from .common import block_markdown, is_image_only
 from .sentences import sentences
-from .terms import clean_title, is_plural, natural_case
+from .terms import clean_title, is_generic_title, is_plural, natural_case
 
 VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)
@@ -50,7 +50,12 @@ def extract(section: Section, ctx) -> Iterator[Card]:
         return
     text, line = body
     if versus:
-        question = f"What is the difference between {versus.group('a')} and {versus.group('b')}?"
+        a, b = versus.group("a"), versus.group("b")
+        if b[:1].islower() and re.fullmatch(
+            r"[A-Z][a-z-]+(?: [a-z-]+)*", a
+        ):  # "Brownfield vs greenfield"
+            a = a[0].lower() + a[1:]
+        question = f"What is the difference between {a} and {b}?"
         yield ctx.card(section, "concept", question, _all_text(section) or text, title, line)
     elif title.endswith("?"):
         yield ctx.card(section, "concept", title, text, title, line)
@@ -71,15 +76,23 @@ def names_a_book_or_chapter(title: str, ctx) -> bool:
 
 def _names_a_concept(section: Section, ctx, versus: bool) -> bool:
     title = section.title
-    if not title or ctx.is_generic(clean_title(title)) or WHAT_IS.match(title) or is_chatter(title):
+    if not title or is_generic_title(title, ctx) or WHAT_IS.match(title) or is_chatter(title):
         return False
     if DATEISH.search(title) or names_a_book_or_chapter(title, ctx):
         return False
     if section.book and title.casefold() in section.book.casefold():
         return False
-    if not versus and ctx.has_subsections(section):
-        return False  # a document title or a grouping heading, not a concept
+    if not versus and ctx.has_subsections(section) and _groups(section, ctx):
+        return False
+
     return 0 < len(clean_title(title).split()) <= MAX_TITLE_WORDS
+
+
+def _groups(section: Section, ctx) -> bool:
+    """A heading over sub-headings is a document title or a category ("Architecture types"),
+    unless it is a singular section heading that describes a topic of its own ("Scheduling")."""
+    first = next((s for s in ctx.sections if s.level), None)
+    return section.level == 1 or section is first or is_plural(clean_title(section.title))
 
 
 def _description(section: Section) -> tuple[str, int] | None:

@@ -30,6 +30,7 @@ PLAIN_TERM = re.compile(
 WHAT_IS = re.compile(
     r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE
 )
+BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{1,60})(?:\*\*|__):?\s*$")
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 SUMMARY = re.compile(
     r"^(?:summary|conclusions?|recap|wrap[- ]?up|tl;?dr|key takeaways|takeaways)\b", re.I
@@ -84,21 +85,28 @@ def term_line(text: str) -> re.Match | None:
     """A "**Term**: text" or "Term – text" line whose term looks like a term."""
     match = BOLD_TERM.match(text)
     if match:
-        ok = acceptable_term(match.group("term"), strict=False) and not match.group(
-            "term"
-        ).rstrip().endswith(".")
-        return match if ok else None
+        term = match.group("term")
+        return (
+            match
+            if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
+            else None
+        )
     match = PLAIN_TERM.match(text)
     if not match or "**" in match.group("term") or "`" in match.group("term"):
         return None
-    definition = strip_markup(match.group("def")).strip()
-    if (
-        not acceptable_term(match.group("term"))
-        or len(definition.split()) < 2
-        or definition.endswith("?")
-    ):
-        return None
-    return match
+    return (
+        match
+        if acceptable_term(match.group("term")) and _reads_as_definition(match.group("def"))
+        else None
+    )
+
+
+def _reads_as_definition(text: str) -> bool:
+    """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!"."""
+    words = strip_markup(text).strip().split()
+    if not words or strip_markup(text).rstrip().endswith(("?", "!")):
+        return False
+    return len(words) >= 3 or words[0].casefold() in ("a", "an", "the", "to")
 
 
 def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
@@ -106,7 +114,7 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
         return
     summary = bool(SUMMARY.match(section.title))
     for offset, statement in _statements(BREAK.sub("\n", text)):
-        match = term_line(statement)
+        match = term_line(statement) or _bold_heading_line(statement)
         if match and not is_chatter(statement):
             yield _card(ctx, section, match.group("term"), match.group("def"), line + offset)
             continue
@@ -123,14 +131,26 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
 
 
 def _statements(text: str) -> list[tuple[int, str]]:
-    """Split a paragraph where a line starts a new "Term: definition" (one definition per line)."""
+    """Split a paragraph where a line starts a new "Key: value" (one definition per line), so a
+    definition never swallows the "Homework: …" line under it."""
     out: list[tuple[int, list[str]]] = []
     for n, raw in enumerate(text.split("\n")):
-        if not out or term_line(raw):
+        if not out or BOLD_TERM.match(raw) or PLAIN_TERM.match(raw):
             out.append((n, [raw]))
         else:
             out[-1][1].append(raw)
     return [(n, "\n".join(lines).strip()) for n, lines in out if "".join(lines).strip()]
+
+
+def _bold_heading_line(statement: str) -> re.Match | None:
+    """ "**Mean**" alone on a line, its definition on the lines below."""
+    lines = statement.split("\n", 1)
+    match = BOLD_LINE.match(lines[0])
+    if len(lines) < 2 or not match or not acceptable_term(match.group("term"), strict=False):
+        return None
+    return re.match(
+        r"(?P<term>.*?)\n(?P<def>.*)", f"{match.group('term')}\n{lines[1].strip()}", re.DOTALL
+    )
 
 
 def _what_is_heading(section: Section, ctx) -> Card | None:

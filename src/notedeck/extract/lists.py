@@ -20,7 +20,7 @@ from ..text import is_chatter, strip_markup
 from . import sentences
 from .common import is_image_only, list_markdown, lower_first
 from .definitions import term_line
-from .terms import PARENTHETICAL, clean_title, is_plural, natural_case, word_set
+from .terms import PARENTHETICAL, clean_title, is_generic_title, is_plural, natural_case, word_set
 
 HAS = re.compile(
     r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"
@@ -108,7 +108,10 @@ def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
 
 
 def _is_outline_item(item: ListItem, child: ListBlock) -> bool:
+    """ "1. fork()" over two or more leaf sub-points that are not definitions of their own."""
     text = strip_markup(item.text).strip()
+    if any(sub.children for sub in child.items):
+        return False
     return (
         0 < len(text.split()) <= 8
         and not text.endswith((".", "!", "?"))
@@ -199,7 +202,7 @@ def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
     from .concepts import DATEISH, names_a_book_or_chapter
 
     title = clean_title(heading)
-    if not title or heading.endswith("?") or is_chatter(title) or ctx.is_generic(title):
+    if not title or heading.endswith("?") or is_chatter(title) or is_generic_title(heading, ctx):
         return False
     if DATEISH.search(heading) or names_a_book_or_chapter(heading, ctx):
         return False
@@ -211,6 +214,10 @@ def _heading_question(heading: str, count: int, ordered: bool) -> str:
     if is_plural(title) and len(title.split()) <= 4:
         return f"What are the {lower_first(title)}?"
     question = phrase_question(title, count, ordered)
+    if question.startswith("What are ") and not question.startswith(
+        ("What are the ", "What are a")
+    ):
+        question = "What are the " + question[len("What are ") :]  # a heading names a known set
     return (
         question
         if question.startswith(("What", "Why", "How"))

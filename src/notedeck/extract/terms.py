@@ -40,7 +40,8 @@ NOT_WHOLE_TERMS = re.compile(
     r"due|url|ref|table|figure|diagram|chart|list|book|slides?|lecture|paper|article|video|course|"
     r"exam|homework|assignment|summary|sidebar|chapter|section|page|notes?|tip|example|warning|"
     r"decision|answer|question|result|problem|idea|point|thing|goal|reason|catch|takeaway|time|"
-    r"today|update|edit)$",
+    r"today|update|edit|important|deadline|hint|reminder|caution|mood|location|room|attendees|"
+    r"speaker|lecturer|instructor|duration|where|when|who|why|how|what|next|done|progress)$",
     re.IGNORECASE,
 )
 # Bold is deliberate, so only asides are refused: "**Note**: …", "**TODO**: …".
@@ -76,9 +77,10 @@ PREPOSITIONS = word_set("for with in on at by to from of into about over under")
 ALWAYS_IMPERATIVE = word_set(
     "be always never don't do let make keep avoid ensure try ask remember redo skip"
 )
-# Suffixes of abstract common nouns; brand and person names almost never end like this.
+# Suffixes of common nouns and adjectives; brand and person names rarely end like this.
 COMMON_NOUN = re.compile(
-    r"[a-z](?:ity|ness|tion|sion|ment|ance|ence|ism|ing|ship|ure|ogy|ency|ancy)$"
+    r"[a-z](?:ity|ness|tion|sion|ment|ance|ence|ism|ing|ship|ure|ogy|ency|ancy|al|ive|ous|ic|ary|"
+    r"able|ible|ful|less|ent|ant|ed)$"
 )
 ADVERBS = word_set(
     "usually often mostly typically generally basically really actually also still always "
@@ -145,6 +147,19 @@ def _imperative(words: list[str]) -> bool:
     )
 
 
+GENERIC_TAILS = word_set(
+    "thoughts notes musings reflections remarks comments questions ideas todos tasks links "
+    "resources references takeaways follow-ups followups ramblings reminders"
+)
+
+
+def is_generic_title(title: str, ctx) -> bool:
+    """ "Summary", "My notes", "Random thoughts", "Open questions": headings about the notes."""
+    plain = clean_title(title)
+    words = plain.casefold().split()
+    return ctx.is_generic(plain) or bool(words) and words[-1] in GENERIC_TAILS
+
+
 def clean_title(title: str) -> str:
     """A heading as a question would name it: no "3.2" numbering, asides in parentheses or emoji."""
     title = NUMBERING.sub("", strip_markup(title))
@@ -154,11 +169,9 @@ def clean_title(title: str) -> str:
 
 
 def natural_case(term: str, text: str) -> str:
-    """'Scalability' → 'scalability' when the notes also write it in lower case; 'Kafka' stays.
-
-    A multi-word term written in sentence case ("Operational excellence") is lowered too, unless
-    its first word looks like a name (a possessive, or capitalised mid-sentence in the notes).
-    """
+    """'Scalability' → 'scalability' when the notes also write the word in lower case, or when it
+    has the suffix of a common noun or adjective ('Operational excellence'); names stay as written
+    ('Kafka', 'Krebs cycle', "Moore's law")."""
     words = term.split()
     if not words:
         return term
@@ -166,15 +179,14 @@ def natural_case(term: str, text: str) -> str:
     rest = first[1:].replace("-", "")
     if not (first[:1].isupper() and rest == rest.lower() and rest.isalpha()):
         return term
-    if first.endswith(("'s", "’s")):
-        return term
+    prose = re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)  # Title Case headings prove nothing
+    if first.endswith(("'s", "’s")) or re.search(rf"[a-z,;][ \t]+{re.escape(first)}\b", prose):
+        return term  # a possessive, or capitalised mid-sentence: a name
     lower = first[0].lower() + first[1:]
-    if len(words) == 1 and COMMON_NOUN.search(first):
-        return lower
-    if re.search(rf"(?<![\w/-]){re.escape(lower)}(?![\w-]|\.\w)", text):  # not "images/lambda.png"
-        return lower + term[len(first) :]
-    mid_sentence = re.search(rf"[a-z,;][ \t]+{re.escape(first)}\b", text)
-    if len(words) > 1 and (words[1][:1].islower() or words[1].isupper()) and not mid_sentence:
+    used_lower = re.search(
+        rf"(?<![\w/-]){re.escape(lower)}(?:s|es|ly|ed|er|ing)?(?![\w-]|\.\w)", text
+    )
+    if used_lower or COMMON_NOUN.search(first.split("-")[-1]):  # not "images/lambda.png"
         return lower + term[len(first) :]
     return term
 
