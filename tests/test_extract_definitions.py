@@ -117,6 +117,8 @@ def test_chatter_advice_counts_and_asides_are_not_definitions():
         The table is the key artifact of this chapter.
         Shadow testing is safer because users only see the champion.
         Architecture is leadership.
+        Willpower is overrated according to the author. The second half is a bit slow.
+        The weather is terrible again.
         ask prof: do we need exact years??
         """)
         == []

@@ -123,6 +123,20 @@ def test_task_lists_and_generic_headings_make_no_list_card():
     )
 
 
+def test_a_list_of_open_questions_is_not_a_card():
+    assert (
+        questions(
+            """
+        ## Book club
+        - Is willpower really overrated?
+        - Why do bad habits stick?
+    """,
+            "list",
+        )
+        == []
+    )
+
+
 def test_question_phrasing():
     assert phrase_question("Common approaches", 2) == "What are common approaches?"
     assert (

@@ -88,6 +88,8 @@ DEFINING_PASSIVES = {
     ("called", "an"),
     ("called", "the"),
 }
+HEDGES = frozenset({"a bit", "a little", "a lot", "kind of", "sort of"})  # "is a bit slow"
+CLAUSE_WORDS = word_set("according and or but because since if when while although though")
 MAX_ANSWER_WORDS = 60
 
 
@@ -193,10 +195,15 @@ def _plain(sentence: str, offset: int) -> list[Found]:
 def _defines(match: re.Match) -> bool:
     first = match.group("def").casefold().strip(",.;:")
     nxt = (match.group("next") or "").casefold().strip(",.;:")
-    if first in NOT_DEFINITION:
+    if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES:
         return False
     passive = first.endswith("ed") or first in IRREGULAR_PARTICIPLES
-    return not (passive and nxt in PREPOSITIONS and (first, nxt) not in DEFINING_PASSIVES)
+    if passive and (first, nxt) in DEFINING_PASSIVES:
+        return True
+    # "is retried after …", "is overrated according to …": a verb phrase, not a noun phrase
+    return not (
+        passive and (nxt in PREPOSITIONS or not nxt or nxt.endswith("ly") or nxt in CLAUSE_WORDS)
+    )
 
 
 def _pairs(sentence: str, offset: int) -> list[Found]:

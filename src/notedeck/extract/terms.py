@@ -71,7 +71,7 @@ GENERIC_HEADS = word_set(
     "point thing things idea problem issue reason difference catch takeaway criticism "
     "question answer goal part bit trick plan result lesson upshot gist downside upside "
     "advantage disadvantage benefit drawback approach way stuff version points ideas problems "
-    "issues reasons differences benefits advantages drawbacks downsides upsides"
+    "issues reasons differences benefits advantages drawbacks downsides upsides half rest"
 )
 PREPOSITIONS = word_set("for with in on at by to from of into about over under")
 ALWAYS_IMPERATIVE = word_set(
@@ -149,7 +149,8 @@ def _imperative(words: list[str]) -> bool:
 
 GENERIC_TAILS = word_set(
     "thoughts notes musings reflections remarks comments questions ideas todos tasks links "
-    "resources references takeaways follow-ups followups ramblings reminders"
+    "resources references takeaways follow-ups followups ramblings reminders quotes quotations "
+    "highlights excerpts snippets diary"
 )
 
 
