@@ -47,7 +47,7 @@ IN_X = re.compile(
     re.IGNORECASE,
 )
 ALTERNATIVES = re.compile(
-    r"(?P<a>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<da>[^()]{6,})\),? or (?:as )?"
+    r"(?<![\w\-’'])(?P<a>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<da>[^()]{6,})\),? or (?:as )?"
     r"(?P<b>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<db>[^()]{6,})\)"
 )
 ALT_STOP = word_set(
@@ -249,7 +249,7 @@ def _clause(clause: str, offset: int) -> Found | None:
 
 def _alternatives(plain: str, offset: int) -> list[Found]:
     """ "deployed as single-tier (…) or multitier (…)": the words after the last verb-ish word."""
-    match = ALTERNATIVES.search(plain)
+    match = ALTERNATIVES.search(plain) if " or " in plain and ") " in plain else None
     if not match:
         return []
     keep: list[str] = []

@@ -9,6 +9,7 @@ English, never about particular notes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..text import strip_markup
 
@@ -180,8 +181,9 @@ def natural_case(term: str, text: str) -> str:
     rest = first[1:].replace("-", "")
     if not (first[:1].isupper() and rest == rest.lower() and rest.isalpha()):
         return term
-    prose = re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)  # Title Case headings prove nothing
-    if first.endswith(("'s", "’s")) or re.search(rf"[a-z,;][ \t]+{re.escape(first)}\b", prose):
+    if first.endswith(("'s", "’s")) or re.search(
+        rf"[a-z,;][ \t]+{re.escape(first)}\b", _prose(text)
+    ):
         return term  # a possessive, or capitalised mid-sentence: a name
     lower = first[0].lower() + first[1:]
     used_lower = re.search(
@@ -190,6 +192,12 @@ def natural_case(term: str, text: str) -> str:
     if used_lower or COMMON_NOUN.search(first.split("-")[-1]):  # not "images/lambda.png"
         return lower + term[len(first) :]
     return term
+
+
+@lru_cache(maxsize=8)
+def _prose(text: str) -> str:
+    """The note without heading lines: Title Case headings prove nothing about names."""
+    return re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)
 
 
 def is_plural(term: str) -> bool:
