@@ -47,3 +47,17 @@ def test_keys_are_plain_text_and_stable():
 
 def test_single_column_table_makes_nothing():
     assert cards("| Only |\n|---|\n| one |\n", "table") == []
+
+
+def test_glossary_table_asks_what_is():
+    got = qa(
+        """
+        | Term | Definition |
+        |------|------------|
+        | Idempotence | applying an operation twice has the same effect as once |
+    """,
+        "table",
+    )
+    assert got == {
+        "What is Idempotence?": "applying an operation twice has the same effect as once"
+    }
