@@ -95,3 +95,17 @@ def test_section_starting_with_a_list_table_or_code_is_left_to_other_rules():
         )
         == []
     )
+
+
+def test_bold_question_with_its_answer():
+    got = qa(
+        """
+        ## Layers
+
+        **Why layers?** Each layer only talks to the layers next to it, so one can change alone.
+    """,
+        "concept",
+    )
+    assert got == {
+        "Why layers?": "Each layer only talks to the layers next to it, so one can change alone."
+    }

@@ -11,7 +11,10 @@ def test_bold_term_colon_and_dash():
 
         - **Ground truth** – the actual outcome you were trying to predict
         - __Primary key__: a column that uniquely identifies each row
+
+        **DNS** (Domain Name System) — translates names into IP addresses.
     """)
+    assert got["What is DNS (Domain Name System)?"] == "translates names into IP addresses."
     assert got["What is idempotence?"] == "applying an operation twice has the same effect as once."
     # no lower-case use of "ground" in the note, so the term keeps the note's own casing
     assert got["What is Ground truth?"] == "the actual outcome you were trying to predict"

@@ -29,6 +29,9 @@ DATEISH = re.compile(
 CHAPTERISH = re.compile(
     r"^(?:chapter|ch\.?|part|lecture|week|day|session|unit|module)\s*\d+\b", re.IGNORECASE
 )
+BOLD_QUESTION = re.compile(
+    r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,150}\?)(?:\*\*|__)\s*(?P<a>\S.*)$", re.DOTALL
+)
 AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 NAMED_KINDS = re.compile(
     r"\b(?:pattern|architecture|model|principle|law|theorem|protocol|algorithm|problem|effect|paradox|"
@@ -41,6 +44,21 @@ MAX_ANSWER_WORDS = 80
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
+    yield from _bold_questions(section, ctx)
+    yield from _heading(section, ctx)
+
+
+def _bold_questions(section: Section, ctx) -> Iterator[Card]:
+    """ "**Why layers?** Each layer talks to …": the learner wrote the question and its answer."""
+    for block in section.blocks:
+        match = BOLD_QUESTION.match(block.text) if isinstance(block, Paragraph) else None
+        if match and word_count(match.group("a")) >= 3 and not is_chatter(match.group("q")):
+            yield ctx.card(
+                section, "concept", match.group("q"), match.group("a"), match.group("q"), block.line
+            )
+
+
+def _heading(section: Section, ctx) -> Iterator[Card]:
     title = section.title
     versus = VERSUS.match(natural_case(clean_title(title), ctx.source.text).rstrip("?"))
     if not _names_a_concept(section, ctx, bool(versus)):
@@ -103,6 +121,8 @@ def _description(section: Section) -> tuple[str, int] | None:
                 continue
             if is_chatter(block.text) or strip_markup(block.text).endswith(":"):
                 return None
+            if BOLD_QUESTION.match(block.text):
+                return None  # the paragraph answers its own question
             if word_count(block.text) < MIN_ANSWER_WORDS:
                 return None
             return _budget(block.text), block.line

@@ -21,7 +21,8 @@ from .terms import acceptable_term, is_plural, natural_case
 
 DASH = r"(?:\s[-–—]{1,2}\s|—)"
 BOLD_TERM = re.compile(
-    rf"^\s*(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?::(?:\*\*|__)|(?:\*\*|__)\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
+    rf"^\s*(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?::(?:\*\*|__)|(?:\*\*|__)(?P<alias>\s*\([^)\n]*\))?"
+    rf"\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
     re.DOTALL,
 )
 PLAIN_TERM = re.compile(
@@ -74,7 +75,7 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
         if match:
             extra = "\n".join(block_markdown(c) for c in item.children)
             answer = match.group("def").strip() + ("\n\n" + extra if extra.strip() else "")
-            yield _card(ctx, section, match.group("term"), answer, item.line)
+            yield _card(ctx, section, matched_term(match), answer, item.line)
         else:
             yield from _from_paragraph(item.text, item.line, section, ctx)
     for child in item.children:
@@ -101,6 +102,12 @@ def term_line(text: str) -> re.Match | None:
     )
 
 
+def matched_term(match: re.Match) -> str:
+    """The term with its expansion, if any: "**DNS** (Domain Name System) — …"."""
+    alias = match.groupdict().get("alias") or ""
+    return match.group("term") + alias
+
+
 def _reads_as_definition(text: str) -> bool:
     """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!"."""
     words = strip_markup(text).strip().split()
@@ -116,7 +123,7 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
     for offset, statement in _statements(BREAK.sub("\n", text)):
         match = term_line(statement) or _bold_heading_line(statement)
         if match and not is_chatter(statement):
-            yield _card(ctx, section, match.group("term"), match.group("def"), line + offset)
+            yield _card(ctx, section, matched_term(match), match.group("def"), line + offset)
             continue
         for found in sentences.find(statement, summary):
             yield _card(
