@@ -90,6 +90,7 @@ DEFINING_PASSIVES = {
 }
 HEDGES = frozenset({"a bit", "a little", "a lot", "kind of", "sort of"})  # "is a bit slow"
 CLAUSE_WORDS = word_set("according and or but because since if when while although though")
+FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|me|my|mine)\b")
 MAX_ANSWER_WORDS = 60
 
 
@@ -142,10 +143,27 @@ def _run_on(parts: list[tuple[int, str]], hits: list[list[Found]], n: int) -> st
     answer = parts[n][1].strip()
     for m in range(n + 1, len(parts)):
         more = parts[m][1].strip()
-        if hits[m] or is_chatter(more) or len(f"{answer} {more}".split()) > MAX_ANSWER_WORDS:
+        if hits[m] or _aside(more) or len(f"{answer} {more}".split()) > MAX_ANSWER_WORDS:
             break
         answer = f"{answer} {more}"
     return answer
+
+
+def _aside(sentence: str) -> bool:
+    """A sentence that changes the subject to the writer or to an opinion ("X is overrated")."""
+    plain = strip_markup(sentence)
+    if is_chatter(plain) or FIRST_PERSON_WORD.search(plain):
+        return True
+    match = PLAIN_IS.match(plain)
+    if not match or not _subject_like(match.group("term")):
+        return False
+    return not _defines(match)
+
+
+def _subject_like(term: str) -> bool:
+    """A short subject of its own ("Willpower", "The second half"), not a long clause."""
+    words = term.casefold().split()
+    return len(words) <= 4 and not {"that", "which", "who", "you", "they", "it"} & set(words)
 
 
 def _bold(sentence: str, offset: int) -> list[Found]:
