@@ -215,7 +215,8 @@ def _defines(match: re.Match) -> bool:
     nxt = (match.group("next") or "").casefold().strip(",.;:")
     if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES:
         return False
-    passive = first.endswith("ed") or first in IRREGULAR_PARTICIPLES
+    # "is retried", not "is connection-oriented": hyphenated -ed words are adjectives
+    passive = first.endswith("ed") and "-" not in first or first in IRREGULAR_PARTICIPLES
     if passive and (first, nxt) in DEFINING_PASSIVES:
         return True
     # "is retried after …", "is overrated according to …": a verb phrase, not a noun phrase
