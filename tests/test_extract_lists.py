@@ -154,10 +154,12 @@ def test_question_phrasing():
         phrase_question("Computer generations (KNOW THE ORDER)", 4)
         == "What are computer generations?"
     )
-    # clauses are never reworded: the lead-in is asked with the item count
-    assert (
-        phrase_question("The OS tracks three process states", 3)
-        == "The OS tracks three process states: (3 items)"
+    # "<clause> <number> <things>" is turned around; other clauses are asked with the item count
+    assert phrase_question("The OS tracks three process states", 3) == (
+        "What are the three process states the OS tracks?"
+    )
+    assert phrase_question("A read checks these places in order", 3) == (
+        "What are the places a read checks, in order?"
     )
     assert phrase_question("TCP provides reliable delivery using", 4) == (
         "TCP provides reliable delivery using: (4 items)"

@@ -49,6 +49,12 @@ CLAUSE_OBJECT = re.compile(
     r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|several|these|following|\d+)$",
     re.IGNORECASE,
 )
+COUNTED = re.compile(
+    r"^(?P<clause>.+?)\s+(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+|"
+    r"these|the following)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
+    r"(?P<tail>,?\s+(?:in order|in this order|below|here|as follows))?$",
+    re.IGNORECASE,
+)
 NP_END = word_set(
     "that which who whom whose where when to for of in on with from worth we you they people "
     "i at by under across between a an the used needed"
@@ -172,7 +178,26 @@ def phrase_question(lead: str, count: int, ordered: bool = False) -> str:
     if _noun_phrase(lead):
         article = "the " if NUMBER.match(lead.split()[0]) else ""
         return f"What are {article}{lower_first(lead)}?"
-    return f"{lead}: ({count} items)"
+    return _counted(lead) or f"{lead}: ({count} items)"
+
+
+def _counted(lead: str) -> str | None:
+    """ "The OS tracks three states" → "What are the three states the OS tracks?"."""
+    match = COUNTED.match(lead)
+    if not match or not is_plural(match.group("np")):
+        return None
+    clause = match.group("clause")
+    if (
+        "," in clause
+        or len(clause.split()) > 10
+        or re.search(r"\b(?:i|we|you|my|our)\b", clause, re.I)
+    ):
+        return None
+    number = match.group("num").casefold()
+    number = "" if number in ("these", "the following", "following") else number + " "
+    order = ", in order" if "order" in (match.group("tail") or "") else ""
+    clause = re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), clause)
+    return f"What are the {number}{match.group('np')} {lower_first(clause)}{order}?"
 
 
 def _noun_phrase(lead: str) -> bool:
