@@ -142,3 +142,10 @@ def test_rendered_cards_are_never_junk(notes_tree):
         card = score.produced(rendered)
         assert score.junk_reason(card, FORBIDDEN, ("", "")) is None, card
         assert "<img" not in rendered.front
+
+
+def test_no_rule_can_emit_an_empty_answer_or_one_that_repeats_the_question():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _extract import cards
+
+    assert cards("Echo:: Echo\n\nEmpty::  \n") == []

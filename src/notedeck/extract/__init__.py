@@ -99,7 +99,15 @@ def extract(document: Document, config: Config) -> list[Card]:
         for name, rule in EXTRACTORS:
             if name in enabled:
                 cards.extend(rule(section, ctx))
-    return _resolve_overlaps(cards)
+    return [card for card in _resolve_overlaps(cards) if _worth_keeping(card)]
+
+
+def _worth_keeping(card: Card) -> bool:
+    """The last safety net for every rule: no empty answer, no answer that repeats the question."""
+    if card.note_type == "cloze":
+        return bool(card.question.strip())
+    answer, question = normalise_key(card.answer), normalise_key(card.question)
+    return bool(answer) and bool(question) and answer != question
 
 
 def _resolve_overlaps(cards: list[Card]) -> list[Card]:
