@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from _extract import cards
 from notedeck.config import load_config
 from notedeck.pipeline import collect
 
@@ -145,7 +146,4 @@ def test_rendered_cards_are_never_junk(notes_tree):
 
 
 def test_no_rule_can_emit_an_empty_answer_or_one_that_repeats_the_question():
-    sys.path.insert(0, str(Path(__file__).parent))
-    from _extract import cards
-
     assert cards("Echo:: Echo\n\nEmpty::  \n") == []
