@@ -109,3 +109,15 @@ def test_bold_question_with_its_answer():
     assert got == {
         "Why layers?": "Each layer only talks to the layers next to it, so one can change alone."
     }
+
+
+def test_qualifiers_are_dropped_from_concept_titles():
+    got = questions(
+        """
+        ## Backpressure in a bit more depth
+
+        A slow consumer signals upstream producers to slow down instead of buffering forever.
+    """,
+        "concept",
+    )
+    assert got == ["What is backpressure?"]

@@ -175,3 +175,25 @@ def test_key_value_lines_are_neither_cards_nor_swallowed():
         Deadline: Friday
     """)
     assert got == {"What is variance?": "the average squared deviation from the mean."}
+
+
+def test_acronyms_and_versioned_names():
+    got = qa("""
+        JWT stands for JSON Web Token.
+
+        OAuth 2.0 is an authorization framework that grants limited access on behalf of a user.
+    """)
+    assert got["What does JWT stand for?"] == "JWT stands for JSON Web Token."
+    assert got["What is OAuth 2.0?"].startswith("OAuth 2.0 is an authorization framework")
+
+
+def test_project_chatter_and_meeting_remarks_are_not_definitions():
+    assert (
+        questions("""
+        Python is slow but fast enough for us. Cache invalidation is the hard part, as always.
+
+        - Anna: the checkout is flaky on Safari
+        - Ben: will look at it tomorrow
+        """)
+        == []
+    )

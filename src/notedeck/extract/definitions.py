@@ -32,6 +32,12 @@ WHAT_IS = re.compile(
     r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE
 )
 BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{1,60})(?:\*\*|__):?\s*$")
+# What someone said in meeting notes: "Ben: will look at it", "Anna: the checkout is flaky".
+REMARK = re.compile(r"^\s*(?:will|would|should|can|could|might|must|won't|can't|wants? to)\b", re.I)
+STATEMENT = re.compile(
+    r"^\s*(?:the|this|that|our|my|his|her|their)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|were)\b",
+    re.I,
+)
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 SUMMARY = re.compile(
     r"^(?:summary|conclusions?|recap|wrap[- ]?up|tl;?dr|key takeaways|takeaways)\b", re.I
@@ -97,7 +103,8 @@ def term_line(text: str) -> re.Match | None:
         return None
     return (
         match
-        if acceptable_term(match.group("term")) and _reads_as_definition(match.group("def"))
+        if acceptable_term(match.group("term"))
+        and _reads_as_definition(match.group("def"), match.group("term"))
         else None
     )
 
@@ -108,11 +115,15 @@ def matched_term(match: re.Match) -> str:
     return match.group("term") + alias
 
 
-def _reads_as_definition(text: str) -> bool:
-    """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!"."""
-    words = strip_markup(text).strip().split()
-    if not words or strip_markup(text).rstrip().endswith(("?", "!")):
+def _reads_as_definition(text: str, term: str) -> bool:
+    """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!",
+    or what someone said in a meeting ("Anna: the checkout is flaky", "Ben: will look at it")."""
+    plain = strip_markup(text)
+    words = plain.strip().split()
+    if not words or plain.rstrip().endswith(("?", "!")) or REMARK.match(plain):
         return False
+    if re.fullmatch(r"[A-Z][a-z]+", term.strip()) and STATEMENT.match(plain):
+        return False  # a name and a full sentence: a remark, not a definition
     return len(words) >= 3 or words[0].casefold() in ("a", "an", "the", "to")
 
 
@@ -185,15 +196,17 @@ def _card(
 ) -> Card:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = re.sub(r"^(?:the\s+)?(?:term|concept|notion)\s+", "", term, flags=re.IGNORECASE)
-    verb = (
-        "are" if verb in ("are", "refer to", "mean") or verb != "is" and is_plural(term) else "is"
-    )
     if not article:
         term = natural_case(term, ctx.source.text)
-    if _names_a_person(term, answer):
+    plural = (
+        verb in ("are", "refer to", "mean") or verb not in ("is", "stands for") and is_plural(term)
+    )
+    if verb == "stands for":
+        question = f"What does {term} stand for?"
+    elif _names_a_person(term, answer):
         question = f"Who was {term}?"
     else:
-        question = f"What {verb} {article + ' ' if article else ''}{term}?"
+        question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     return ctx.card(
         section, "definition", question, answer.strip(), normalise_key(term), line, note_type

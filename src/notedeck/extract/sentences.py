@@ -32,7 +32,8 @@ BOLD_NAMED = re.compile(
     r"(?:where|in which|which|whereby|that)\s"
 )
 PLAIN_IS = re.compile(
-    rf"^(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}(?P<term>[^\W\d_][\w\-’'/+ ]{{0,50}}?)"
+    rf"^(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}"
+    rf"(?P<term>[^\W\d_](?:[\w\-’'/+ ]|\.(?=\d)){{0,50}}?)"
     rf"(?:\s*\((?P<alias>[^)]*)\))?,?\s+(?P<verb>{VERBS})\s+(?P<def>\S+)(?:\s+(?P<next>\S+))?",
     re.IGNORECASE,
 )
@@ -54,7 +55,7 @@ ALT_STOP = word_set(
     "as be either or can are is use into offer offers of to the a an both like via using"
 )
 CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+")
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
+SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
 # First words of a predicate that make "X is …" commentary rather than a definition.
 NOT_DEFINITION = word_set(
     "not still really very so too also just quite pretty probably maybe definitely actually "
@@ -91,6 +92,13 @@ DEFINING_PASSIVES = {
 HEDGES = frozenset({"a bit", "a little", "a lot", "kind of", "sort of"})  # "is a bit slow"
 CLAUSE_WORDS = word_set("according and or but because since if when while although though")
 FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|me|my|mine)\b")
+WRITER = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|we're|us|our|ours)\b", re.IGNORECASE)
+COMMENTARY = re.compile(  # "… is the hard part", "… is the only way to know"
+    r"^(?:the|a|an)\s+(?:hard|easy|main|big|key|real|tricky|fun|interesting|important|best|worst|"
+    r"whole|only|first|last|good|bad|nice|great)\s+(?:part|point|thing|idea|problem|issue|bit|way)\b",
+    re.IGNORECASE,
+)
+STANDS_FOR = re.compile(r"^(?P<term>[A-Z][\w./+-]{1,15})\s+stands\s+for\s+(?P<def>.+)$")
 MAX_ANSWER_WORDS = 60
 
 
@@ -199,11 +207,15 @@ def _plain(sentence: str, offset: int) -> list[Found]:
     plain = strip_markup(join_pdf_breaks(sentence)).strip()
     if is_chatter(plain) or plain.endswith((":", "?")):  # a lead-in or a question, not a definition
         return []
+    acronym = STANDS_FOR.match(plain)
+    if acronym:
+        return [Found(acronym.group("term"), sentence.strip(), offset, verb="stands for")]
     match = PLAIN_IS.match(plain)
     if not match or not acceptable_term(match.group("term")) or not _defines(match):
         return []
-    if len(plain[match.start("def") :].split()) < 3:  # "Architecture is leadership" is a slogan
-        return []
+    predicate = plain[match.start("def") :]
+    if len(predicate.split()) < 3 or COMMENTARY.match(predicate) or WRITER.search(plain):
+        return []  # "Architecture is leadership", "… is the hard part", "… fast enough for us"
     article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
@@ -213,8 +225,8 @@ def _plain(sentence: str, offset: int) -> list[Found]:
 def _defines(match: re.Match) -> bool:
     first = match.group("def").casefold().strip(",.;:")
     nxt = (match.group("next") or "").casefold().strip(",.;:")
-    if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES:
-        return False
+    if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES or nxt == "but":
+        return False  # "is a bit slow", "is slow but fast enough"
     # "is retried", not "is connection-oriented": hyphenated -ed words are adjectives
     passive = first.endswith("ed") and "-" not in first or first in IRREGULAR_PARTICIPLES
     if passive and (first, nxt) in DEFINING_PASSIVES:

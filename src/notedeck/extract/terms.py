@@ -92,6 +92,11 @@ LY_NOUNS = word_set(
     "belly bully holly lily polly tally poly"
 )
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivx]+\.)\s+(?=\S)", re.IGNORECASE)
+QUALIFIER = re.compile(
+    r"\s*[:,(–—-]?\s*(?:in (?:a (?:bit|little) )?more (?:depth|detail)|in (?:depth|detail)|"
+    r"revisited|continued|deep dive|a primer|the basics|cheat ?sheet|quick version|recap)\)?\s*$",
+    re.IGNORECASE,
+)
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 SYMBOLS = re.compile(r"[^\w\s'’()\-/+.,&:#]+")
 
@@ -122,6 +127,7 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
         _adverb(lowered[-1])
         or lowered[-1] in GENERIC_HEADS
         or any(re.fullmatch(r"[\d.,–-]+", w) for w in words)
+        and not words[0][:1].isupper()
     ):
         return False
     return not re.search(r"[,;!?]|\b(?:ch|p|pp|vol|fig)\.", plain, re.IGNORECASE)
@@ -163,8 +169,10 @@ def is_generic_title(title: str, ctx) -> bool:
 
 
 def clean_title(title: str) -> str:
-    """A heading as a question would name it: no "3.2" numbering, asides in parentheses or emoji."""
+    """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
+    "… in more depth" qualifiers."""
     title = NUMBERING.sub("", strip_markup(title))
+    title = QUALIFIER.sub("", title)
     title = PARENTHETICAL.sub("", title)
     title = SYMBOLS.sub("", title)
     return " ".join(title.split()).strip(" -–—:")
