@@ -197,3 +197,20 @@ def test_project_chatter_and_meeting_remarks_are_not_definitions():
         """)
         == []
     )
+
+
+def test_same_question_with_different_answers_names_its_heading():
+    got = cards("""
+        ## Principles
+        - Reliability: the workload does its job and recovers when something breaks
+
+        ## Distributed systems
+        - Reliability: the probability that a system does its job over a given period
+    """)
+    assert [c.question for c in got] == [
+        "What is reliability? (Principles)",
+        "What is reliability? (Distributed systems)",
+    ]
+    assert (
+        got[0].key == got[1].key == "reliability"
+    )  # identity numbers them; the text tells them apart

@@ -9,7 +9,7 @@ the same text; a definition beats a concept card made from the same paragraph).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..model import Card, Document, Section, SourceFile
@@ -99,7 +99,27 @@ def extract(document: Document, config: Config) -> list[Card]:
         for name, rule in EXTRACTORS:
             if name in enabled:
                 cards.extend(rule(section, ctx))
-    return [card for card in _resolve_overlaps(cards) if _worth_keeping(card)]
+    return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
+
+
+def _qualify_repeats(cards: list[Card]) -> list[Card]:
+    """Two different answers to one question in a note ("What is reliability?" as an AWS pillar
+    and as a system property) get their heading added, so the learner can tell them apart.
+    Only the text changes: keys, hence GUIDs, stay as they were."""
+    groups: dict[str, list[int]] = {}
+    for n, card in enumerate(cards):
+        groups.setdefault(normalise_key(card.question), []).append(n)
+    out = list(cards)
+    for members in groups.values():
+        answers = {normalise_key(cards[n].answer) for n in members}
+        headings = {cards[n].context[-1] if cards[n].context else "" for n in members}
+        if len(members) < 2 or len(answers) < 2 or len(headings) < len(members):
+            continue
+        for n in members:
+            heading = cards[n].context[-1] if cards[n].context else ""
+            if heading:
+                out[n] = replace(cards[n], question=f"{cards[n].question} ({heading})")
+    return out
 
 
 def _worth_keeping(card: Card) -> bool:
