@@ -68,6 +68,7 @@ def _card(question: str, answer: str, note_type: str = "basic") -> score.Produce
         ("x" * 301, "answer", "front over"),
         ("What is coffee with Lena?", "a plan", "forbidden"),
         ("What did I read today?", "ch 3", "first-person"),
+        ("What is Status?", "reading", "metadata"),
     ],
 )
 def test_scorer_flags_junk(question, answer, reason):

@@ -51,6 +51,11 @@ RAW_MARKDOWN = (
     ("escaped pipe", re.compile(r"\\\|")),
 )
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|my|me)\b")
+METADATA = re.compile(
+    r"^(?:what (?:is|are) (?:the )?)?(?:status|up|down|tags?|source|date|created|updated|modified|"
+    r"author|aliases|type|related|parent|next|prev|priority|rating|due|url)\??$",
+    re.IGNORECASE,
+)
 
 
 # ---------------------------------------------------------------- plain text
@@ -244,6 +249,8 @@ def junk_reason(card: Produced, forbidden: list[str], code: tuple[str, str]) -> 
             return f"forbidden text {phrase!r} (chatter, metadata or code)"
     if FIRST_PERSON.search(card.raw_question):
         return "first-person question (diary chatter)"
+    if METADATA.match(card.raw_question.strip()):
+        return "question from a metadata field"
     core = norm(
         re.sub(
             r"^(?:what|who)\s+(?:is|are)\s+(?:the\s+|an?\s+)?|\?$",
