@@ -12,7 +12,8 @@ written) and compares the cards with each ``NAME.expected.yaml``:
 * junk rate — produced cards a learner would delete: empty or placeholder answers, answer equal
   to the question, raw markdown left in a field, fronts over 300 characters, and cards made from
   chatter, metadata or code (a ``forbidden`` phrase of the label file, first-person questions,
-  text that only occurs inside a fenced code block).
+  questions that are a metadata key such as ``Status``, text that only occurs inside a fenced
+  code block).
 
 The last line is always ``recall=0.xx junk_rate=0.xx cards=N``.
 """
