@@ -30,7 +30,10 @@ def test_plain_term_items_and_lines():
 
         Eigendecomposition: splitting a matrix into eigenvectors and eigenvalues.
         SVD - factorizes any real matrix into U, D and V.
+
+        - *Ionic bond* = transfer of electrons from a metal to a non-metal
     """)
+    assert got["What is ionic bond?"] == "transfer of electrons from a metal to a non-metal"
     assert got["What is dropout?"].startswith("randomly zeroes")
     assert got["What is weight decay?"].startswith("adds a penalty")
     assert got["What is public key?"].startswith("the half of a key pair")

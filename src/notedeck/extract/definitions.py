@@ -25,8 +25,11 @@ BOLD_TERM = re.compile(
     rf"\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
     re.DOTALL,
 )
+# "Term: text", "Term – text", "*Term* = text" (an italic term counts as plain).
 PLAIN_TERM = re.compile(
-    rf"^\s*(?P<term>[^\W\d_][^:\n]{{0,60}}?)\s*(?::(?!:)|{DASH})\s*(?P<def>\S.*)$", re.DOTALL
+    rf"^\s*(?P<em>[*_](?=[^\W\d_]))?(?P<term>[^\W\d_][^:\n]{{0,60}}?)(?(em)(?P=em))"
+    rf"\s*(?::(?!:)|{DASH}|=(?=\s))\s*(?P<def>\S.*)$",
+    re.DOTALL,
 )
 WHAT_IS = re.compile(
     r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE
