@@ -50,6 +50,12 @@ RAW_MARKDOWN = (
     ("callout marker", re.compile(r"\[![a-z]+\]", re.IGNORECASE)),
     ("html comment", re.compile(r"<!--")),
     ("escaped pipe", re.compile(r"\\\|")),
+    (
+        "HTML tag shown as text",
+        re.compile(
+            r"</?(?:sub|sup|br|b|i|em|strong|span|div|details|summary|kbd|mark)\b[^>]*>", re.I
+        ),
+    ),
 )
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|my|me)\b")
 METADATA = re.compile(
