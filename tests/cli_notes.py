@@ -61,8 +61,8 @@ FILES = {
 }
 
 QUESTIONS = {
-    "What is Event sourcing?",
-    "What is Idempotency?",
+    "What is event sourcing?",
+    "What is idempotency?",
     "What are the three properties of the CAP theorem?",
     "Circuit breaker — Purpose?",
     "Bulkhead — Purpose?",

@@ -139,8 +139,8 @@ def test_preview_shows_every_card_readably(runner, notes):
     # reading order: book, file, line
     assert (
         out.index("What is a julienne?")
-        < out.index("What is Event sourcing?")
-        < out.index("What is Idempotency?")
+        < out.index("What is event sourcing?")
+        < out.index("What is idempotency?")
     )
 
 

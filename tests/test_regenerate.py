@@ -44,6 +44,8 @@ STORAGE_V1 = """
 
     ## Terms
 
+    Key storage terms:
+
     - **Partition**: a slice of a table stored separately on disk
     - **Compaction**: merging many small files into fewer large ones
 
@@ -108,15 +110,15 @@ V2 = {
 }
 
 ADDED = {
-    "What is Bucketing?",
+    "What is bucketing?",
     "Beam — Model?",
     "Beam — Latency?",
     "What is a feature store?",
     "What is Online inference?",
 }
-EDITED = {"What is a data lake?", "What is Compaction?", "Flink — Latency?"}
+EDITED = {"What is a data lake?", "What is compaction?", "Flink — Latency?"}
 RENAMED_SECTION = {"What is a data warehouse?", "What are the three tiers of the storage layer?"}
-LIST_GREW = {"What are the Terms? (3)"}  # same card as "(2)": its key is the heading, not the count
+LIST_GREW = {"What are key storage terms?"}  # one more item, same card: its key is the lead-in
 REMOVED = {"What is Watermark?"}
 
 
@@ -190,7 +192,7 @@ def test_rebuild_after_new_chapter_updates_adds_and_keeps_history(tmp_path, froz
         partitions = {
             n["Source"].split(":")[0]: g
             for g, n in v1_notes.items()
-            if n["Front"] == "What is Partition?"
+            if n["Front"] == "What is partition?"
         }
 
         shutil.rmtree(notes)
@@ -212,10 +214,10 @@ def test_rebuild_after_new_chapter_updates_adds_and_keeps_history(tmp_path, froz
         fronts = [n["Front"] for n in after.values()]
         assert len(fronts) == len(set(fronts)) + 1  # only the two Partition cards share a question
         backs = {
-            n["Front"]: n["Back"] for n in after.values() if n["Front"] != "What is Partition?"
+            n["Front"]: n["Back"] for n in after.values() if n["Front"] != "What is partition?"
         }
         assert "every shape, unmodelled" in backs["What is a data lake?"]
-        assert "to speed up reads" in backs["What is Compaction?"]
+        assert "to speed up reads" in backs["What is compaction?"]
         assert "sub-second" in backs["Flink — Latency?"]
         assert (
             "Foundations"
@@ -314,7 +316,7 @@ def test_deleting_one_of_two_same_question_cards_keeps_the_others_history(tmp_pa
         write_notes(notes, {"study/01-storage.md": storage})
         output = cli_build(notes, out)
         # the one-item list left under "Terms" is no longer a list card either
-        assert diff_lines(output)["−"] == {"What is Partition?", "What are the Terms? (2)"}
+        assert diff_lines(output)["−"] == {"What is partition?", "What are key storage terms?"}
         assert "Source:study/01-storage.md:17" in output
         log = anki.import_apkg(out / "study-book.apkg")
         assert not diff_lines(output)["~"] and not log.new

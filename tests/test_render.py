@@ -70,7 +70,7 @@ def formatted(notes_tree, anki_collection):
 
 
 def test_rendered_html_keeps_formatting(formatted):
-    card = one(formatted, "Idempotence")
+    card = one(formatted, "dempotence")
     assert "<strong>Idempotence</strong>" in card.answer
     assert "<em>twice</em>" in card.answer
     assert "<code>PUT /items/1</code>" in card.answer
@@ -108,7 +108,7 @@ def test_math_becomes_mathjax_and_prices_stay(formatted):
 
 
 def test_breadcrumb_sits_small_above_the_question(formatted, anki_collection):
-    card = one(formatted, "Idempotence")
+    card = one(formatted, "dempotence")
     context = '<div class="nd-context">Render Book › Chapter 2 › Formatting</div>'
     assert card.question.startswith(context)
     assert card.question.index("nd-context") < card.question.index("nd-question")
@@ -227,7 +227,7 @@ def test_image_paths_outside_the_notes_are_refused_with_a_warning(notes_tree, an
     assert any(w.startswith("mlbook/ch1.md:12: image path is absolute, refused") for w in warnings)
     assert "mlbook/ch1.md:15: image not found: images/nowhere.png" in warnings
     assert not any("secret" in name for name in media_map(report.books[0].deck_path).values())
-    for front in ("Escape", "Absolute", "Missing"):
+    for front in ("What is Escape?", "What is Absolute?", "What is missing?"):
         card = one(cards, front)
         assert "<img" not in card.answer  # no broken image on the card, the text is still there
         assert "image" in card.fields["Back"]
