@@ -210,3 +210,39 @@ def test_cli_other_option_errors_name_the_valid_values(notes_tree, tmp_path, fil
     assert result.returncode == 1
     assert expected in result.stderr and "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if expected in line]) == 1
+
+
+def test_reversed_definitions_never_show_the_term_they_ask_for(notes_tree, anki_collection):
+    root = notes_tree(
+        {
+            "greek.md": """\
+            ---
+            book: Greek
+            notedeck:
+              reverse_definitions: true
+            ---
+            ## Letters
+
+            **Omega** is the last letter of the Greek alphabet.
+        """,
+        }
+    )
+    report, cards = build_and_import(root, anki_collection)
+    assert not report.errors
+    omega = find(cards, "Omega")
+    reverse = next(c for c in anki_collection_cards(anki_collection) if c[1] == 1)
+    assert "omega" not in reverse[0].lower()  # card 2 asks from the definition alone
+    assert "last letter of the Greek alphabet" in reverse[0]
+    assert omega and "…" in omega[0].fields["Back"]
+
+
+def anki_collection_cards(anki):
+    """(question text, template ord) for every card in the collection."""
+    from anki.utils import strip_html
+
+    out = []
+    for cid in anki.col.find_cards(""):
+        card = anki.col.get_card(cid)
+        question = card.render_output().question_text
+        out.append((strip_html(question.split('class="nd-question">', 1)[-1]), card.ord))
+    return out

@@ -215,9 +215,21 @@ def _card(
     else:
         question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
     note_type = "reversed" if ctx.reverse_definitions else "basic"
+    if note_type == "reversed":
+        answer = mask_term(answer, term)
     return ctx.card(
         section, "definition", question, answer.strip(), normalise_key(term), line, note_type
     )
+
+
+def mask_term(answer: str, term: str) -> str:
+    """The reverse card shows the answer as its question, so the term it asks for is blanked
+    ("**Omega** is the last letter …" → "… is the last letter …")."""
+    words = [re.escape(w) for w in term.split()]
+    if not words:
+        return answer
+    pattern = r"(?:\*\*|__|\*|_)?\b" + r"\s+".join(words) + r"\b(?:\*\*|__|\*|_)?"
+    return re.sub(pattern, "…", answer, flags=re.IGNORECASE)
 
 
 def _names_a_person(term: str, answer: str) -> bool:
