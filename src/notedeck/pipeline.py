@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import BookState, FileCache
 from .config import Config
 from .errors import NotedeckError, OutputError
-from .extract import extract
 from .identity import assign_guids, book_slug
 from .manifest import Entry, Manifest, load_manifest, manifest_path, save_manifest
 from .model import BookResult, BuildReport, Card, Change, Document, RenderedCard, Warning_
-from .package import NoteSpec, write_apkg
-from .parse import parse
 from .reader import read_notes
-from .render import MediaContext, render_card
+
+# parse/extract/render (markdown-it, nh3) and package (genanki) are imported where they are used:
+# a rebuild served from the cache, and `notedeck --help`, never pay for them.
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,34 +38,66 @@ class Collected:
     warnings: tuple[Warning_, ...]
     errors: tuple[Warning_, ...]
     failed_files: tuple[str, ...]
+    files: int = 0  # note files read (parsed ones are in documents; cached ones are not)
 
 
-def collect(config: Config, progress: Progress | None = None) -> Collected:
+def collect(config: Config, progress: Progress | None = None, cache: FileCache | None = None) -> Collected:
+    """Read, parse, extract and render every note; with ``cache``, unchanged files skip all but reading
+    (their documents are then not in ``documents``: preview/check/stats collect without a cache)."""
     sources, read_errors = read_notes(config)
     errors = [_as_warning(e) for e in read_errors]
     failed = [str(getattr(e, "path", "")) for e in read_errors]
-    documents, cards = [], []
+    documents, cards, cached = [], [], []
     for n, source in enumerate(sources):
         if progress:
             progress(source.rel, n, len(sources))
+        hit = cache.lookup(source) if cache else None
+        if hit is not None:
+            cards.extend(hit.cards)
+            cached.extend(hit.fields)
+            continue
         try:
-            document = parse(source, config)
+            document, file_cards = _parse_and_extract(source, config)
             documents.append(document)
-            cards.extend(extract(document, config))
+            cards.extend(file_cards)
+            cached.extend([None] * len(file_cards))
+            if cache:
+                cache.extracted(source, file_cards)
         except NotedeckError as exc:
             errors.append(_as_warning(exc))
             failed.append(source.rel)
+            if cache:
+                cache.failed(source.rel)
     cards, warnings = assign_guids(cards)
     rendered, media = [], {}
-    for card in cards:
-        source_path = config.notes_dir / card.source
-        result, card_warnings, files = render_card(card, MediaContext(config.notes_dir, source_path.parent))
+    for card, fields in zip(cards, cached, strict=True):
+        if fields is None:
+            result, card_warnings, files = _render(card, config)
+            if cache:
+                cache.rendered(result, card_warnings, files)
+        else:
+            result, card_warnings, files = RenderedCard(card, *fields), [], {}
         warnings.extend(card_warnings)
         media.update(files)
         if result.front.strip() and (result.back.strip() or card.note_type == "cloze"):
             rendered.append(result)
     return Collected(tuple(documents), tuple(rendered), tuple(sorted(media.items())), tuple(warnings),
-                     tuple(errors), tuple(failed))
+                     tuple(errors), tuple(failed), len(sources))
+
+
+def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
+    from .extract import extract
+    from .parse import parse
+
+    document = parse(source, config)
+    return document, extract(document, config)
+
+
+def _render(card: Card, config: Config):
+    from .render import MediaContext, render_card
+
+    source_path = config.notes_dir / card.source
+    return render_card(card, MediaContext(config.notes_dir, source_path.parent))
 
 
 def _as_warning(exc: NotedeckError) -> Warning_:
@@ -73,7 +105,8 @@ def _as_warning(exc: NotedeckError) -> Warning_:
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    collected = collect(config, progress)
+    cache = None if config.dry_run else FileCache(config)
+    collected = collect(config, progress, cache)
     if not config.dry_run:
         _prepare_output(config.out_dir)
     media = dict(collected.media)
@@ -82,11 +115,32 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         by_book.setdefault(rendered.card.book, []).append(rendered)
     results = []
     warnings = list(collected.warnings)
+    books = BookState(config, cache) if cache and not collected.failed_files else None
     for title in sorted(by_book):
-        result, book_warnings = _package_book(title, by_book[title], media, config, collected.failed_files)
+        result, book_warnings = _package_unless_unchanged(title, by_book[title], media, config,
+                                                          collected.failed_files, books)
         results.append(result)
         warnings.extend(book_warnings)
-    return BuildReport(tuple(results), tuple(warnings), collected.errors, len(collected.documents))
+    if cache:
+        cache.save()
+    if books:
+        books.save()
+    return BuildReport(tuple(results), tuple(warnings), collected.errors, collected.files)
+
+
+def _package_unless_unchanged(title: str, cards: list[RenderedCard], media: dict[str, Path], config: Config,
+                              failed_files: tuple[str, ...], books: BookState | None):
+    """Skip loading the manifest and packaging when the book's inputs and files are as last left."""
+    slug = book_slug(title)
+    man_path = manifest_path(config.out_dir, slug)
+    if books:
+        reused = books.reuse(title, slug, cards, config.out_dir / f"{slug}.apkg", man_path)
+        if reused is not None:
+            return reused, []
+    result, warnings = _package_book(title, cards, media, config, failed_files)
+    if books:
+        books.remember(title, result, man_path)
+    return result, warnings
 
 
 def _prepare_output(out_dir: Path) -> None:
@@ -120,6 +174,8 @@ def _package_book(title: str, cards: list[RenderedCard], media: dict[str, Path],
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
     man_path = manifest_path(config.out_dir, slug)
+    from .package import NoteSpec, write_apkg
+
     old = load_manifest(man_path, title)
     now = max(int(time.time()), old.last_mod + 1)
     entries: dict[str, Entry] = {}
