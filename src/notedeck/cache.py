@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import tempfile
 from dataclasses import dataclass, fields, replace
@@ -33,6 +34,7 @@ from .model import BookResult, Card, RenderedCard, SourceFile, Warning_
 
 CACHE_DIR = ".cache"
 FORMAT = 1
+CARD_FIELDS = 11  # Card's fields before ``guid``, stored positionally (checked by a test)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
 
@@ -53,22 +55,25 @@ class FileCache:
         self.root = config.out_dir / CACHE_DIR
         self.salt = build_salt(config)
         self.keys: dict[str, str | None] = {}  # rel → key of every file seen (None: not cacheable)
-        self.pending: dict[str, list[list]] = {}  # rel → rows of files rendered this build
+        self.pending: dict[str, list[tuple]] = {}  # rel → rows of files rendered this build
         self.hits = 0
 
     def _path(self, key: str) -> Path:
-        return self.root / "files" / f"{key}.json"
+        return self.root / "files" / key
 
     def lookup(self, source: SourceFile) -> CachedFile | None:
         """The cached cards of ``source``, or None (and remember to store them after rendering)."""
         key = file_key(self.salt, source)
         self.keys[source.rel] = key
         try:
-            rows = json.loads(self._path(key).read_bytes())
+            version, rows = marshal.loads(self._path(key).read_bytes())
+            if version != FORMAT:
+                raise ValueError("old cache format")
             entry = CachedFile(
-                tuple(_card(row) for row in rows), tuple(_fields(row) for row in rows)
+                tuple(Card(*row[:CARD_FIELDS]) for row in rows),
+                tuple(row[CARD_FIELDS:] for row in rows),
             )
-        except (OSError, ValueError, TypeError, IndexError, KeyError):
+        except (OSError, ValueError, EOFError, TypeError, IndexError):
             self.pending[source.rel] = []
             return None
         self.hits += 1
@@ -102,11 +107,8 @@ class FileCache:
             for rel, rows in self.pending.items():
                 key = self.keys.get(rel)
                 if key:
-                    _write(
-                        self._path(key),
-                        json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(),
-                    )
-            live = {f"{key}.json" for key in self.keys.values() if key}
+                    _write(self._path(key), marshal.dumps((FORMAT, rows)))
+            live = {key for key in self.keys.values() if key}
             for entry in os.scandir(folder):
                 if entry.name not in live:
                     Path(entry.path).unlink(missing_ok=True)
@@ -154,9 +156,10 @@ def file_key(salt: str, source: SourceFile) -> str:
     return digest.hexdigest()
 
 
-def _row(result: RenderedCard) -> list:
+def _row(result: RenderedCard) -> tuple:
+    """Card fields in declaration order (minus the GUID), then the rendered fields."""
     card = result.card
-    return [
+    return (
         card.kind,
         card.question,
         card.answer,
@@ -173,27 +176,7 @@ def _row(result: RenderedCard) -> list:
         result.context,
         result.source,
         result.media,
-    ]
-
-
-def _card(row: list) -> Card:
-    return Card(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        tuple(row[6]),
-        row[7],
-        row[8],
-        tuple(row[9]),
-        row[10],
     )
-
-
-def _fields(row: list) -> tuple[str, str, str, str, tuple[str, ...]]:
-    return row[11], row[12], row[13], row[14], tuple(row[15])
 
 
 def _write(path: Path, data: bytes) -> None:
