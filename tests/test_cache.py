@@ -62,6 +62,25 @@ def test_cached_build_gives_identical_cards_and_guids(notes):
     assert again.warnings == first.warnings  # the duplicate question is reported every time
 
 
+def test_guids_follow_clashes_across_added_and_removed_files(notes):
+    """GUIDs of unchanged files can change when another file adds a clash; replaying the last
+    build's GUIDs must only happen when every file is as it was."""
+    config = load_config(notes, notes.parent / "decks")
+    clash = notes / "synthetic" / "book-000" / "ch00.md"
+    steps = [
+        lambda: clash.write_text("# Extra\n\n**Zzdup ledger**: an earlier one.\n"),
+        clash.unlink,
+    ]
+    build_notes(notes)
+    for step in [*steps, *steps]:
+        step()
+        expected, _ = _cards(config, with_cache=False)
+        build_notes(notes)
+        cached, cache = _cards(config, with_cache=True)
+        assert cache.settled is cache.last  # every file cached: GUIDs replayed
+        assert cached == expected
+
+
 def test_editing_one_file_reparses_only_that_file(notes):
     build_notes(notes)
     path = notes / "synthetic" / "book-000" / "ch02.md"

@@ -57,6 +57,9 @@ class FileCache:
         self.keys: dict[str, str | None] = {}  # rel → key of every file seen (None: not cacheable)
         self.pending: dict[str, list[tuple]] = {}  # rel → rows of files rendered this build
         self.hits = 0
+        self.order: list[str] = []  # rel of every file looked up, in build order
+        self.last = _load_guids(self.root / "guids")  # (signature, rel → guids, warnings)
+        self.settled: tuple | None = None
 
     def _path(self, key: str) -> Path:
         return self.root / "files" / key
@@ -65,12 +68,20 @@ class FileCache:
         """The cached cards of ``source``, or None (and remember to store them after rendering)."""
         key = file_key(self.salt, source)
         self.keys[source.rel] = key
+        self.order.append(source.rel)
         try:
             version, rows = marshal.loads(self._path(key).read_bytes())
             if version != FORMAT:
                 raise ValueError("old cache format")
+            guids = self.last[1].get(source.rel)
+            if not isinstance(guids, tuple) or len(guids) != len(rows):
+                guids = ("",) * len(rows)
+            # The last build's GUIDs are filled in already; replay() keeps them only if every
+            # file is as it was then, otherwise assign_guids() sets every GUID afresh.
             entry = CachedFile(
-                tuple(Card(*row[:CARD_FIELDS]) for row in rows),
+                tuple(
+                    Card(*row[:CARD_FIELDS], guid) for row, guid in zip(rows, guids, strict=True)
+                ),
                 tuple(row[CARD_FIELDS:] for row in rows),
             )
         except (OSError, ValueError, EOFError, TypeError, IndexError):
@@ -88,6 +99,35 @@ class FileCache:
         """A file that could not be parsed is never cached (its error must show every time)."""
         self.pending.pop(rel, None)
         self.keys[rel] = None
+
+    def signature(self) -> str | None:
+        """Identifies the whole card list: the key of every file, in order."""
+        keys = [(rel, self.keys.get(rel)) for rel in self.order]
+        if any(key is None for _, key in keys):
+            return None
+        return hashlib.sha256(repr(keys).encode("utf-8")).hexdigest()
+
+    def replay(self, cards: list[Card]) -> tuple[list[Card], list[Warning_]] | None:
+        """The cards with the last build's GUIDs and clash warnings, if every file is unchanged
+        (assigning GUIDs is the largest cost of an unchanged rebuild)."""
+        if self.pending or not self.order or self.signature() != self.last[0]:
+            return None
+        if any(not card.guid for card in cards):
+            return None
+        try:
+            warnings = [Warning_(*w) for w in self.last[2]]
+        except TypeError:
+            return None
+        self.settled = self.last
+        return cards, warnings
+
+    def settle(self, cards: list[Card], warnings: list[Warning_]) -> None:
+        """Remember the GUIDs just assigned, for the next build's replay()."""
+        by_file: dict[str, list[str]] = {}
+        for card in cards:
+            by_file.setdefault(card.source, []).append(card.guid)
+        found = tuple((w.message, w.source, w.line) for w in warnings)
+        self.settled = (self.signature(), {rel: tuple(g) for rel, g in by_file.items()}, found)
 
     def rendered(self, result: RenderedCard, warnings: list[Warning_], media: dict) -> None:
         """Record one freshly rendered card for its file's entry."""
@@ -108,12 +148,25 @@ class FileCache:
                 key = self.keys.get(rel)
                 if key:
                     _write(self._path(key), marshal.dumps((FORMAT, rows)))
+            if self.settled is not None and self.settled is not self.last and self.settled[0]:
+                _write(self.root / "guids", marshal.dumps((FORMAT, *self.settled)))
             live = {key for key in self.keys.values() if key}
             for entry in os.scandir(folder):
                 if entry.name not in live:
                     Path(entry.path).unlink(missing_ok=True)
         except OSError:
             pass  # the cache is an optimisation: a read-only or full disk must not fail the build
+
+
+def _load_guids(path: Path) -> tuple:
+    """(signature, rel → GUIDs, warnings) of the last build, or an empty state."""
+    try:
+        version, signature, guids, warnings = marshal.loads(path.read_bytes())
+        if version == FORMAT and isinstance(guids, dict) and isinstance(warnings, tuple):
+            return signature, guids, warnings
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    return None, {}, ()
 
 
 def build_salt(config: Config) -> str:

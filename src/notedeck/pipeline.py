@@ -68,7 +68,12 @@ def collect(config: Config, progress: Progress | None = None, cache: FileCache |
             failed.append(source.rel)
             if cache:
                 cache.failed(source.rel)
-    cards, warnings = assign_guids(cards)
+    settled = cache.replay(cards) if cache else None
+    if settled is None:
+        settled = assign_guids(cards)
+        if cache:
+            cache.settle(*settled)
+    cards, warnings = settled
     rendered, media = [], {}
     for card, fields in zip(cards, cached, strict=True):
         if fields is None:
