@@ -1,12 +1,16 @@
 """The build cache under ``OUT_DIR/.cache``: unchanged notes skip parse, extract and render.
 
 Heavy users rebuild thousands of files after editing one; parsing and rendering them again is
-most of a build.  Each note file gets one JSON entry named by a key that hashes everything its
-cards can depend on: the cache format, notedeck's version and its own source files, the versions
-of the rendering libraries, the build options, and what the reader derived for the file (path,
-book, chapter, options, text).  A hit gives back the file's cards and their rendered fields;
-GUIDs are not stored — they depend on every file of a book and are assigned afterwards, so a
-cached build gives exactly the cards an uncached one would.
+most of a build.  Each note file gets one entry (``files/<key>``, marshal: plain tuples and
+strings, fast to load, no code) named by a key that hashes everything its cards can depend on:
+the cache format, notedeck's version and its own source files, the rendering libraries, the
+build options, and what the reader derived for the file (path, book, chapter, options, text).
+A hit gives back the file's cards and their rendered fields, so a cached build gives exactly
+the cards an uncached one would.
+
+GUIDs depend on every card of a book (clashes are numbered), so entries do not own them: the
+last build's GUIDs and clash warnings are kept in ``guids`` and replayed only when every file's
+key is what it was then; otherwise ``assign_guids`` runs as usual.
 
 Files whose cards reference local images or produced warnings are never cached: an image can
 change (or appear) without the note changing, and warnings must be repeated on every build.
@@ -40,7 +44,7 @@ _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
 @dataclass(frozen=True)
 class CachedFile:
-    """A note's cards (GUIDs not yet assigned) and, aligned with them, their rendered fields."""
+    """A note's cards (with the last build's GUIDs, if any) and, aligned, their rendered fields."""
 
     cards: tuple[Card, ...]
     fields: tuple[
@@ -110,7 +114,8 @@ class FileCache:
     def replay(self, cards: list[Card]) -> tuple[list[Card], list[Warning_]] | None:
         """The cards with the last build's GUIDs and clash warnings, if every file is unchanged
         (assigning GUIDs is the largest cost of an unchanged rebuild)."""
-        if self.pending or not self.order or self.signature() != self.last[0]:
+        signature = self.signature()
+        if self.pending or signature is None or signature != self.last[0]:
             return None
         if any(not card.guid for card in cards):
             return None
@@ -201,7 +206,15 @@ def _code_fingerprint() -> list[str]:
 
 
 def file_key(salt: str, source: SourceFile) -> str:
-    meta = repr((source.rel, source.book, source.chapter, source.options, source.body_line))
+    """Every field the reader derived (rel, book, chapter, options, … and any field added later),
+    the text last; ``path`` is covered by the notes folder in the salt plus ``rel``."""
+    meta = repr(
+        [
+            (f.name, getattr(source, f.name))
+            for f in fields(source)
+            if f.name not in ("path", "text")
+        ]
+    )
     digest = hashlib.sha256(salt.encode())
     digest.update(meta.encode("utf-8"))
     digest.update(b"\x00")

@@ -41,9 +41,10 @@ class Collected:
     files: int = 0  # note files read (parsed ones are in documents; cached ones are not)
 
 
-def collect(config: Config, progress: Progress | None = None, cache: FileCache | None = None) -> Collected:
-    """Read, parse, extract and render every note; with ``cache``, unchanged files skip all but reading
-    (their documents are then not in ``documents``: preview/check/stats collect without a cache)."""
+def collect(config: Config, progress: Progress | None = None,
+            cache: FileCache | None = None) -> Collected:
+    """Read, parse, extract and render every note.  With ``cache``, unchanged files are only read
+    (so their documents are not in ``documents``: preview/check/stats collect without a cache)."""
     sources, read_errors = read_notes(config)
     errors = [_as_warning(e) for e in read_errors]
     failed = [str(getattr(e, "path", "")) for e in read_errors]
@@ -86,8 +87,8 @@ def collect(config: Config, progress: Progress | None = None, cache: FileCache |
         media.update(files)
         if result.front.strip() and (result.back.strip() or card.note_type == "cloze"):
             rendered.append(result)
-    return Collected(tuple(documents), tuple(rendered), tuple(sorted(media.items())), tuple(warnings),
-                     tuple(errors), tuple(failed), len(sources))
+    return Collected(tuple(documents), tuple(rendered), tuple(sorted(media.items())),
+                     tuple(warnings), tuple(errors), tuple(failed), len(sources))
 
 
 def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
@@ -133,8 +134,9 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     return BuildReport(tuple(results), tuple(warnings), collected.errors, collected.files)
 
 
-def _package_unless_unchanged(title: str, cards: list[RenderedCard], media: dict[str, Path], config: Config,
-                              failed_files: tuple[str, ...], books: BookState | None):
+def _package_unless_unchanged(title: str, cards: list[RenderedCard], media: dict[str, Path],
+                              config: Config, failed_files: tuple[str, ...],
+                              books: BookState | None) -> tuple[BookResult, list[Warning_]]:
     """Skip loading the manifest and packaging when the book's inputs and files are as last left."""
     slug = book_slug(title)
     man_path = manifest_path(config.out_dir, slug)
@@ -176,11 +178,11 @@ def _spec_hash(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[s
 
 def _package_book(title: str, cards: list[RenderedCard], media: dict[str, Path], config: Config,
                   failed_files: tuple[str, ...]) -> tuple[BookResult, list[Warning_]]:
+    from .package import NoteSpec, write_apkg
+
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
     man_path = manifest_path(config.out_dir, slug)
-    from .package import NoteSpec, write_apkg
-
     old = load_manifest(man_path, title)
     now = max(int(time.time()), old.last_mod + 1)
     entries: dict[str, Entry] = {}
