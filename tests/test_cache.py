@@ -13,6 +13,7 @@ import pytest
 
 from conftest import AnkiCollection, build_notes
 from notedeck import cache as cache_module
+from notedeck import pipeline
 from notedeck.cache import CARD_FIELDS, FileCache
 from notedeck.config import load_config
 from notedeck.model import Card
@@ -207,3 +208,25 @@ def test_help_and_unchanged_rebuilds_skip_the_heavy_imports(notes):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch):
+    """If rendering one card fails (the build reports it), the file must fail again next time
+    instead of coming back from the cache without that card."""
+    config = load_config(notes, notes.parent / "decks")
+    real = pipeline._render
+
+    def flaky(card, cfg):
+        if card.source.endswith("ch02.md") and card.line > 40:
+            raise RuntimeError("render bug")
+        return real(card, cfg)
+
+    monkeypatch.setattr(pipeline, "_render", flaky)
+    cache = FileCache(config)
+    with pytest.raises(RuntimeError):
+        collect(config, cache=cache)
+    cache.save()
+    rels = [rel for rel, rows in cache.pending.items() if len(rows) == cache.expected.get(rel)]
+    written = {p.name for p in (notes.parent / "decks" / ".cache" / "files").iterdir()}
+    assert written == {cache.keys[rel] for rel in rels}
+    assert rels and not any(rel.endswith("ch02.md") for rel in rels)

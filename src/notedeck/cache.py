@@ -60,6 +60,7 @@ class FileCache:
         self.salt = build_salt(config)
         self.keys: dict[str, str | None] = {}  # rel → key of every file seen (None: not cacheable)
         self.pending: dict[str, list[tuple]] = {}  # rel → rows of files rendered this build
+        self.expected: dict[str, int] = {}  # rel → cards extracted (an entry needs all of them)
         self.hits = 0
         self.order: list[str] = []  # rel of every file looked up, in build order
         self.last = _load_guids(self.root / "guids")  # (signature, rel → guids, warnings)
@@ -95,7 +96,10 @@ class FileCache:
         return entry
 
     def extracted(self, source: SourceFile, cards: list[Card]) -> None:
-        """Cards that claim another file as their source would be stored under the wrong entry."""
+        """Note how many cards the file gave: its entry is written only if every one of them
+        rendered (a card whose rendering failed must fail again next time, not vanish).  Cards
+        that claim another file as their source would be stored under the wrong entry."""
+        self.expected[source.rel] = len(cards)
         if any(card.source != source.rel for card in cards):
             self.failed(source.rel)
 
@@ -151,7 +155,7 @@ class FileCache:
             folder.mkdir(parents=True, exist_ok=True)
             for rel, rows in self.pending.items():
                 key = self.keys.get(rel)
-                if key:
+                if key and len(rows) == self.expected.get(rel):
                     _write(self._path(key), marshal.dumps((FORMAT, rows)))
             if self.settled is not None and self.settled is not self.last and self.settled[0]:
                 _write(self.root / "guids", marshal.dumps((FORMAT, *self.settled)))
