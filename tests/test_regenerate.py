@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import AnkiCollection, write_notes
+from notedeck import cache as cache_module
 from notedeck import manifest as manifest_module
 from notedeck import package
 from notedeck.cli import main
@@ -390,6 +391,8 @@ def test_template_change_reaches_anki_and_stays_reproducible(tmp_path, frozen_cl
         monkeypatch.setattr(
             package.BASIC_MODEL, "css", package.CSS + "\n.nd-new-rule { color: red; }\n"
         )
+        # A new CSS ships as new notedeck code, which invalidates the build cache too.
+        monkeypatch.setattr(cache_module, "_code_fingerprint", lambda: ["upgraded notedeck"])
         output = cli_build(notes, out)
         assert "+0 new  ~0 changed  −0 removed" in output and "(unchanged)" not in output
         rebuilt = (out / "study-book.apkg").read_bytes()
@@ -412,7 +415,7 @@ def test_interrupt_before_rename_leaves_v1_intact(tmp_path, monkeypatch):
     notes, out = tmp_path / "notes", tmp_path / "decks"
     write_notes(notes, V1)
     cli_build(notes, out)
-    v1 = {p.name: p.read_bytes() for p in out.iterdir()}
+    v1 = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     write_notes(notes, {"study/03-serving.md": SERVING})
 
     def interrupted(src, dst):
@@ -422,7 +425,7 @@ def test_interrupt_before_rename_leaves_v1_intact(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build", str(notes), "-o", str(out)])
     assert result.exit_code == 130
     monkeypatch.undo()
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == v1
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == v1
     assert not _tmp_files(out)
     anki = AnkiCollection(tmp_path / "c.anki2")
     try:
@@ -483,12 +486,12 @@ def test_build_killed_before_rename_leaves_v1_importable(tmp_path):
     notes, out = tmp_path / "notes", tmp_path / "decks"
     write_notes(notes, V1)
     cli_build(notes, out)
-    v1 = {p.name: p.read_bytes() for p in out.iterdir()}
+    v1 = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     write_notes(notes, {"study/03-serving.md": SERVING})
     killed = subprocess.run([sys.executable, "-c", KILLER, str(notes), str(out)], cwd=tmp_path)
     assert killed.returncode == -signal.SIGKILL
     assert _tmp_files(out), "the kill should have left the half-done temp file behind"
-    assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.endswith(".tmp")} == v1
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.endswith(".tmp")} == v1
     anki = AnkiCollection(tmp_path / "c.anki2")
     try:
         assert len(anki.import_apkg(out / "study-book.apkg").new) == 13

@@ -14,10 +14,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .cache import BookState, FileCache
 from .config import Config
 from .errors import NotedeckError, OutputError
-from .extract import extract
 from .identity import History, assign_guids, book_slug
 from .manifest import (
     Entry,
@@ -28,10 +29,13 @@ from .manifest import (
     save_manifest,
 )
 from .model import BookResult, BuildReport, Card, Change, Document, RenderedCard, Warning_
-from .package import NoteSpec, apkg_bytes, models_fingerprint, newest_mod, note_search, write_apkg
-from .parse import parse
 from .reader import read_notes
-from .render import MediaContext, render_card
+
+if TYPE_CHECKING:
+    from .package import NoteSpec
+
+# parse/extract/render (markdown-it, nh3) and package (genanki) are imported where they are used:
+# a rebuild served from the cache, and `notedeck --help`, never pay for them.
 
 Progress = Callable[[str, int, int], None]
 
@@ -46,30 +50,52 @@ class Collected:
     warnings: tuple[Warning_, ...]
     errors: tuple[Warning_, ...]
     failed_files: tuple[str, ...]
+    files: int = 0  # note files read (parsed ones are in documents; cached ones are not)
 
 
-def collect(config: Config, progress: Progress | None = None) -> Collected:
+def collect(
+    config: Config, progress: Progress | None = None, cache: FileCache | None = None
+) -> Collected:
+    """Read, parse, extract and render every note.  With ``cache``, unchanged files are only read
+    (so their documents are not in ``documents``: preview/check/stats collect without a cache)."""
     sources, read_errors = read_notes(config)
     errors = [_as_warning(e) for e in read_errors]
     failed = [str(getattr(e, "path", "")) for e in read_errors]
-    documents, cards = [], []
+    documents, cards, cached = [], [], []
     for n, source in enumerate(sources):
         if progress:
             progress(source.rel, n, len(sources))
+        hit = cache.lookup(source) if cache else None
+        if hit is not None:
+            cards.extend(hit.cards)
+            cached.extend(hit.fields)
+            continue
         try:
-            document = parse(source, config)
+            document, file_cards = _parse_and_extract(source, config)
             documents.append(document)
-            cards.extend(extract(document, config))
+            cards.extend(file_cards)
+            cached.extend([None] * len(file_cards))
+            if cache:
+                cache.extracted(source, file_cards)
         except NotedeckError as exc:
             errors.append(_as_warning(exc))
             failed.append(source.rel)
-    cards, warnings = assign_guids(cards)
+            if cache:
+                cache.failed(source.rel)
+    settled = cache.replay(cards) if cache else None
+    if settled is None:
+        settled = assign_guids(cards)
+        if cache:
+            cache.settle(*settled)
+    cards, warnings = settled
     rendered, media = [], {}
-    for card in cards:
-        source_path = config.notes_dir / card.source
-        result, card_warnings, files = render_card(
-            card, MediaContext(config.notes_dir, source_path.parent)
-        )
+    for card, fields in zip(cards, cached, strict=True):
+        if fields is None:
+            result, card_warnings, files = _render(card, config)
+            if cache:
+                cache.rendered(result, card_warnings, files)
+        else:
+            result, card_warnings, files = RenderedCard(card, *fields), [], {}
         warnings.extend(card_warnings)
         media.update(files)
         if result.front.strip() and (result.back.strip() or card.note_type == "cloze"):
@@ -81,7 +107,23 @@ def collect(config: Config, progress: Progress | None = None) -> Collected:
         tuple(warnings),
         tuple(errors),
         tuple(failed),
+        len(sources),
     )
+
+
+def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
+    from .extract import extract
+    from .parse import parse
+
+    document = parse(source, config)
+    return document, extract(document, config)
+
+
+def _render(card: Card, config: Config):
+    from .render import MediaContext, render_card
+
+    source_path = config.notes_dir / card.source
+    return render_card(card, MediaContext(config.notes_dir, source_path.parent))
 
 
 def _as_warning(exc: NotedeckError) -> Warning_:
@@ -89,7 +131,8 @@ def _as_warning(exc: NotedeckError) -> Warning_:
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    collected = collect(config, progress)
+    cache = None if config.dry_run else FileCache(config)
+    collected = collect(config, progress, cache)
     if not config.dry_run:
         _prepare_output(config.out_dir)
     media = dict(collected.media)
@@ -99,14 +142,40 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     results = []
     warnings = list(collected.warnings)
     titles, clashes = _distinct_slugs(sorted(by_book), config.out_dir)
+    books = BookState(config, cache) if cache and not collected.failed_files else None
     for title in titles:
-        result, book_warnings = _package_book(
-            title, by_book[title], media, config, collected.failed_files
+        result, book_warnings = _package_unless_unchanged(
+            title, by_book[title], media, config, collected.failed_files, books
         )
         results.append(result)
         warnings.extend(book_warnings)
+    if cache:
+        cache.save()
+    if books:
+        books.save()
     errors = (*collected.errors, *clashes)
-    return BuildReport(tuple(results), tuple(warnings), errors, len(collected.documents))
+    return BuildReport(tuple(results), tuple(warnings), errors, collected.files)
+
+
+def _package_unless_unchanged(
+    title: str,
+    cards: list[RenderedCard],
+    media: dict[str, Path],
+    config: Config,
+    failed_files: tuple[str, ...],
+    books: BookState | None,
+) -> tuple[BookResult, list[Warning_]]:
+    """Skip loading the manifest and packaging when the book's inputs and files are as last left."""
+    slug = book_slug(title)
+    man_path = manifest_path(config.out_dir, slug)
+    if books:
+        reused = books.reuse(title, slug, cards, config.out_dir / f"{slug}.apkg", man_path)
+        if reused is not None:
+            return reused, []
+    result, warnings = _package_book(title, cards, media, config, failed_files)
+    if books:
+        books.remember(title, result, man_path)
+    return result, warnings
 
 
 def _distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[Warning_]]:
@@ -218,6 +287,8 @@ def _package_book(
     failed_files: tuple[str, ...],
 ) -> tuple[BookResult, list[Warning_]]:
     """One book's deck and manifest: stamp, diff, and write only when something changed."""
+    from .package import apkg_bytes, models_fingerprint
+
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
     man_path = manifest_path(config.out_dir, slug)
@@ -276,6 +347,8 @@ def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, .
 
 
 def _specs(entries: dict[str, Entry]) -> list[NoteSpec]:
+    from .package import NoteSpec
+
     return [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
 
 
@@ -288,6 +361,8 @@ def _unknown_deck_mod(deck_path: Path, on_disk: str | None, old: Manifest) -> in
     mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
     if on_disk is None or on_disk == old.deck_sha256:
         return 0
+    from .package import newest_mod
+
     return newest_mod(deck_path)
 
 
@@ -300,6 +375,8 @@ def _sha256(path: Path) -> str | None:
 
 def _write_book(deck_path: Path, man_path: Path, manifest: Manifest, data: bytes) -> bool:
     """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
+    from .package import write_apkg
+
     try:
         for path in (deck_path, man_path):
             remove_stale_temps(path)
@@ -317,5 +394,7 @@ def removed_search(changes: Iterable[Change]) -> str:
 
 def _change(guid: str, entry: Entry) -> Change:
     """A diff line; its search uses the note's Front and Source fields exactly as written."""
+    from .package import note_search
+
     search = note_search(entry.note_type, entry.fields)
     return Change(guid, entry.question, entry.source, search)

@@ -119,11 +119,29 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 def markdown_to_html(text: str, inline: bool = False) -> str:
     """Render and sanitize one field's markdown."""
     text = _obsidian(text)
+    plain = _plain_html(text, inline)
+    if plain is not None:
+        return plain
     if inline and "\n" not in text.strip():
         rendered = _md().renderInline(text.strip())
     else:
         rendered = _md().render(text)
     return sanitize(rendered).strip()
+
+
+# Fast path (most questions and many answers are plain prose): text without any character that
+# markdown, HTML, entities, math or line structure react to — nor U+00A0, which nh3 writes as
+# &nbsp; — renders to itself, or to one <p>.  Skipping markdown-it and nh3 for it halves render
+# time; tests/test_speed.py checks it against the full path.
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]!<>&$=~|#{}^@\"\x00-\x1f\x7f\x85\xa0\u2028\u2029]")
+
+
+def _plain_html(text: str, inline: bool) -> str | None:
+    if not text or text != text.strip() or _NOT_PLAIN.search(text):
+        return None
+    if inline:
+        return text
+    return None if text[0] in "-+0123456789" else f"<p>{text}</p>"
 
 
 def sanitize(fragment: str) -> str:
