@@ -1,25 +1,39 @@
 """The command line: parse options, call the library, print.
 
 This is the one place where notedeck's own exceptions become ``click.ClickException`` messages:
-one line naming the file (and line), exit code 1, no traceback unless ``--debug``.
-Exit codes: 0 ok, 1 problems found or build failed, 2 usage error, 130 interrupted.
+one line naming the file (and line), exit code 1 (2 for a usage error), no traceback unless
+``--debug``.  The work itself lives in the library (pipeline, preview, check, stats, quiz); heavy
+imports (genanki, markdown-it, fsrs) happen inside the commands so ``notedeck --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .filters import CARD_KINDS
+from .terminal import build_json, print_book, progress_for, terminal_io
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EXIT_CODES = """\b
+Exit codes:
+  0    ok
+  1    problems found (check --strict) or build failed
+  2    usage error (bad option, unknown --book)
+  130  interrupted (Ctrl-C)"""
 
 
 class NotedeckClickError(click.ClickException):
     exit_code = EXIT_PROBLEMS
+
+    def __init__(self, message: str, exit_code: int = EXIT_PROBLEMS):
+        super().__init__(message)
+        self.exit_code = exit_code
 
     def format_message(self) -> str:
         return self.message
@@ -35,35 +49,140 @@ def run_library(func, *args, debug: bool = False, **kwargs):
     except NotedeckError as exc:
         if debug:
             raise
-        raise NotedeckClickError(str(exc)) from None
+        if getattr(exc, "exit_code", EXIT_PROBLEMS) == EXIT_USAGE:
+            raise click.UsageError(str(exc)) from None
+        raise NotedeckClickError(str(exc), getattr(exc, "exit_code", EXIT_PROBLEMS)) from None
     except KeyboardInterrupt:
         click.echo("notedeck: interrupted — previous decks were left as they were", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="notedeck")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(
+    __version__, "--version", prog_name="notedeck", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """Turn ordinary markdown study notes into Anki decks, one .apkg per book.
 
     \b
-    Example:
+    Examples:
       notedeck build notes/ -o decks/
+      notedeck preview --book mlops --kind table
+      notedeck check --strict
+      notedeck quiz --grep architecture
     """
 
 
-NOTES_ARG = click.argument("notes_dir", default="notes", type=click.Path(path_type=Path), metavar="[NOTES_DIR]")
+# ---------------------------------------------------------------- shared options
+
+NOTES_ARG = click.argument(
+    "notes_dir", default="notes", type=click.Path(path_type=Path), metavar="[NOTES_DIR]"
+)
+OUT_OPT = click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="decks",
+    type=click.Path(path_type=Path),
+    show_default=True,
+    help="Folder for the .apkg decks and their manifests.",
+)
+QUIET_OPT = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar, warnings or summary; only the output itself and errors.",
+)
+DEBUG_OPT = click.option("--debug", is_flag=True, help="Show a traceback for errors.")
+JSON_OPT = click.option(
+    "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
+)
+
+
+def filter_options(func):
+    """--book, --kind, --grep: the same card selection for preview and quiz."""
+    func = click.option(
+        "--grep",
+        default="",
+        metavar="TEXT",
+        help="Only cards whose question, answer or headings contain TEXT (any case).",
+    )(func)
+    func = click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        type=click.Choice(CARD_KINDS),
+        help="Only cards of this kind (repeatable).",
+    )(func)
+    func = click.option(
+        "--book",
+        "books",
+        multiple=True,
+        metavar="BOOK",
+        help="Only this book: title, deck file name, alias or a unique part of the title "
+        "(repeatable).",
+    )(func)
+    return func
+
+
+def collect_notes(notes_dir: Path, out_dir: Path, quiet: bool, debug: bool):
+    """(config, collected) for commands that stop before packaging; file errors are printed."""
+    from .config import load_config
+    from .pipeline import collect
+
+    config = run_library(load_config, notes_dir, out_dir, debug=debug)
+    progress = progress_for(quiet)
+    try:
+        collected = run_library(collect, config, progress, debug=debug)
+    finally:
+        progress.close()
+    return config, collected
+
+
+def print_problems(collected, quiet: bool) -> None:
+    """Errors always (those files made no cards); warnings are `check`'s job, so only a hint."""
+    for error in collected.errors:
+        click.echo(f"error: {error}", err=True)
+    if not quiet and collected.warnings:
+        n = len(collected.warnings)
+        click.echo(
+            f"{n} warning{'s' if n != 1 else ''}: run `notedeck check` to see them", err=True
+        )
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def select_cards(config, collected, books, kinds, grep, debug):
+    from .filters import CardFilter, resolve_books
+
+    titles = {r.card.book for r in collected.cards}
+    resolved = run_library(resolve_books, books, titles, config.books, debug=debug) if books else ()
+    card_filter = CardFilter(resolved, tuple(kinds), grep)
+    return card_filter, card_filter.apply(collected.cards)
+
+
+# ---------------------------------------------------------------- build
 
 
 @main.command()
 @NOTES_ARG
-@click.option("-o", "--out", "out_dir", default="decks", type=click.Path(path_type=Path), show_default=True,
-              help="Folder for the .apkg decks and their manifests.")
+@OUT_OPT
 @click.option("--dry-run", is_flag=True, help="Extract and report, but write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="List the new, changed and removed cards.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("--debug", is_flag=True, help="Show a traceback for errors.")
-def build(notes_dir: Path, out_dir: Path, dry_run: bool, verbose: bool, quiet: bool, debug: bool) -> None:
+@JSON_OPT
+@QUIET_OPT
+@DEBUG_OPT
+def build(
+    notes_dir: Path,
+    out_dir: Path,
+    dry_run: bool,
+    verbose: bool,
+    as_json: bool,
+    quiet: bool,
+    debug: bool,
+) -> None:
     """Build one Anki deck per book from NOTES_DIR (default: notes/).
 
     \b
@@ -74,10 +193,16 @@ def build(notes_dir: Path, out_dir: Path, dry_run: bool, verbose: bool, quiet: b
     from .pipeline import build as run_build
 
     config = run_library(load_config, notes_dir, out_dir, dry_run=dry_run, debug=debug)
-    report = run_library(run_build, config, debug=debug)
-    if not quiet:
+    progress = progress_for(quiet or as_json)
+    try:
+        report = run_library(run_build, config, progress, debug=debug)
+    finally:
+        progress.close()
+    if as_json:
+        echo_json(build_json(report))
+    elif not quiet:
         for book in report.books:
-            _print_book(book, verbose, dry_run)
+            print_book(book, verbose, dry_run)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         if not report.books:
@@ -88,19 +213,237 @@ def build(notes_dir: Path, out_dir: Path, dry_run: bool, verbose: bool, quiet: b
         sys.exit(EXIT_PROBLEMS)
 
 
-def _print_book(book, verbose: bool, dry_run: bool) -> None:
-    kinds = Counter(r.card.kind for r in book.cards)
-    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    target = "(dry run)" if dry_run else (str(book.deck_path) if book.written else f"{book.deck_path} (unchanged)")
-    click.echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
-    click.echo(f"  +{len(book.added)} new  ~{len(book.changed)} changed  −{len(book.removed)} removed")
-    if verbose:
-        for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
-            for change in changes:
-                click.echo(f"    {sign} {change.question}  ({change.source})")
-    if book.removed:
-        query = " OR ".join(f'"Source:{c.source}"' for c in book.removed[:20])
-        click.echo(f"  Anki never deletes on import; find the removed cards with the search: {query}")
+# ---------------------------------------------------------------- preview
+
+
+@main.command()
+@NOTES_ARG
+@filter_options
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write the cards to one self-contained page (works offline, from file://) "
+    "to flip through by book and chapter, instead of printing them.",
+)
+@JSON_OPT
+@QUIET_OPT
+@DEBUG_OPT
+def preview(
+    notes_dir: Path,
+    books,
+    kinds,
+    grep: str,
+    html_file: Path | None,
+    as_json: bool,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Show the cards NOTES_DIR makes: question, answer, kind and source file:line.
+
+    \b
+    Examples:
+      notedeck preview --book mlops --kind table
+      notedeck preview --grep "lambda architecture"
+      notedeck preview --html cards.html
+    """
+    from .pipeline import deck_name
+    from .preview import card_record, format_cards, summary_line
+
+    config, collected = collect_notes(notes_dir, Path("decks"), quiet or as_json, debug)
+    card_filter, cards = select_cards(config, collected, books, kinds, grep, debug)
+    if as_json:
+        echo_json([card_record(r, deck_name(r.card, config)) for r in cards])
+    elif cards and html_file is None:
+        click.echo(format_cards(cards, style=click.style) + "\n")
+    if html_file is not None:
+        _write_page(html_file, cards, collected, config, card_filter, debug)
+    print_problems(collected, quiet or as_json)
+    if not quiet and not as_json:
+        summary = summary_line(cards, len(collected.cards))
+        click.echo(summary if cards else f"No cards match ({summary}).", err=True)
+        if html_file is not None:
+            click.echo(
+                f"Wrote {html_file}: open it in a browser to flip through the cards.", err=True
+            )
+    if collected.errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _write_page(path: Path, cards, collected, config, card_filter, debug: bool) -> None:
+    from .errors import OutputError
+    from .manifest import atomic_write_bytes
+    from .pipeline import deck_name
+    from .preview_page import build_page
+
+    what = card_filter.describe()
+    page = build_page(
+        cards,
+        dict(collected.media),
+        lambda r: deck_name(r.card, config),
+        title="notedeck preview" + (f": {what}" if what else ""),
+    )
+
+    def write() -> None:
+        try:
+            atomic_write_bytes(path, page.encode("utf-8"))
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write the page ({exc.strerror})") from None
+
+    run_library(write, debug=debug)
+
+
+# ---------------------------------------------------------------- check
+
+
+@main.command()
+@NOTES_ARG
+@click.option("--strict", is_flag=True, help="Exit with code 1 when anything at all is reported.")
+@JSON_OPT
+@QUIET_OPT
+@DEBUG_OPT
+def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool) -> None:
+    """Lint NOTES_DIR: text that made no card, text in no book, suspicious cards,
+    broken images and front matter problems, each as file:line: message.
+
+    Without --strict only unreadable files (which make no cards) give exit code 1.
+
+    \b
+    Examples:
+      notedeck check
+      notedeck check notes/ --strict --json
+    """
+    from .check import check as run_check
+    from .check import has_errors
+
+    config, collected = collect_notes(notes_dir, Path("decks"), quiet or as_json, debug)
+    findings = run_check(config, collected)
+    if as_json:
+        echo_json([f.as_dict() for f in findings])
+    elif not quiet:
+        for finding in findings:
+            click.echo(str(finding))
+        files = len({f.path for f in findings})
+        verdict = (
+            "no problems found" if not findings else f"{len(findings)} problems in {files} files"
+        )
+        click.echo(
+            f"check: {verdict} ({len(collected.cards)} cards "
+            f"from {len(collected.documents)} note files)",
+            err=True,
+        )
+    if has_errors(findings) or (strict and findings):
+        sys.exit(EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------- stats
+
+
+@main.command()
+@NOTES_ARG
+@OUT_OPT
+@JSON_OPT
+@QUIET_OPT
+@DEBUG_OPT
+def stats(notes_dir: Path, out_dir: Path, as_json: bool, quiet: bool, debug: bool) -> None:
+    """Cards per book, chapter and kind, and what changed since the last build
+    (compared with the manifests in the --out folder).
+
+    \b
+    Example:
+      notedeck stats notes/ -o decks/
+    """
+    from .stats import compute_stats, footer, format_stats
+
+    config, collected = collect_notes(notes_dir, out_dir, quiet or as_json, debug)
+    result = compute_stats(config, collected.cards, len(collected.documents))
+    if as_json:
+        echo_json(result.as_dict())
+    else:
+        click.echo(format_stats(result))
+        if not quiet:
+            click.echo(footer(result))
+    print_problems(collected, quiet or as_json)
+    if collected.errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------- quiz
+
+
+@main.command()
+@NOTES_ARG
+@filter_options
+@click.option(
+    "--new",
+    "new_limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Show at most N cards never quizzed before in this session.",
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="The SQLite file that keeps the schedule (default: quiz.sqlite3 in your data folder).",
+)
+@QUIET_OPT
+@DEBUG_OPT
+def quiz(
+    notes_dir: Path,
+    books,
+    kinds,
+    grep: str,
+    new_limit: int,
+    state_file: Path | None,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Review the due cards in the terminal, scheduled by FSRS: Enter shows the answer,
+    then rate 1 Again, 2 Hard, 3 Good, 4 Easy (as in Anki); q stops.
+
+    The schedule is keyed by card GUID, so it survives rebuilds and edited answers.
+
+    \b
+    Examples:
+      notedeck quiz --grep architecture
+      notedeck quiz --book mlops --kind definition --new 5
+    """
+    from . import quiz as quizlib
+    from .quizstate import QuizState, default_state_path
+
+    config, collected = collect_notes(notes_dir, Path("decks"), quiet, debug)
+    card_filter, cards = select_cards(config, collected, books, kinds, grep, debug)
+    print_problems(collected, quiet=True)
+    if not cards:
+        click.echo(
+            f"No cards match{': ' + card_filter.describe() if card_filter.describe() else ''}.",
+            err=True,
+        )
+        return
+    path = state_file or default_state_path()
+    with run_library(QuizState, path, debug=debug) as state:
+        now = quizlib.utc_now()
+        plan = quizlib.plan_session(cards, state, now, new_limit)
+        if not quiet:
+            click.echo(quizlib.format_plan(plan, card_filter.describe()))
+        if not plan.due and not plan.new:
+            when = (
+                f" Next review due in {quizlib.interval(plan.next_due - now)}."
+                if plan.next_due
+                else ""
+            )
+            click.echo(f"Nothing due now.{when}")
+            return
+        session = quizlib.Session(plan, state, terminal_io(), clock=quizlib.utc_now)
+        summary = run_library(session.run, debug=debug)
+    click.echo(quizlib.format_summary(summary, quizlib.utc_now()))
+    if not quiet:
+        click.echo(f"Schedule saved in {path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ import yaml
 
 from .errors import ConfigError
 from .model import Book, FileOptions
+from .text import normalise_key
 
 CONFIG_NAME = "notedeck.yaml"
 BOOK_FILE_NAME = "book.yaml"
@@ -92,7 +93,9 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def load_config(notes_dir: Path | str = "notes", out_dir: Path | str = "decks", **overrides) -> Config:
+def load_config(
+    notes_dir: Path | str = "notes", out_dir: Path | str = "decks", **overrides
+) -> Config:
     """Read ``notedeck.yaml`` (if any) from the notes root and return a frozen Config."""
     notes_dir = Path(notes_dir)
     out_dir = Path(out_dir)
@@ -100,14 +103,19 @@ def load_config(notes_dir: Path | str = "notes", out_dir: Path | str = "decks", 
     data: dict[str, Any] = {}
     if path.is_file():
         data = read_yaml_mapping(path)
-    errors = [f"unknown key {key!r} (valid: {', '.join(sorted(GLOBAL_KEYS))})" for key in data if key not in GLOBAL_KEYS]
-    if errors:
-        raise ConfigError("; ".join(errors), path)
+    unknown_keys(data, GLOBAL_KEYS, "key", path)
     from .extract import EXTRACTOR_NAMES
 
-    books = tuple(parse_book(entry, path) for entry in _as_list(data.get("books", []), "books", path))
+    books = tuple(
+        parse_book(entry, path) for entry in _as_list(data.get("books", []), "books", path)
+    )
     extractors = check_extractors(data.get("extractors", DEFAULT_EXTRACTORS), path, EXTRACTOR_NAMES)
-    generic = tuple(_norm(h) for h in _as_list(data.get("generic_headings", DEFAULT_GENERIC_HEADINGS), "generic_headings", path))
+    generic = tuple(
+        normalise_key(str(h))
+        for h in _as_list(
+            data.get("generic_headings", DEFAULT_GENERIC_HEADINGS), "generic_headings", path
+        )
+    )
     reverse = data.get("reverse_definitions", False)
     if not isinstance(reverse, bool):
         raise ConfigError("reverse_definitions must be true or false", path)
@@ -144,18 +152,22 @@ def parse_yaml_mapping(text: str, path: Path | str, first_line: int = 1) -> dict
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"expected a mapping of keys to values, got a {type(data).__name__}", path, first_line)
+        raise ConfigError(
+            f"expected a mapping of keys to values, got a {type(data).__name__}", path, first_line
+        )
     return {str(k): v for k, v in data.items()}
 
 
 def parse_book(entry: Any, path: Path | str) -> Book:
     if isinstance(entry, str):
         entry = {"title": entry}
-    if not isinstance(entry, dict) or not isinstance(entry.get("title"), str) or not entry["title"].strip():
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("title"), str)
+        or not entry["title"].strip()
+    ):
         raise ConfigError("each book needs a non-empty 'title'", path)
-    unknown = sorted(set(entry) - BOOK_KEYS)
-    if unknown:
-        raise ConfigError(f"unknown book key {unknown[0]!r} (valid: {', '.join(sorted(BOOK_KEYS))})", path)
+    unknown_keys(entry, BOOK_KEYS, "book key", path)
     aliases = tuple(str(a) for a in _as_list(entry.get("aliases", []), "aliases", path))
     chapters_raw = entry.get("chapters") or {}
     if not isinstance(chapters_raw, dict):
@@ -164,43 +176,64 @@ def parse_book(entry: Any, path: Path | str) -> Book:
     return Book(entry["title"].strip(), aliases, chapters)
 
 
-def check_extractors(value: Any, path: Path | str, valid: tuple[str, ...]) -> tuple[str, ...]:
-    names = tuple(str(v) for v in _as_list(value, "extractors", path))
+def check_extractors(
+    value: Any, path: Path | str, valid: tuple[str, ...], line: int | None = None
+) -> tuple[str, ...]:
+    names = tuple(str(v) for v in _as_list(value, "extractors", path, line))
     unknown = [n for n in names if n not in valid]
     if unknown:
-        raise ConfigError(f"unknown extractor {unknown[0]!r} (valid: {', '.join(valid)})", path)
+        plural = "s" if len(unknown) > 1 else ""
+        listed = ", ".join(repr(n) for n in unknown)
+        raise ConfigError(
+            f"unknown extractor{plural} {listed} (valid: {', '.join(valid)})", path, line
+        )
     return names
 
 
 def parse_file_options(value: Any, path: Path | str, line: int) -> FileOptions:
-    """Validate the ``notedeck:`` block of a note's front matter."""
+    """Validate the ``notedeck:`` block of a note's front matter (``notedeck: skip`` is short for
+    ``notedeck: {skip: true}``, matching the ``<!-- notedeck: skip -->`` marker)."""
     if value is None:
         return FileOptions()
+    if isinstance(value, str) and value.strip().lower() == "skip":
+        return FileOptions(skip=True)
     if not isinstance(value, dict):
-        raise ConfigError("'notedeck:' must be a mapping of options", path, line)
-    unknown = sorted(set(value) - FILE_OPTION_KEYS)
-    if unknown:
         raise ConfigError(
-            f"unknown notedeck option {unknown[0]!r} (valid: {', '.join(sorted(FILE_OPTION_KEYS))})", path, line
+            f"'notedeck:' must be 'skip' or a mapping of options "
+            f"(valid: {', '.join(sorted(FILE_OPTION_KEYS))})",
+            path,
+            line,
         )
+    unknown_keys(value, FILE_OPTION_KEYS, "notedeck option", path, line)
     from .extract import EXTRACTOR_NAMES
 
     extractors = None
     if "extractors" in value:
-        extractors = check_extractors(value["extractors"], path, EXTRACTOR_NAMES)
+        extractors = check_extractors(value["extractors"], path, EXTRACTOR_NAMES, line)
     reverse = value.get("reverse_definitions")
     if reverse is not None and not isinstance(reverse, bool):
         raise ConfigError("reverse_definitions must be true or false", path, line)
     skip = value.get("skip", False)
     if not isinstance(skip, bool):
         raise ConfigError("skip must be true or false", path, line)
-    tags = tuple(str(t) for t in _as_list(value.get("tags", []), "tags", path))
+    tags = tuple(str(t) for t in _as_list(value.get("tags", []), "tags", path, line))
     return FileOptions(skip=skip, tags=tags, extractors=extractors, reverse_definitions=reverse)
 
 
-def _as_list(value: Any, name: str, path: Path | str) -> list:
+def unknown_keys(data: dict, valid, what: str, path: Path | str, line: int | None = None) -> None:
+    """Raise one error naming every unknown key and listing the valid ones."""
+    unknown = [str(k) for k in data if k not in valid]
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        raise ConfigError(
+            f"unknown {what}{plural} {names} (valid: {', '.join(sorted(valid))})", path, line
+        )
+
+
+def _as_list(value: Any, name: str, path: Path | str, line: int | None = None) -> list:
     if isinstance(value, (list, tuple)):
         return list(value)
     if isinstance(value, str):
         return [value]
-    raise ConfigError(f"'{name}' must be a list", path)
+    raise ConfigError(f"'{name}' must be a list", path, line)

@@ -11,11 +11,15 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .model import Card, Warning_
 
-_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
 
 
 def _digest(*parts: str) -> bytes:
@@ -40,6 +44,7 @@ def stable_id(*parts: str) -> int:
     return 1 + int.from_bytes(_digest(*parts)[:6], "big")
 
 
+@lru_cache(maxsize=256)
 def book_slug(title: str) -> str:
     """A safe file name stem for a book: ASCII, lowercase, no separators or dots."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -49,25 +54,92 @@ def book_slug(title: str) -> str:
     return text[:80]
 
 
-def assign_guids(cards: list[Card]) -> tuple[list[Card], list[Warning_]]:
+Signature = tuple[str, ...]
+GroupKey = tuple[str, str, str, str]  # (book, kind, key, note_type)
+SPARE_NUMBERS = 8  # numbered GUIDs looked up beyond the current clash size (removed twins)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the last build knew: each GUID's holder as a signature (features, most specific
+    first), the keys that had twins, and how to take the same signature of a card now."""
+
+    signatures: Mapping[str, Signature]
+    clashed: frozenset[GroupKey]
+    signature: Callable[[Card], Signature]
+
+
+def assign_guids(
+    cards: list[Card], history: History | None = None
+) -> tuple[list[Card], list[Warning_]]:
     """Give every card its GUID; same-key cards in one book are numbered deterministically.
 
-    The first of a clash (by source path then line) keeps the plain key so that adding a second
-    card with the same question never steals the first card's history.
+    Without history the order is source path then line: the first keeps the plain key, the
+    others get ``key#2``, ``key#3`` ….  With the last build's ``history``, every numbered GUID
+    of a key that has or had twins first goes back to the card that matches its old holder
+    best, trying the signature's features in order; the other cards take the lowest free
+    numbers.  So renaming or reordering files, adding a second card with the same question or
+    deleting one of two never moves review history from one card to another.
     """
-    groups: dict[tuple[str, str, str, str], list[Card]] = defaultdict(list)
+    groups: dict[GroupKey, list[Card]] = defaultdict(list)
     for card in cards:
         groups[(card.book, card.kind, card.key, card.note_type)].append(card)
     warnings: list[Warning_] = []
     by_id: dict[int, Card] = {}
-    for (book, kind, key, note_type), group in groups.items():
+    for group_key, group in groups.items():
         group.sort(key=lambda c: (c.source, c.line))
-        for n, card in enumerate(group):
-            disambiguated = key if n == 0 else f"{key}#{n + 1}"
-            if n:
-                first = group[0]
-                warnings.append(Warning_(
-                    f"same question as {first.location} ({card.question!r}); kept both, numbered #{n + 1}",
-                    card.source, card.line))
-            by_id[id(card)] = replace(card, guid=card_guid(book, kind, disambiguated, note_type))
+        for guid, card in _numbered_holders(group_key, group, history).items():
+            by_id[id(card)] = replace(card, guid=guid)
+        warnings.extend(_clash_warnings(group))
     return [by_id[id(card)] for card in cards], warnings
+
+
+def _numbered_holders(
+    group_key: GroupKey, group: list[Card], history: History | None
+) -> dict[str, Card]:
+    """GUID → card for one key: history matches first, then source order on the free numbers."""
+    book, kind, key, note_type = group_key
+    spare = SPARE_NUMBERS if history and group_key in history.clashed else 0
+    if len(group) == 1 and not spare:
+        return {card_guid(book, kind, key, note_type): group[0]}
+    numbered = [
+        card_guid(book, kind, key if n == 0 else f"{key}#{n + 1}", note_type)
+        for n in range(len(group) + spare)
+    ]
+    holders = _match_previous(group, numbered, history) if history else {}
+    taken = {id(card) for card in holders.values()}
+    free = (guid for guid in numbered if guid not in holders)
+    for card in group:
+        if id(card) not in taken:
+            holders[next(free)] = card
+    return holders
+
+
+def _clash_warnings(group: list[Card]) -> list[Warning_]:
+    return [
+        Warning_(
+            f"same question as {group[0].location} ({card.question!r}); kept both, numbered #{n}",
+            card.source,
+            card.line,
+        )
+        for n, card in enumerate(group[1:], start=2)
+    ]
+
+
+def _match_previous(group: list[Card], numbered: list[str], history: History) -> dict[str, Card]:
+    """GUID → card for the GUIDs of this key that existed before, matched greedily on the
+    signature features, most specific first; cards matching no old holder are left out."""
+    previous = history.signatures
+    known = [guid for guid in numbered if guid in previous]
+    holders: dict[str, Card] = {}
+    free = list(group)
+    for feature in range(min((len(previous[g]) for g in known), default=0)):
+        for card in list(free):
+            now = history.signature(card)[feature]
+            guid = next(
+                (g for g in known if g not in holders and previous[g][feature] == now), None
+            )
+            if guid is not None:
+                holders[guid] = card
+                free.remove(card)
+    return holders

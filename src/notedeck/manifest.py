@@ -3,11 +3,19 @@
 It remembers, per GUID, a hash of what was written and the mod time it was written with, so a
 rebuild can (a) stamp changed cards newer than anything Anki has seen — Anki only applies an
 update whose mod time is newer — while unchanged cards keep theirs, (b) print the diff, and
-(c) carry a broken file's previous cards over instead of reporting them removed.
+(c) carry a broken file's previous cards over instead of reporting them removed.  It also keeps
+the note types' fingerprint and mod time (so a CSS/template change reaches Anki while unchanged
+builds stay byte-identical) and the SHA-256 of the deck it describes (so a deleted, replaced or
+never-renamed deck is rewritten even when no card changed).
+
+The pipeline writes the manifest *before* the deck: the manifest's ``last_mod`` is then always at
+least every mod time in any deck ever written, which is what keeps "changed ⇒ newer" true even
+after a crash between the two renames.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -29,6 +37,8 @@ class Entry:
     tags: tuple[str, ...]
     kind: str = ""
     media: tuple[str, ...] = ()
+    content: str = ""  # hash of what the learner sees (no source line): drives the "~changed" diff
+    key: str = ""  # the card's normalised identity key (lets the next build settle clashes)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,9 @@ class Manifest:
     book: str
     last_mod: int = 0
     entries: dict[str, Entry] = field(default_factory=dict)
+    model_hash: str = ""
+    model_mod: int = 0
+    deck_sha256: str = ""
 
     def by_source_file(self, rel: str) -> dict[str, Entry]:
         return {g: e for g, e in self.entries.items() if e.source.rsplit(":", 1)[0] == rel}
@@ -50,11 +63,24 @@ def load_manifest(path: Path, book: str) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = {
-            guid: Entry(**{**e, "fields": tuple(e["fields"]), "tags": tuple(e["tags"]),
-                           "media": tuple(e.get("media", ()))})
+            guid: Entry(
+                **{
+                    **e,
+                    "fields": tuple(e["fields"]),
+                    "tags": tuple(e["tags"]),
+                    "media": tuple(e.get("media", ())),
+                }
+            )
             for guid, e in data["cards"].items()
         }
-        return Manifest(data.get("book", book), int(data.get("last_mod", 0)), entries)
+        return Manifest(
+            data.get("book", book),
+            int(data.get("last_mod", 0)),
+            entries,
+            str(data.get("model_hash", "")),
+            int(data.get("model_mod", 0)),
+            str(data.get("deck_sha256", "")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return Manifest(book)
 
@@ -64,9 +90,14 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         "notedeck_manifest": MANIFEST_VERSION,
         "book": manifest.book,
         "last_mod": manifest.last_mod,
+        "model_hash": manifest.model_hash,
+        "model_mod": manifest.model_mod,
+        "deck_sha256": manifest.deck_sha256,
         "cards": {g: asdict(e) for g, e in sorted(manifest.entries.items())},
     }
-    atomic_write_bytes(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    atomic_write_bytes(
+        path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    )
 
 
 def _umask() -> int:
@@ -75,9 +106,19 @@ def _umask() -> int:
     return mask
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary files a killed build (SIGKILL, power loss) left next to ``path``."""
+    for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:

@@ -8,7 +8,10 @@ date, and rows are written in a stable order, so an unchanged rebuild is byte-id
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import re
 import sqlite3
 import warnings
 import zipfile
@@ -62,7 +65,8 @@ def _basic_template(name: str, front: str, back: str) -> dict:
     return {
         "name": name,
         "qfmt": f'{_CONTEXT}<div class="nd-question">{{{{{front}}}}}</div>',
-        "afmt": f'{{{{FrontSide}}}}<hr id="answer"><div class="nd-answer">{{{{{back}}}}}</div>{_SOURCE}',
+        "afmt": f'{{{{FrontSide}}}}<hr id="answer">'
+        f'<div class="nd-answer">{{{{{back}}}}}</div>{_SOURCE}',
     }
 
 
@@ -77,19 +81,25 @@ REVERSED_MODEL = genanki.Model(
     REVERSED_MODEL_ID,
     "notedeck Basic (and reversed card)",
     fields=[{"name": f} for f in BASIC_FIELDS],
-    templates=[_basic_template("Card 1", "Front", "Back"), _basic_template("Card 2", "Back", "Front")],
+    templates=[
+        _basic_template("Card 1", "Front", "Back"),
+        _basic_template("Card 2", "Back", "Front"),
+    ],
     css=CSS,
 )
 CLOZE_MODEL = genanki.Model(
     CLOZE_MODEL_ID,
     "notedeck Cloze",
     fields=[{"name": f} for f in CLOZE_FIELDS],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": f'{_CONTEXT}<div class="nd-question">{{{{cloze:Text}}}}</div>',
-        "afmt": f'{_CONTEXT}<div class="nd-question">{{{{cloze:Text}}}}</div>'
-                f'{{{{#Extra}}}}<hr id="answer"><div class="nd-answer">{{{{Extra}}}}</div>{{{{/Extra}}}}{_SOURCE}',
-    }],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": f'{_CONTEXT}<div class="nd-question">{{{{cloze:Text}}}}</div>',
+            "afmt": f'{_CONTEXT}<div class="nd-question">{{{{cloze:Text}}}}</div>'
+            f'{{{{#Extra}}}}<hr id="answer">'
+            f'<div class="nd-answer">{{{{Extra}}}}</div>{{{{/Extra}}}}{_SOURCE}',
+        }
+    ],
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )
@@ -119,18 +129,58 @@ class _TimedNote(genanki.Note):
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 
-def apkg_bytes(notes: list[NoteSpec], media: dict[str, Path]) -> bytes:
-    """The ``.apkg`` as bytes: a zip of collection.anki2 + media, with fixed entry dates."""
+def models_fingerprint() -> str:
+    """A hash of everything Anki stores about the note types (names, fields, templates, CSS).
+
+    The build bumps the note types' mod time only when this changes: Anki's default import
+    updates a note type only if the incoming one is newer, so a new CSS or template reaches the
+    collection, while an unchanged build keeps the old mod time and stays byte-identical.
+    """
+    payload = [
+        [
+            m.model_id,
+            m.name,
+            m.model_type,
+            m.css,
+            [f["name"] for f in m.fields],
+            [[t["name"], t["qfmt"], t["afmt"]] for t in m.templates],
+        ]
+        for m in MODELS.values()
+    ]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def apkg_bytes(
+    notes: list[NoteSpec], media: dict[str, Path], model_mod: int | None = None
+) -> bytes:
+    """The ``.apkg`` as bytes: a zip of collection.anki2 + media, with fixed entry dates.
+
+    Note and card IDs count up from the newest note's mod time (Anki shows a note's ID as its
+    "added" date and re-numbers IDs that clash on import); ``model_mod`` stamps the note types
+    (default: the newest note's mod time).
+    """
     timestamp = max((n.mod for n in notes), default=0)
     decks: dict[str, genanki.Deck] = {}
     for spec in sorted(notes, key=lambda n: (n.deck, n.guid)):
         deck = decks.setdefault(spec.deck, genanki.Deck(stable_id("deck", spec.deck), spec.deck))
-        deck.add_note(_TimedNote(spec.mod, model=MODELS[spec.note_type], fields=list(spec.fields),
-                                 tags=list(spec.tags), guid=spec.guid, sort_field=spec.fields[0]))
+        deck.add_note(
+            _TimedNote(
+                spec.mod,
+                model=MODELS[spec.note_type],
+                fields=list(spec.fields),
+                tags=list(spec.tags),
+                guid=spec.guid,
+                sort_field=spec.fields[0],
+            )
+        )
     conn = sqlite3.connect(":memory:")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        genanki.Package(list(decks.values())).write_to_db(conn.cursor(), timestamp, count(timestamp * 1000))
+        # The package timestamp only reaches the note types: every note carries its own mod.
+        package = genanki.Package(list(decks.values()))
+        package.write_to_db(
+            conn.cursor(), timestamp if model_mod is None else model_mod, count(timestamp * 1000)
+        )
     conn.commit()
     database = conn.serialize()
     conn.close()
@@ -138,15 +188,19 @@ def apkg_bytes(notes: list[NoteSpec], media: dict[str, Path]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "collection.anki2", database)
         names = sorted(media)
-        _add(archive, "media", ("{" + ", ".join(f'"{i}": "{_json_str(n)}"' for i, n in enumerate(names)) + "}").encode())
+        _add(
+            archive,
+            "media",
+            (
+                "{" + ", ".join(f'"{i}": "{_json_str(n)}"' for i, n in enumerate(names)) + "}"
+            ).encode(),
+        )
         for i, name in enumerate(names):
             _add(archive, str(i), media[name].read_bytes())
     return buffer.getvalue()
 
 
 def _json_str(text: str) -> str:
-    import json
-
     return json.dumps(text)[1:-1]
 
 
@@ -157,6 +211,46 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data)
 
 
-def write_apkg(path: Path, notes: list[NoteSpec], media: dict[str, Path]) -> None:
+def newest_mod(path: Path) -> int:
+    """The newest note or note-type mod time inside an existing ``.apkg`` (0 if unreadable).
+
+    Used when a deck's manifest is lost or does not describe the deck on disk: the next build
+    must still stamp its notes newer than whatever that deck may have put into Anki.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            database = archive.read("collection.anki2")
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.deserialize(database)
+            notes = conn.execute("SELECT max(mod) FROM notes").fetchone()[0] or 0
+            models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0] or "{}")
+        finally:
+            conn.close()
+        return max([int(notes), *(int(m.get("mod", 0)) for m in models.values())])
+    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, sqlite3.Error):
+        return 0
+
+
+def note_search(note_type: str, fields: tuple[str, ...]) -> str:
+    """An Anki search for the note with these fields: its first field and its Source field.
+
+    Anki has no search by GUID, so a removed card is found by its fields, matched as raw HTML
+    exactly as written.  Inside a quoted field search ``\\``, ``"``, ``*`` and ``_`` are
+    special and are escaped here.
+    """
+    names = [f["name"] for f in MODELS[note_type].fields]
+    terms = [
+        f'"{names[0]}:{_search_escape(fields[0])}"',
+        f'"{names[-1]}:{_search_escape(fields[-1])}"',
+    ]
+    return "(" + " ".join(terms) + ")"
+
+
+def _search_escape(value: str) -> str:
+    return re.sub(r'([\\"*_])', r"\\\1", value)
+
+
+def write_apkg(path: Path, data: bytes) -> None:
     """Write the deck atomically: a crash leaves the previous file intact."""
-    atomic_write_bytes(path, apkg_bytes(notes, media))
+    atomic_write_bytes(path, data)

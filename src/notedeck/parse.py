@@ -7,6 +7,7 @@ book/chapter routing of daily logs and the skip markers are worked out here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -14,7 +15,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
 from .config import Config
-from .errors import NoteError
+from .errors import ConfigError, NoteError
 from .model import (
     Block,
     Book,
@@ -32,8 +33,8 @@ from .model import (
 )
 from .text import strip_markup
 
-SKIP_BLOCK = re.compile(r"<!--\s*notedeck:\s*skip\s*-->", re.IGNORECASE)
-SKIP_SECTION = re.compile(r"<!--\s*notedeck:\s*skip-section\s*-->", re.IGNORECASE)
+MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
+MARKERS = ("skip", "skip-section")
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
 # markdown-it silently drops the REST OF THE FILE below a block nested deeper than maxNesting
@@ -59,7 +60,7 @@ def parse(source: SourceFile, config: Config) -> Document:
     tokens = markdown_parser().parse(source.text)
     offset = source.body_line
     _check_nesting(tokens, source.rel, offset)
-    raw_sections = _split_sections(tokens, offset)
+    raw_sections = _split_sections(tokens, offset, source.rel)
     sections = _route(raw_sections, source, config)
     return Document(source, tuple(sections))
 
@@ -67,8 +68,15 @@ def parse(source: SourceFile, config: Config) -> Document:
 # ---------------------------------------------------------------- sections
 
 
-def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, int, list[Block], bool]]:
-    """(title, level, line, blocks, skip) for the preamble and every top-level heading."""
+def _split_sections(
+    tokens: list[Token], offset: int, rel: str
+) -> list[tuple[str, int, int, list[Block], bool]]:
+    """(title, level, line, blocks, skip) for the preamble and every top-level heading.
+
+    ``<!-- notedeck: skip -->`` drops the next block (or, right before a heading, that heading's
+    whole section); ``<!-- notedeck: skip-section -->`` drops the section it sits in, subsections
+    included.  Any other ``notedeck:`` word is an error, so a typo never silently does nothing.
+    """
     sections: list[tuple[str, int, int, list[Block], bool]] = [("", 0, offset, [], False)]
     i = 0
     skip_next = False
@@ -76,19 +84,20 @@ def _split_sections(tokens: list[Token], offset: int) -> list[tuple[str, int, in
         tok = tokens[i]
         if tok.type == "heading_open" and tok.level == 0:
             title = strip_markup(tokens[i + 1].content)
-            sections.append((title, int(tok.tag[1]), _line(tok, offset), [], False))
+            sections.append((title, int(tok.tag[1]), _line(tok, offset), [], skip_next))
+            skip_next = False
             i += 3
             continue
-        if tok.type == "html_block" and tok.level == 0:
-            if SKIP_SECTION.search(tok.content):
-                title, level, line, blocks, _ = sections[-1]
-                sections[-1] = (title, level, line, blocks, True)
-                i += 1
-                continue
-            if SKIP_BLOCK.search(tok.content):
-                skip_next = True
-                i += 1
-                continue
+        marker = _marker(tok, offset, rel) if tok.type == "html_block" and tok.level == 0 else None
+        if marker == "skip-section":
+            title, level, line, blocks, _ = sections[-1]
+            sections[-1] = (title, level, line, blocks, True)
+            i += 1
+            continue
+        if marker == "skip":
+            skip_next = True
+            i += 1
+            continue
         block, i = _block(tokens, i, offset)
         if block is not None:
             if skip_next:
@@ -104,6 +113,20 @@ def _check_nesting(tokens: list[Token], rel: str, offset: int) -> None:
         if tok.level >= MAX_NESTING - 1:
             raise NoteError(rel, "nested too deeply (over 200 levels of lists); flatten it",
                             _line(tok, offset) if tok.map else None)
+
+
+def _marker(tok: Token, offset: int, rel: str) -> str | None:
+    match = MARKER.search(tok.content)
+    if not match:
+        return None
+    word = match.group("word").strip().lower()
+    if word not in MARKERS:
+        raise ConfigError(
+            f"unknown notedeck marker {word!r} (valid: {', '.join(MARKERS)})",
+            rel,
+            _line(tok, offset),
+        )
+    return word
 
 
 def _line(tok: Token, offset: int) -> int:
@@ -150,7 +173,9 @@ def _block(tokens: list[Token], i: int, offset: int) -> tuple[Block | None, int]
     inner = tokens[i + 1 : end]
     if tok.type in ("bullet_list_open", "ordered_list_open"):
         start = int(tok.attrs.get("start", 1) or 1) if tok.type == "ordered_list_open" else 1
-        return ListBlock(tok.type == "ordered_list_open", tuple(_list_items(inner, offset)), line, start), end + 1
+        return ListBlock(
+            tok.type == "ordered_list_open", tuple(_list_items(inner, offset)), line, start
+        ), end + 1
     if tok.type == "table_open":
         return _table(inner, line, offset), end + 1
     if tok.type == "blockquote_open":
@@ -252,25 +277,47 @@ def chapter_in(title: str) -> str | None:
     return match.group(1).lstrip("0") or "0" if match else None
 
 
+@dataclass(frozen=True)
+class _Open:
+    """A heading whose section is still open while later headings are read."""
+
+    level: int
+    title: str
+    book: str | None
+    chapter: str | None
+    skip: bool
+    names_book: bool
+
+
+def _path(stack: list[_Open]) -> tuple[str, ...]:
+    """Heading titles below the innermost heading that names a book."""
+    start = max((i + 1 for i, entry in enumerate(stack) if entry.names_book), default=0)
+    return tuple(entry.title for entry in stack[start:])
+
+
 def _route(raw, source: SourceFile, config: Config) -> list[Section]:
-    """Give every section its heading path, book, chapter and skip flag."""
-    stack: list[tuple[int, str, str | None, str | None, bool]] = []  # level, title, book, chapter, skip
+    """Give every section its heading path, book, chapter and skip flag.
+
+    A heading that names a book starts that book's part of a daily log; the headings above it
+    (the diary's date) are not part of the breadcrumb of the cards below it.
+    """
+    stack: list[_Open] = []
     out = []
     for title, level, line, blocks, skip in raw:
-        while stack and stack[-1][0] >= level:
+        while stack and stack[-1].level >= level:
             stack.pop()
         book, chapter, skipped = source.book, source.chapter, False
         if stack:
-            _, _, book, chapter, skipped = stack[-1]
+            book, chapter, skipped = stack[-1].book, stack[-1].chapter, stack[-1].skip
+        names_book = False
         if level:
             named = find_book_in_heading(title, config.books)
             heading_chapter = chapter_in(title)
             if named is not None:
-                book, chapter = named.title, heading_chapter
+                book, chapter, names_book = named.title, heading_chapter, True
             elif heading_chapter and source.chapter is None:
                 chapter = heading_chapter
             skipped = skipped or skip
-            stack.append((level, title, book, chapter, skipped))
-        path = tuple(entry[1] for entry in stack)
-        out.append(Section(title, level, path, tuple(blocks), line, book, chapter, skipped or skip))
+            stack.append(_Open(level, title, book, chapter, skipped, names_book))
+        out.append(Section(title, level, _path(stack), tuple(blocks), line, book, chapter, skipped or skip))
     return out

@@ -11,20 +11,32 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .cache import BookState, FileCache
 from .config import Config
 from .errors import NotedeckError, NoteError, OutputError, debugging
-from .extract import extract
-from .identity import assign_guids, book_slug
-from .manifest import Entry, Manifest, load_manifest, manifest_path, save_manifest
+from .identity import History, assign_guids, book_slug
+from .manifest import (
+    Entry,
+    Manifest,
+    load_manifest,
+    manifest_path,
+    remove_stale_temps,
+    save_manifest,
+)
 from .model import BookResult, BuildReport, Card, Change, Document, RenderedCard, Warning_
-from .package import NoteSpec, write_apkg
-from .parse import parse
 from .reader import read_notes
-from .render import MediaContext, render_card
+
+if TYPE_CHECKING:
+    from .package import NoteSpec
+
+# parse/extract/render (markdown-it, nh3) and package (genanki) are imported where they are used:
+# a rebuild served from the cache, and `notedeck --help`, never pay for them.
 
 Progress = Callable[[str, int, int], None]
 
@@ -39,37 +51,62 @@ class Collected:
     warnings: tuple[Warning_, ...]
     errors: tuple[Warning_, ...]
     failed_files: tuple[str, ...]
+    files: int = 0  # note files read (parsed ones are in documents; cached ones are not)
 
 
-def collect(config: Config, progress: Progress | None = None) -> Collected:
-    """Read, parse, extract and render every note; a file that fails is reported, never fatal."""
+def collect(
+    config: Config, progress: Progress | None = None, cache: FileCache | None = None
+) -> Collected:
+    """Read, parse, extract and render every note; a file that fails is reported, never fatal.
+    With ``cache``, unchanged files are only read (so their documents are not in ``documents``:
+    preview/check/stats collect without a cache)."""
     reading = read_notes(config)
     errors = [_as_warning(e) for e in reading.errors]
     failed = list(reading.failed)
-    documents, cards = [], []
+    documents, cards, cached = [], [], []
     for n, source in enumerate(reading.files):
         if progress:
             progress(source.rel, n, len(reading.files))
+        hit = cache.lookup(source) if cache else None
+        if hit is not None:
+            cards.extend(hit.cards)
+            cached.extend(hit.fields)
+            continue
         try:
-            document = parse(source, config)
-            file_cards = extract(document, config)
+            document, file_cards = _parse_and_extract(source, config)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             errors.append(_as_warning(file_error(source.rel, exc)))
             failed.append(source.rel)
+            if cache:
+                cache.failed(source.rel)
             continue
         documents.append(document)
         cards.extend(file_cards)
-    cards, warnings = assign_guids(cards)
-    warnings[:0] = reading.warnings
+        cached.extend([None] * len(file_cards))
+        if cache:
+            cache.extracted(source, file_cards)
+    settled = cache.replay(cards) if cache else None
+    if settled is None:
+        settled = assign_guids(cards)
+        if cache:
+            cache.settle(*settled)
+    cards, warnings = settled
+    warnings = [*reading.warnings, *warnings]
     rendered, media = [], {}
-    for card in cards:
-        media_context = MediaContext(config.notes_dir, (config.notes_dir / card.source).parent)
-        try:
-            result, card_warnings, files = render_card(card, media_context)
-        except Exception as exc:  # noqa: BLE001 - the file's other cards still build
-            errors.append(_as_warning(file_error(card.source, exc, card.line)))
-            failed.append(card.source)
-            continue
+    for card, fields in zip(cards, cached, strict=True):
+        if fields is None:
+            try:
+                result, card_warnings, files = _render(card, config)
+            except Exception as exc:  # noqa: BLE001 - the file's other cards still build
+                errors.append(_as_warning(file_error(card.source, exc, card.line)))
+                failed.append(card.source)
+                if cache:
+                    cache.failed(card.source)
+                continue
+            if cache:
+                cache.rendered(result, card_warnings, files)
+        else:
+            result, card_warnings, files = RenderedCard(card, *fields), [], {}
         warnings.extend(card_warnings)
         media.update(files)
         result = _without_field_separator(result)
@@ -81,8 +118,15 @@ def collect(config: Config, progress: Progress | None = None) -> Collected:
             warnings.append(Warning_(blank, card.source, card.line))
     media_files = tuple(sorted(media.items()))
     failed_files = tuple(dict.fromkeys(failed))
-    return Collected(tuple(documents), tuple(rendered), media_files, tuple(warnings), tuple(errors),
-                     failed_files)
+    return Collected(
+        tuple(documents),
+        tuple(rendered),
+        media_files,
+        tuple(warnings),
+        tuple(errors),
+        failed_files,
+        len(reading.files),
+    )
 
 
 _TAG = re.compile(r"<(?!img\b)[^>]*>", re.IGNORECASE)
@@ -117,12 +161,28 @@ def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckErr
     return NoteError(rel, message, line)
 
 
+def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
+    from .extract import extract
+    from .parse import parse
+
+    document = parse(source, config)
+    return document, extract(document, config)
+
+
+def _render(card: Card, config: Config):
+    from .render import MediaContext, render_card
+
+    source_path = config.notes_dir / card.source
+    return render_card(card, MediaContext(config.notes_dir, source_path.parent))
+
+
 def _as_warning(exc: NotedeckError) -> Warning_:
     return Warning_(str(exc))
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    collected = collect(config, progress)
+    cache = None if config.dry_run else FileCache(config)
+    collected = collect(config, progress, cache)
     if not config.dry_run:
         _prepare_output(config.out_dir)
     media = dict(collected.media)
@@ -131,11 +191,65 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         by_book.setdefault(rendered.card.book, []).append(rendered)
     results = []
     warnings = list(collected.warnings)
-    for title in sorted(by_book):
-        result, book_warnings = _package_book(title, by_book[title], media, config, collected.failed_files)
+    titles, clashes = _distinct_slugs(sorted(by_book), config.out_dir)
+    books = BookState(config, cache) if cache and not collected.failed_files else None
+    for title in titles:
+        result, book_warnings = _package_unless_unchanged(
+            title, by_book[title], media, config, collected.failed_files, books
+        )
         results.append(result)
         warnings.extend(book_warnings)
-    return BuildReport(tuple(results), tuple(warnings), collected.errors, len(collected.documents))
+    if cache:
+        cache.save()
+    if books:
+        books.save()
+    errors = (*collected.errors, *clashes)
+    return BuildReport(tuple(results), tuple(warnings), errors, collected.files)
+
+
+def _package_unless_unchanged(
+    title: str,
+    cards: list[RenderedCard],
+    media: dict[str, Path],
+    config: Config,
+    failed_files: tuple[str, ...],
+    books: BookState | None,
+) -> tuple[BookResult, list[Warning_]]:
+    """Skip loading the manifest and packaging when the book's inputs and files are as last left."""
+    slug = book_slug(title)
+    man_path = manifest_path(config.out_dir, slug)
+    if books:
+        reused = books.reuse(title, slug, cards, config.out_dir / f"{slug}.apkg", man_path)
+        if reused is not None:
+            return reused, []
+    result, warnings = _package_book(title, cards, media, config, failed_files)
+    if books:
+        books.remember(title, result, man_path)
+    return result, warnings
+
+
+def _distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[Warning_]]:
+    """Books whose titles share a file name ("C++ Primer", "C Primer") would overwrite each
+    other's deck and share GUIDs: build the one the existing manifest belongs to (else the first
+    by title) and report the others."""
+    by_slug: dict[str, list[str]] = {}
+    for title in titles:
+        by_slug.setdefault(book_slug(title), []).append(title)
+    kept, errors = [], []
+    for slug, group in by_slug.items():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        owner = load_manifest(manifest_path(out_dir, slug), group[0]).book
+        first = owner if owner in group else group[0]
+        kept.append(first)
+        for other in group:
+            if other != first:
+                message = (
+                    f"book {other!r} would share {slug}.apkg with {first!r}; rename one of them"
+                )
+                errors.append(Warning_(message))
+    return sorted(kept), errors
 
 
 def _prepare_output(out_dir: Path) -> None:
@@ -159,52 +273,178 @@ def deck_name(card: Card, config: Config) -> str:
     return f"{book}::{label}"
 
 
-def _spec_hash(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    payload = json.dumps([deck, note_type, fields, tags], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+def _clock() -> int:
+    """Wall-clock seconds; the only source of time in a build (tests freeze it here)."""
+    return int(time.time())
 
 
-def _package_book(title: str, cards: list[RenderedCard], media: dict[str, Path], config: Config,
-                  failed_files: tuple[str, ...]) -> tuple[BookResult, list[Warning_]]:
+def _hash(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
+    """The manifest entry of one card: a new mod time only when what is written changed.
+
+    ``hash`` covers every byte written for the note (so a moved source line still reaches Anki);
+    ``content`` leaves the source field out, so the diff calls a card changed only when the
+    learner would see a difference, not when a line was inserted above it.
+    """
+    card = r.card
+    fields = (r.front, r.back, r.context, r.source)
+    digest = _hash(deck, card.note_type, fields, card.tags)
+    content = _hash(deck, card.note_type, fields[:3], card.tags)
+    mod = old.mod if old and old.hash == digest else now
+    return Entry(
+        digest,
+        mod,
+        card.question,
+        card.location,
+        deck,
+        card.note_type,
+        fields,
+        card.tags,
+        card.kind,
+        r.media,
+        content,
+        card.key,
+    )
+
+
+def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCard]:
+    """Settle same-question clashes against the last build, so each GUID stays with its card."""
+    if not old.entries:
+        return cards
+    counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
+    clashed = frozenset((old.book, *k) for k, n in counts.items() if n > 1)
+    signatures = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
+    now = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
+    history = History(signatures, clashed, lambda card: now[id(card)])
+    settled, _ = assign_guids([r.card for r in cards], history)  # collect() already warned
+    return [replace(r, card=card) for r, card in zip(cards, settled, strict=True)]
+
+
+def _signature(fields: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """What identifies a card among same-question twins: content, section, answer, then file."""
+    front, back, context = fields[:3]
+    return ("\x1f".join((front, back, context)), context, back, source.rsplit(":", 1)[0])
+
+
+def _package_book(
+    title: str,
+    cards: list[RenderedCard],
+    media: dict[str, Path],
+    config: Config,
+    failed_files: tuple[str, ...],
+) -> tuple[BookResult, list[Warning_]]:
+    """One book's deck and manifest: stamp, diff, and write only when something changed."""
+    from .package import apkg_bytes, models_fingerprint
+
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
     man_path = manifest_path(config.out_dir, slug)
     old = load_manifest(man_path, title)
-    now = max(int(time.time()), old.last_mod + 1)
-    entries: dict[str, Entry] = {}
-    for r in cards:
-        card = r.card
-        deck = deck_name(card, config)
-        fields = (r.front, r.back, r.context, r.source)
-        digest = _spec_hash(deck, card.note_type, fields, card.tags)
-        previous = old.entries.get(card.guid)
-        mod = previous.mod if previous and previous.hash == digest else now
-        entries[card.guid] = Entry(digest, mod, card.question, card.location, deck, card.note_type, fields,
-                                   card.tags, card.kind, r.media)
-    warnings = []
-    failed = set(failed_files)
-    for guid, entry in old.entries.items():
-        if guid not in entries and entry.source.rsplit(":", 1)[0] in failed:
-            entries[guid] = entry  # the file could not be read this time: keep its cards
-            warnings.append(Warning_(f"kept the card from the last build: {entry.question!r}", entry.source))
-    added = tuple(_change(g, e) for g, e in entries.items() if g not in old.entries)
-    changed = tuple(_change(g, e) for g, e in entries.items() if g in old.entries and old.entries[g].hash != e.hash)
-    removed = tuple(_change(g, e) for g, e in old.entries.items() if g not in entries)
-    new_manifest = Manifest(title, max((e.mod for e in entries.values()), default=old.last_mod), entries)
-    unchanged = not (added or changed or removed) and deck_path.exists()
+    on_disk = _sha256(deck_path)
+    now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
+    cards = _reassign_guids(cards, old)
+    entries = {
+        r.card.guid: _entry(r, deck_name(r.card, config), old.entries.get(r.card.guid), now)
+        for r in cards
+    }
+    warnings = _keep_failed_files(entries, old, set(failed_files))
+    added, changed, removed = _diff(old.entries, entries)
+    model_hash = models_fingerprint()
+    model_mod = old.model_mod if old.model_hash == model_hash and old.model_mod else now
+    last_mod = max([old.last_mod, model_mod, *(e.mod for e in entries.values())])
+    manifest = Manifest(title, last_mod, entries, model_hash, model_mod)
+    up_to_date = (
+        replace(old, deck_sha256="") == manifest and bool(on_disk) and on_disk == old.deck_sha256
+    )
     written = False
-    if not config.dry_run and not unchanged:
-        specs = [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
-        book_media = {name: media[name] for e in entries.values() for name in e.media if name in media}
-        try:
-            write_apkg(deck_path, specs, book_media)
-            save_manifest(man_path, new_manifest)
-        except OSError as exc:
-            raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
-        written = True
-    result = BookResult(title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings))
+    if not config.dry_run and not up_to_date:
+        data = apkg_bytes(_specs(entries), _book_media(entries, media), model_mod)
+        written = _write_book(deck_path, man_path, manifest, data)
+    result = BookResult(
+        title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings)
+    )
     return result, warnings
 
 
+def _keep_failed_files(
+    entries: dict[str, Entry], old: Manifest, failed: set[str]
+) -> list[Warning_]:
+    """A file that could not be read this time keeps its cards from the last build."""
+    warnings = []
+    for guid, entry in old.entries.items():
+        if guid not in entries and entry.source.rsplit(":", 1)[0] in failed:
+            entries[guid] = entry
+            message = f"kept the card from the last build: {entry.question!r}"
+            warnings.append(Warning_(message, entry.source))
+    return warnings
+
+
+def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, ...], ...]:
+    """(added, changed, removed); "changed" means the learner sees a difference."""
+
+    def differs(before: Entry, after: Entry) -> bool:
+        if not before.content:  # a manifest from before content hashes existed
+            return before.hash != after.hash
+        return before.content != after.content
+
+    added = tuple(_change(g, e) for g, e in new.items() if g not in old)
+    changed = tuple(_change(g, e) for g, e in new.items() if g in old and differs(old[g], e))
+    removed = tuple(_change(g, e) for g, e in old.items() if g not in new)
+    return added, changed, removed
+
+
+def _specs(entries: dict[str, Entry]) -> list[NoteSpec]:
+    from .package import NoteSpec
+
+    return [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
+
+
+def _book_media(entries: dict[str, Entry], media: dict[str, Path]) -> dict[str, Path]:
+    return {name: media[name] for e in entries.values() for name in e.media if name in media}
+
+
+def _unknown_deck_mod(deck_path: Path, on_disk: str | None, old: Manifest) -> int:
+    """A deck on disk that the manifest does not describe (manifest lost, deck replaced) may hold
+    mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
+    if on_disk is None or on_disk == old.deck_sha256:
+        return 0
+    from .package import newest_mod
+
+    return newest_mod(deck_path)
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _write_book(deck_path: Path, man_path: Path, manifest: Manifest, data: bytes) -> bool:
+    """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
+    from .package import write_apkg
+
+    try:
+        for path in (deck_path, man_path):
+            remove_stale_temps(path)
+        save_manifest(man_path, replace(manifest, deck_sha256=hashlib.sha256(data).hexdigest()))
+        write_apkg(deck_path, data)
+    except OSError as exc:
+        raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
+    return True
+
+
+def removed_search(changes: Iterable[Change]) -> str:
+    """One Anki search for all these cards: import never deletes notes, so users delete them."""
+    return " OR ".join(c.search for c in changes)
+
+
 def _change(guid: str, entry: Entry) -> Change:
-    return Change(guid, entry.question, entry.source)
+    """A diff line; its search uses the note's Front and Source fields exactly as written."""
+    from .package import note_search
+
+    search = note_search(entry.note_type, entry.fields)
+    return Change(guid, entry.question, entry.source, search)

@@ -9,10 +9,8 @@ note can reach a card.  Images are resolved inside the notes root only and packe
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,13 +18,17 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from .codeaware import outside_code
+from .media import MediaContext, is_image_name, locate, media_name
 from .model import Card, RenderedCard, Warning_
 
+__all__ = ["MediaContext", "breadcrumb", "markdown_to_html", "render_card", "sanitize"]
+
 ALLOWED_TAGS = {
-    "a", "b", "strong", "i", "em", "u", "s", "del", "code", "pre", "p", "br", "hr", "ul", "ol", "li",
-    "table", "thead", "tbody", "tr", "th", "td", "blockquote", "span", "div", "img", "sub", "sup",
-    "mark", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "kbd",
-}
+    "a", "b", "strong", "i", "em", "u", "s", "del", "code", "pre", "p", "br", "hr", "ul", "ol",
+    "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "span", "div", "img", "sub",
+    "sup", "mark", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "kbd",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -38,40 +40,64 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style"},
     "th": {"style"},
 }
-STYLE_PROPERTIES = {"color", "background-color", "font-weight", "font-style", "text-decoration", "text-align"}
+STYLE_PROPERTIES = {
+    "color", "background-color", "font-weight", "font-style", "text-decoration", "text-align",
+}  # fmt: skip
+# Tag names that are HTML: anything else in angle brackets (``List<String>``, ``<name>``) is text.
+HTML_ELEMENTS = ALLOWED_TAGS | {
+    "script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
+    "select", "option", "link", "meta", "base", "svg", "math", "video", "audio", "source",
+    "frame", "frameset", "applet", "html", "head", "body", "title", "center", "font", "small",
+    "big", "abbr", "cite", "q", "samp", "var", "ins", "figure", "figcaption", "details",
+    "summary", "section", "article", "aside", "nav", "header", "footer", "main", "caption",
+    "colgroup", "col", "tfoot", "label", "fieldset", "legend", "noscript", "template", "canvas",
+    "picture", "wbr", "time", "dfn", "strike", "tt",
+}  # fmt: skip
+HTML_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
+CODE_STYLE = "friendly"
 
 # Bounded spans keep a long line of unclosed "[[" or "==" linear (notedeck issue 7).
 WIKI_EMBED = re.compile(r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
 WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|#]{0,1000})(?:#([^\[\]|]{0,1000}))?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
-IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
-CLOZE = re.compile(r"\{\{c\d+::.{0,2000}?\}\}", re.DOTALL)
-PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])")
-
-
-@dataclass(frozen=True)
-class MediaContext:
-    """Where a card's images may come from: the notes root and the note's own folder."""
-
-    notes_dir: Path
-    note_dir: Path
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
+EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
+# "require- ments" from a PDF is joined; "pre- and post-processing" is English and stays.
+PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "highlight": _highlight})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
-    md.add_render_rule("math_inline", lambda self, tokens, idx, options, env: _math(tokens[idx].content, False))
-    md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: _math(tokens[idx].content, True))
-    md.add_render_rule("math_block", lambda self, tokens, idx, options, env: _math(tokens[idx].content, True) + "\n")
-    md.add_render_rule("math_block_label", lambda self, tokens, idx, options, env: _math(tokens[idx].content, True) + "\n")
+    md.validateLink = lambda url: True  # nh3 drops unsafe schemes; the link text stays readable
+    for name, display in (("math_inline", False), ("math_inline_double", True)):
+        md.add_render_rule(name, _rule(lambda content, display=display: _math(content, display)))
+    for name in ("math_block", "math_block_label"):
+        md.add_render_rule(name, _rule(lambda content: _math(content, True) + "\n"))
+    md.add_render_rule("html_inline", _rule(_raw_html))
+    md.add_render_rule("html_block", _rule(_raw_html))
     return md
+
+
+def _rule(render):
+    """A markdown-it render rule that only needs the token's content."""
+    return lambda self, tokens, idx, options, env: render(tokens[idx].content)
 
 
 def _math(content: str, display: bool) -> str:
     body = html.escape(content.strip(), quote=False)
     return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+
+def _raw_html(content: str) -> str:
+    """Real HTML tags pass on to nh3 (which keeps the safe ones); ``List<String>`` stays text."""
+    match = HTML_TAG_NAME.match(content.lstrip())
+    if content.lstrip().startswith("<!--") or (match and match.group(1).lower() in HTML_ELEMENTS):
+        return content
+    return html.escape(content, quote=False)
 
 
 def _highlight(code: str, lang: str, attrs: str) -> str:
@@ -85,18 +111,38 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
         lexer = get_lexer_by_name(lang) if lang else TextLexer()
     except ClassNotFound:
         lexer = TextLexer()
-    return highlight(code, lexer, HtmlFormatter(noclasses=True, nowrap=False, style="friendly"))
+    formatter = HtmlFormatter(noclasses=True, nowrap=True, style=CODE_STYLE)
+    background = formatter.style.background_color or "#f8f8f8"
+    body = highlight(code, lexer, formatter)
+    return f'<pre class="nd-code" style="background-color:{background}"><code>{body}</code></pre>\n'
 
 
 def markdown_to_html(text: str, inline: bool = False) -> str:
     """Render and sanitize one field's markdown."""
     text = _obsidian(text)
+    plain = _plain_html(text, inline)
+    if plain is not None:
+        return plain
     if inline and "\n" not in text.strip():
         rendered = _md().renderInline(text.strip())
     else:
         rendered = _md().render(text)
-    rendered = rendered.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
     return sanitize(rendered).strip()
+
+
+# Fast path (most questions and many answers are plain prose): text without any character that
+# markdown, HTML, entities, math or line structure react to — nor U+00A0, which nh3 writes as
+# &nbsp; — renders to itself, or to one <p>.  Skipping markdown-it and nh3 for it halves render
+# time; tests/test_speed.py checks it against the full path.
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]!<>&$=~|#{}^@\"\x00-\x1f\x7f\x85\xa0\u2028\u2029]")
+
+
+def _plain_html(text: str, inline: bool) -> str | None:
+    if not text or text != text.strip() or _NOT_PLAIN.search(text):
+        return None
+    if inline:
+        return text
+    return None if text[0] in "-+0123456789" else f"<p>{text}</p>"
 
 
 def sanitize(fragment: str) -> str:
@@ -112,37 +158,60 @@ def sanitize(fragment: str) -> str:
 
 
 def _obsidian(text: str) -> str:
-    """Obsidian syntax → CommonMark: embeds become images, wikilinks plain text, ==x== marks."""
+    """Obsidian syntax → CommonMark: embeds become images, wikilinks plain text, ==x== marks.
+    Code is left alone: ``a[[0]]`` or ``x == y`` in code means exactly what it says."""
+    return outside_code(text, _obsidian_prose)
+
+
+def _obsidian_prose(text: str) -> str:
     text = PDF_BREAK.sub(r"\1", text)
-    text = WIKI_EMBED.sub(lambda m: f"![{m.group(2) or ''}](<{m.group(1).strip()}>)", text)
+    text = WIKI_EMBED.sub(_embed, text)
     text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
     return HIGHLIGHT.sub(r"<mark>\1</mark>", text)
 
 
-def render_card(card: Card, media: MediaContext) -> tuple[RenderedCard, list[Warning_], dict[str, Path]]:
+def _embed(match: re.Match) -> str:
+    """``![[x.png|300]]`` → an image (300 px wide); ``![[Other note]]`` → its name as text."""
+    target, label = match.group(1).strip(), (match.group(2) or "").strip()
+    if not is_image_name(target):
+        return label or target
+    size = EMBED_SIZE.match(label)
+    if size:
+        height = f' height="{size.group(2)}"' if size.group(2) else ""
+        return f'<img src="{html.escape(target)}" width="{size.group(1)}"{height}>'
+    return f"![{label}](<{target}>)"
+
+
+def render_card(
+    card: Card, media: MediaContext
+) -> tuple[RenderedCard, list[Warning_], dict[str, Path]]:
     """The card's fields as HTML, the media files it references, and any warnings."""
     warnings: list[Warning_] = []
     files: dict[str, Path] = {}
-    if card.note_type == "cloze":
-        front = _render_cloze(card.question)
-        back = markdown_to_html(card.answer) if card.answer else ""
-    else:
-        front = markdown_to_html(card.question, inline=True)
-        back = markdown_to_html(card.answer)
+    # Cloze markers {{c1::…::hint}} mean nothing to markdown, so they survive rendering intact
+    # and may wrap formatting (``{{c1::**bold**}}``) or sit inside it (``**{{c1::x}}**``).
+    front = markdown_to_html(card.question, inline=True)
+    back = markdown_to_html(card.answer) if card.answer else ""
     front = _resolve_images(front, card, media, warnings, files)
     back = _resolve_images(back, card, media, warnings, files)
     context = html.escape(breadcrumb(card))
-    rendered = RenderedCard(card, front, back, context, html.escape(card.location), tuple(sorted(files)))
+    rendered = RenderedCard(
+        card, front, back, context, html.escape(card.location), tuple(sorted(files))
+    )
     return rendered, warnings, files
 
 
 def breadcrumb(card: Card) -> str:
-    """Book › Chapter N › Section › Subsection — headings that repeat the book or chapter dropped."""
+    """Book › Chapter N › Section › Subsection; headings repeating the book or chapter dropped."""
     chapter = _chapter(card)
     parts = [card.book, chapter]
     for heading in card.context:
         folded = heading.casefold()
-        if heading and card.book.casefold() not in folded and not (chapter and chapter.casefold() in folded):
+        if (
+            heading
+            and card.book.casefold() not in folded
+            and not (chapter and chapter.casefold() in folded)
+        ):
             parts.append(heading)
     return " › ".join(p for p in parts if p)
 
@@ -153,54 +222,50 @@ def _chapter(card: Card) -> str:
     return f"Chapter {card.chapter}" if card.chapter[:1].isdigit() else card.chapter
 
 
-def _render_cloze(text: str) -> str:
-    """Protect ``{{cN::…}}`` markers from markdown, render, then restore them."""
-    markers: list[str] = []
+def _resolve_images(
+    fragment: str, card: Card, media: MediaContext, warnings: list[Warning_], files: dict[str, Path]
+) -> str:
+    """Point every local ``<img>`` at its packed media name; drop (and warn about) the rest."""
 
-    def keep(match: re.Match) -> str:
-        markers.append(match.group(0))
-        return f"\x00{len(markers) - 1}\x00"
-
-    rendered = markdown_to_html(CLOZE.sub(keep, text), inline=True)
-    return re.sub(r"\x00(\d+)\x00", lambda m: html.escape(markers[int(m.group(1))], quote=False), rendered)
-
-
-def _resolve_images(fragment: str, card: Card, media: MediaContext, warnings: list[Warning_],
-                    files: dict[str, Path]) -> str:
     def replace(match: re.Match) -> str:
-        src = html.unescape(match.group(2))
-        if re.match(r"^[a-z]+:", src, re.IGNORECASE):
-            return match.group(0)  # remote image: Anki fetches it itself
-        path = find_media(src, media)
-        if path is None:
-            warnings.append(Warning_(f"image not found or outside the notes folder: {src}", card.source, card.line))
-            return match.group(1) + match.group(3)
-        name = media_name(path)
-        files[name] = path
-        return match.group(1) + html.escape(name) + match.group(3)
+        tag = match.group(0)
+        src_match = IMG_SRC.search(tag)
+        src = html.unescape(src_match.group(1)) if src_match else ""
+        if re.match(r"^(?:https?:)?//", src, re.IGNORECASE):
+            return tag  # remote image: Anki fetches it itself
+        found = locate(src, media) if src else None
+        if found is None or found.path is None:
+            problem = (
+                found.problem if found else "image dropped (only files and http(s) links are kept)"
+            )
+            warnings.append(Warning_(problem, card.source, _line_of(src, card, media)))
+            return ""
+        name = media_name(found.path)
+        files[name] = found.path
+        return tag[: src_match.start(1)] + html.escape(name) + tag[src_match.end(1) :]
 
-    out = IMG_SRC.sub(replace, fragment)
-    return re.sub(r'<img\b[^>]*\bsrc=""[^>]*>', "", out)
+    out = IMG_TAG.sub(replace, fragment)
+    return re.sub(r"[ \t]+(</p>|</li>|</td>|$)", r"\1", out)
+
+
+def _line_of(src: str, card: Card, media: MediaContext) -> int:
+    """The line of the note that mentions ``src`` (at or after the card's line), for warnings."""
+    lines = _note_lines(media.notes_dir / card.source)
+    needle = Path(src).name if src else ""
+    for number in range(max(card.line, 1), len(lines) + 1):
+        if needle and needle in lines[number - 1]:
+            return number
+    return card.line
+
+
+@lru_cache(maxsize=32)
+def _note_lines(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8-sig", errors="replace").splitlines())
+    except OSError:
+        return ()
 
 
 def find_media(src: str, media: MediaContext) -> Path | None:
     """A file under the notes root: relative to the note, the root, or (Obsidian) by name."""
-    src = src.strip().strip("<>")
-    if not src or src.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", src):
-        return None
-    root = media.notes_dir.resolve()
-    for base in (media.note_dir, media.notes_dir):
-        candidate = (base / src).resolve()
-        if candidate.is_file() and root in candidate.parents:
-            return candidate
-    if "/" not in src:
-        for candidate in sorted(root.rglob(src)):
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-def media_name(path: Path) -> str:
-    """Unique, stable media file name: two different images never share a name in Anki."""
-    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
-    return f"notedeck-{digest}-{path.name}"
+    return locate(src, media).path

@@ -9,7 +9,7 @@ the same text; a definition beats a concept card made from the same paragraph).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..model import Card, Document, Section, SourceFile
@@ -38,6 +38,15 @@ class Context:
 
     source: SourceFile
     config: Config
+    sections: tuple[Section, ...] = ()
+
+    def has_subsections(self, section: Section) -> bool:
+        """True for a heading with deeper headings under it: a title or a grouping heading."""
+        for n, other in enumerate(self.sections):
+            if other is section:
+                following = self.sections[n + 1 : n + 2]
+                return bool(following) and following[0].level > section.level
+        return False
 
     @property
     def reverse_definitions(self) -> bool:
@@ -47,8 +56,16 @@ class Context:
     def is_generic(self, title: str) -> bool:
         return normalise_key(title) in self.config.generic_headings
 
-    def card(self, section: Section, kind: str, question: str, answer: str, key: str, line: int,
-             note_type: str = "basic") -> Card:
+    def card(
+        self,
+        section: Section,
+        kind: str,
+        question: str,
+        answer: str,
+        key: str,
+        line: int,
+        note_type: str = "basic",
+    ) -> Card:
         book = section.book or ""
         tags = [slug_tag(book), f"notedeck::{kind}"]
         if section.chapter:
@@ -71,22 +88,60 @@ class Context:
 
 def extract(document: Document, config: Config) -> list[Card]:
     """All cards of one document, in source order, overlaps resolved."""
-    ctx = Context(document.source, config)
-    enabled = document.source.options.extractors or config.extractors
+    ctx = Context(document.source, config, document.sections)
+    options = document.source.options
+    enabled = config.extractors if options.extractors is None else options.extractors
     if document.source.options.skip:
         return []
     cards: list[Card] = []
     for section in document.sections:
         if section.book is None or section.skip:
             continue
-        for name, rule in EXTRACTORS:
-            if name in enabled:
-                cards.extend(rule(section, ctx))
-    return _resolve_overlaps(cards)
+        found = [c for name, rule in EXTRACTORS if name in enabled for c in rule(section, ctx)]
+        if "explicit" in enabled:  # automatic rules never re-ask what explicit cards cover
+            covered = explicit.covered_lines(section, ctx)
+            found = [c for c in found if c.kind in ("explicit", "cloze") or c.line not in covered]
+        cards.extend(found)
+    # "Latency::…" and "**Latency** is …" in one note: the user's own card is the one to keep.
+    asked = {c.key for c in cards if c.kind == "explicit"}
+    cards = [c for c in cards if c.kind in ("explicit", "cloze") or c.key not in asked]
+    return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
+
+
+def _qualify_repeats(cards: list[Card]) -> list[Card]:
+    """Two different answers to one question in a note ("What is reliability?" as an AWS pillar
+    and as a system property) get their heading added, so the learner can tell them apart.
+    Only the text changes: keys, hence GUIDs, stay as they were."""
+    groups: dict[str, list[int]] = {}
+    for n, card in enumerate(cards):
+        groups.setdefault(normalise_key(card.question), []).append(n)
+    out = list(cards)
+    for members in groups.values():
+        answers = {normalise_key(cards[n].answer) for n in members}
+        headings = {cards[n].context[-1] if cards[n].context else "" for n in members}
+        if len(members) < 2 or len(answers) < 2 or len(headings) < len(members):
+            continue
+        for n in members:
+            heading = cards[n].context[-1] if cards[n].context else ""
+            if heading:
+                out[n] = replace(cards[n], question=f"{cards[n].question} ({heading})")
+    return out
+
+
+def _worth_keeping(card: Card) -> bool:
+    """The last safety net for every rule: no empty answer, no answer that repeats the question."""
+    if card.note_type == "cloze":
+        return bool(card.question.strip())
+    answer, question = normalise_key(card.answer), normalise_key(card.question)
+    return bool(answer) and bool(question) and answer != question
 
 
 def _resolve_overlaps(cards: list[Card]) -> list[Card]:
-    """Drop a card when a higher-priority card asks the same thing or was made from the same line."""
+    """Drop a card when a higher-priority card asks the same thing or was made from the same line.
+
+    A comparison ("What is the difference between X and Y?") asks something no definition of X
+    or Y answers, so it survives definitions made from its paragraph.
+    """
     rank = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
     best_by_question: dict[str, int] = {}
     best_by_line: dict[int, int] = {}
@@ -102,9 +157,16 @@ def _resolve_overlaps(cards: list[Card]) -> list[Card]:
         r = rank.get(card.kind, len(rank))
         if best_by_question[normalise_key(card.question)] < r:
             continue
-        if card.kind in ("concept", "definition") and best_by_line.get(card.line, r) < r:
-            continue
-        if card.kind == "concept" and card.line in best_by_line:
+        if _dropped(card, r, best_by_line):
             continue
         kept.append(card)
     return kept
+
+
+def _dropped(card: Card, rank: int, best_by_line: dict[int, int]) -> bool:
+    """A concept or definition loses to a stronger card made from the same line."""
+    if card.kind == "concept" and card.question.startswith("What is the difference between "):
+        return False
+    if card.kind in ("concept", "definition") and best_by_line.get(card.line, rank) < rank:
+        return True
+    return card.kind == "concept" and card.line in best_by_line

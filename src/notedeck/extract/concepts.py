@@ -2,8 +2,10 @@
 by a descriptive paragraph → "What is the Lambda architecture?"; "X vs Y" headings → a
 comparison card; other question headings ("Why now?") → the question with its answer.
 
-Generic headings (summary, notes …), dates, headings that name a book and diary chatter never
-become cards.
+Document titles and grouping headings (a heading with sub-headings below it), generic headings
+(summary, notes …), dates, headings that name a book or chapter, and diary chatter never become
+cards.  A title joining two things ("Convergence and the data lakehouse") is asked about the one
+the paragraph actually describes, or not at all.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Iterator
 from ..model import Card, ListBlock, Paragraph, Section
 from ..text import is_chatter, strip_markup, word_count
 from .common import block_markdown, is_image_only
+from .sentences import sentences
+from .terms import clean_title, is_generic_title, is_plural, natural_case
 
 VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)
@@ -22,57 +26,118 @@ DATEISH = re.compile(
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b",
     re.IGNORECASE,
 )
-CHAPTERISH = re.compile(r"^(?:chapter|ch\.?|part|lecture|week|day|session)\s*\d+\b", re.IGNORECASE)
+CHAPTERISH = re.compile(
+    r"^(?:chapter|ch\.?|part|lecture|week|day|session|unit|module)\s*\d+\b", re.IGNORECASE
+)
+BOLD_QUESTION = re.compile(
+    r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,150}\?)(?:\*\*|__)\s*(?P<a>\S.*)$", re.DOTALL
+)
+AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+NAMED_KINDS = re.compile(
+    r"\b(?:pattern|architecture|model|principle|law|theorem|protocol|algorithm|problem|effect|paradox|"
+    r"rule|method|framework|lemma|hypothesis|equation|fallacy|test)$",
+    re.IGNORECASE,
+)
 MAX_TITLE_WORDS = 8
 MIN_ANSWER_WORDS = 6
+MAX_ANSWER_WORDS = 80
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
+    yield from _bold_questions(section, ctx)
+    yield from _heading(section, ctx)
+
+
+def _bold_questions(section: Section, ctx) -> Iterator[Card]:
+    """ "**Why layers?** Each layer talks to …": the learner wrote the question and its answer."""
+    for block in section.blocks:
+        match = BOLD_QUESTION.match(block.text) if isinstance(block, Paragraph) else None
+        if match and word_count(match.group("a")) >= 3 and not is_chatter(match.group("q")):
+            yield ctx.card(
+                section, "concept", match.group("q"), match.group("a"), match.group("q"), block.line
+            )
+
+
+def _heading(section: Section, ctx) -> Iterator[Card]:
     title = section.title
-    if not _names_a_concept(section, ctx):
+    versus = VERSUS.match(natural_case(clean_title(title), ctx.source.text).rstrip("?"))
+    if not _names_a_concept(section, ctx, bool(versus)):
         return
     body = _description(section)
     if not body:
         return
     text, line = body
-    versus = VERSUS.match(title.rstrip("?"))
     if versus:
-        question = f"What is the difference between {versus.group('a')} and {versus.group('b')}?"
+        a, b = versus.group("a"), versus.group("b")
+        if b[:1].islower() and re.fullmatch(
+            r"[A-Z][a-z-]+(?: [a-z-]+)*", a
+        ):  # "Brownfield vs greenfield"
+            a = a[0].lower() + a[1:]
+        question = f"What is the difference between {a} and {b}?"
         yield ctx.card(section, "concept", question, _all_text(section) or text, title, line)
     elif title.endswith("?"):
         yield ctx.card(section, "concept", title, text, title, line)
     else:
-        yield ctx.card(section, "concept", _what_is(title, text), text, title, line)
+        subject = _subject(clean_title(title), text)
+        if subject:
+            yield ctx.card(section, "concept", _what_is(subject, text, ctx), text, subject, line)
 
 
-def _names_a_concept(section: Section, ctx) -> bool:
-    title = section.title
-    if not title or ctx.is_generic(title) or WHAT_IS.match(title) or is_chatter(title):
-        return False
-    if DATEISH.search(title) or CHAPTERISH.match(title):
-        return False
+def names_a_book_or_chapter(title: str, ctx) -> bool:
     from ..parse import find_book_in_heading
 
-    if find_book_in_heading(title, ctx.config.books) or section.book and title.casefold() in section.book.casefold():
+    plain = clean_title(title)
+    if CHAPTERISH.match(plain) or CHAPTERISH.match(strip_markup(title)):
+        return True
+    return bool(find_book_in_heading(title, ctx.config.books))
+
+
+def _names_a_concept(section: Section, ctx, versus: bool) -> bool:
+    title = section.title
+    if not title or is_generic_title(title, ctx) or WHAT_IS.match(title) or is_chatter(title):
         return False
-    return len(title.split()) <= MAX_TITLE_WORDS
+    if DATEISH.search(title) or names_a_book_or_chapter(title, ctx):
+        return False
+    if section.book and title.casefold() in section.book.casefold():
+        return False
+    if not versus and ctx.has_subsections(section) and _groups(section, ctx):
+        return False
+
+    return 0 < len(clean_title(title).split()) <= MAX_TITLE_WORDS
+
+
+def _groups(section: Section, ctx) -> bool:
+    """A heading over sub-headings is a document title or a category ("Architecture types"),
+    unless it is a singular section heading that describes a topic of its own ("Scheduling")."""
+    first = next((s for s in ctx.sections if s.level), None)
+    return section.level == 1 or section is first or is_plural(clean_title(section.title))
 
 
 def _description(section: Section) -> tuple[str, int] | None:
-    """The first descriptive paragraph (or list) of the section, with its line."""
+    """The section's first descriptive paragraph (within a word budget) and its line."""
     for block in section.blocks:
         if isinstance(block, Paragraph):
             if is_image_only(block.text):
                 continue
             if is_chatter(block.text) or strip_markup(block.text).endswith(":"):
                 return None
+            if BOLD_QUESTION.match(block.text):
+                return None  # the paragraph answers its own question
             if word_count(block.text) < MIN_ANSWER_WORDS:
                 return None
-            return block.text, block.line
-        if isinstance(block, ListBlock):
-            return None  # lists under a heading belong to the lists rule
-        return None
+            return _budget(block.text), block.line
+        return None  # a list, table or code first: other rules own it
     return None
+
+
+def _budget(text: str) -> str:
+    parts = [s.strip() for _, s in sentences(text)]
+    answer = parts[0] if parts else text
+    for part in parts[1:]:
+        if len(f"{answer} {part}".split()) > MAX_ANSWER_WORDS or is_chatter(part):
+            break
+        answer = f"{answer} {part}"
+    return answer
 
 
 def _all_text(section: Section) -> str:
@@ -80,16 +145,38 @@ def _all_text(section: Section) -> str:
     return "\n\n".join(p for p in parts if p.strip() and not is_image_only(p))
 
 
-def _what_is(title: str, paragraph: str) -> str:
+def _subject(title: str, paragraph: str) -> str | None:
+    """The concept a title names; for "A and B", the one the paragraph opens with (else none)."""
+    parts = AND.split(title)
+    if len(parts) == 1:
+        return title
+    opening = strip_markup(paragraph).casefold()
+    opening = re.sub(r"^(?:the|a|an)\s+", "", opening)
+    for part in parts:
+        core = re.sub(r"^(?:the|a|an)\s+", "", part.strip(), flags=re.IGNORECASE)
+        if core and opening.startswith(core.casefold()):
+            return part.strip()
+    return None
+
+
+def _what_is(title: str, paragraph: str, ctx) -> str:
     """Phrase "What is …?" using the spelling and article the paragraph itself uses."""
-    plain_title = strip_markup(title)
-    core = re.sub(r"^(?:the|a|an)\s+", "", plain_title, flags=re.IGNORECASE)
+    core = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
     plain = strip_markup(paragraph)
-    match = re.search(rf"\b(?P<art>the|a|an)?\s*(?P<term>{re.escape(core)})\b(?P<rest>\s+(?P<verb>is|are)\b)?",
-                      plain, re.IGNORECASE)
+    match = re.search(
+        rf"\b(?P<art>the|a|an)?\s*(?P<term>{re.escape(core)})\b(?P<rest>\s+(?P<verb>is|are)\b)?",
+        plain,
+        re.IGNORECASE,
+    )
     if match:
         art = (match.group("art") or "").lower()
-        term = match.group("term")
-        verb = (match.group("verb") or "is").lower()
+        verb = (match.group("verb") or ("are" if is_plural(core) else "is")).lower()
+        term = (
+            match.group("term")
+            if art or match.start("term")
+            else natural_case(core, ctx.source.text)
+        )
         return f"What {verb} {art + ' ' if art else ''}{term}?"
-    return f"What is {plain_title}?"
+    verb = "are" if is_plural(core) else "is"
+    art = "the " if NAMED_KINDS.search(core) and not is_plural(core) else ""
+    return f"What {verb} {art}{natural_case(core, ctx.source.text)}?"

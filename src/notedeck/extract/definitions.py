@@ -1,8 +1,10 @@
-"""Definitions: "**Term**: text", "Term – text" items, "A **term** is …" sentences,
-"What is X?" headings followed by their answer, and definition lists.
+"""Definitions: "**Term**: text", "Term: text" / "Term – text" items and lines, "A **term** is …"
+and "Term is …" sentences (see ``sentences``), "What is X?" headings followed by their answer,
+and definition lists.
 
-Bold is the strongest signal a learner gives; without bold we only accept short terms followed
-by a defining verb, so diary sentences ("Today is a long day") never qualify.
+Bold is the strongest signal a learner gives; without bold we only accept terms that look like
+terms (``terms.acceptable_term``) followed by a defining verb, so diary sentences ("Today is a
+long day"), advice ("Be smart with state: …") and counts ("Two main types: …") never qualify.
 """
 
 from __future__ import annotations
@@ -11,35 +13,43 @@ import re
 from collections.abc import Iterator
 
 from ..model import Card, DefinitionList, ListBlock, ListItem, Paragraph, Quote, Section
-from ..text import is_chatter, join_pdf_breaks, strip_markup
+from ..text import is_chatter, normalise_key, strip_markup
+from . import sentences
 from .common import block_markdown, is_image_only
 from .explicit import has_explicit_syntax
+from .terms import acceptable_term, is_plural, natural_case
 
-DASH = r"(?:\s[-–—]{1,2}\s|[–—])"
+DASH = r"(?:\s[-–—]{1,2}\s|—)"
 BOLD_TERM = re.compile(
-    rf"^\s*\*\*(?P<term>[^*\n]{{1,80}}?)(?::\*\*|\*\*\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$", re.DOTALL
+    rf"^\s*(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?::(?:\*\*|__)|(?:\*\*|__)(?P<alias>\s*\([^)\n]*\))?"
+    rf"\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
+    re.DOTALL,
 )
-PLAIN_TERM = re.compile(rf"^\s*(?P<term>[^\W\d_][^:\n]{{0,60}}?)\s*(?::(?!:)|{DASH})\s*(?P<def>\S.*)$", re.DOTALL)
-BOLD_IS = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<art>(?:A|An|The|a|an|the)\s+)?\*\*(?P<term>[^*\n]{1,80}?)\*\*"
-    r"(?:\s*\([^)]*\))?,?\s+(?P<verb>is|are|refers to|refer to|means|describes|denotes|represents)\s+(?P<def>\S)"
+# "Term: text", "Term – text", "*Term* = text" (an italic term counts as plain).
+PLAIN_TERM = re.compile(
+    rf"^\s*(?P<em>[*_](?=[^\W\d_]))?(?P<term>[^\W\d_][^:\n]{{0,60}}?)(?(em)(?P=em))"
+    rf"\s*(?::(?!:)|{DASH}|=(?=\s))\s*(?P<def>\S.*)$",
+    re.DOTALL,
 )
-PLAIN_IS = re.compile(
-    r"^(?P<art>(?:A|An|The)\s+)?(?P<term>[^\W\d_][\w\-’'/ ]{0,50}?)\s+(?P<verb>is|are|refers to|means)\s+"
-    r"(?P<def>(?:a|an|the|one|any|how|when|where|what|used|defined|called|made|composed|responsible)\b)"
+WHAT_IS = re.compile(
+    r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE
 )
-WHAT_IS = re.compile(r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE)
-
-NOT_TERMS = re.compile(
-    r"^(?:it|this|that|these|those|there|here|he|she|they|we|i|you|one|today|tomorrow|yesterday|"
-    r"step|phase|stage|part|day|week|chapter|section|page|note|tip|example|e\.g|i\.e|todo|warning|"
-    r"problem|main|key|idea|point|thing|goal|reason|result|answer|question|catch|takeaway|"
-    r"status|up|tags?|date|source|author|created|updated|type|related|links?|aliases|priority|rating|"
-    r"due|time|url|ref|see|also|why|how|what|when|where|which|who|because|so|but|and|or|if|then|"
-    r"everything|something|nothing|all|most|some|each|every|both|either|other|another|such)\b",
+BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{1,60})(?:\*\*|__):?\s*$")
+# What someone said in meeting notes: "Ben: will look at it", "Anna: the checkout is flaky".
+REMARK = re.compile(r"^\s*(?:will|would|should|can|could|might|must|won't|can't|wants? to)\b", re.I)
+STATEMENT = re.compile(
+    r"^\s*(?:the|this|that|our|my|his|her|their)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|were)\b",
+    re.I,
+)
+BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+SUMMARY = re.compile(
+    r"^(?:summary|conclusions?|recap|wrap[- ]?up|tl;?dr|key takeaways|takeaways)\b", re.I
+)
+PAST_VERB = re.compile(
+    r"^(?:wrote|built|gave|led|founded|won|ran|took|began|became|was|drew|invented|proved|"
+    r"described|discovered|pioneered|worked|coined|formulated|proposed)\b",
     re.IGNORECASE,
 )
-MAX_TERM_WORDS = 6
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
@@ -47,7 +57,9 @@ def extract(section: Section, ctx) -> Iterator[Card]:
     if heading:
         yield heading
     for block in section.blocks:
-        yield from _from_block(block, section, ctx)
+        for card in _from_block(block, section, ctx):
+            if heading is None or card.key != heading.key:  # "What is X?" + "X is …" → one card
+                yield card
 
 
 def _from_block(block, section: Section, ctx) -> Iterator[Card]:
@@ -60,7 +72,7 @@ def _from_block(block, section: Section, ctx) -> Iterator[Card]:
         for offset, (term, defs) in enumerate(block.entries):
             answer = "\n\n".join(d for d in defs if d.strip())
             if term.strip() and answer:
-                yield _card(ctx, section, term, answer, block.line + offset, "")
+                yield _card(ctx, section, term, answer, block.line + offset)
     elif isinstance(block, Quote):
         for inner in block.blocks:
             yield from _from_block(inner, section, ctx)
@@ -68,65 +80,102 @@ def _from_block(block, section: Section, ctx) -> Iterator[Card]:
 
 def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
     if item.checkbox is None and not has_explicit_syntax(item.text):
-        match = BOLD_TERM.match(item.text) or _plain_term(item.text)
+        match = term_line(item.text)
         if match:
             extra = "\n".join(block_markdown(c) for c in item.children)
             answer = match.group("def").strip() + ("\n\n" + extra if extra.strip() else "")
-            yield _card(ctx, section, match.group("term"), answer, item.line, "")
+            yield _card(ctx, section, matched_term(match), answer, item.line)
         else:
             yield from _from_paragraph(item.text, item.line, section, ctx)
     for child in item.children:
         yield from _from_block(child, section, ctx)
 
 
-def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
-    if has_explicit_syntax(text) or is_image_only(text):
-        return
-    lines = text.split("\n")
-    matches = [BOLD_TERM.match(x) for x in lines]
-    if len(lines) > 1 and all(matches):  # one "**Term**: text" per line
-        for offset, match in enumerate(matches):
-            yield _card(ctx, section, match.group("term"), match.group("def"), line + offset, "")
-        return
+def term_line(text: str) -> re.Match | None:
+    """A "**Term**: text" or "Term – text" line whose term looks like a term."""
     match = BOLD_TERM.match(text)
-    if match and not strip_markup(match.group("term")).endswith("."):
-        yield _card(ctx, section, match.group("term"), match.group("def"), line, "")
-        return
-    found = False
-    for match in BOLD_IS.finditer(text):
-        found = True
-        answer = _sentence_run(text, match.start(), BOLD_IS)
-        art = (match.group("art") or "").strip().lower()
-        yield _card(ctx, section, match.group("term"), answer, line + text.count("\n", 0, match.start()),
-                    art, match.group("verb"))
-    if not found and not is_chatter(text):
-        plain = PLAIN_IS.match(strip_markup(join_pdf_breaks(text)))
-        if plain and _acceptable_term(plain.group("term")):
-            art = (plain.group("art") or "").strip().lower()
-            yield _card(ctx, section, plain.group("term"), text, line, art, plain.group("verb"))
-
-
-def _plain_term(text: str):
-    """A "Term: definition" / "Term – definition" item whose term looks like a term."""
+    if match:
+        term = match.group("term")
+        return (
+            match
+            if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
+            else None
+        )
     match = PLAIN_TERM.match(text)
     if not match or "**" in match.group("term") or "`" in match.group("term"):
         return None
-    if not _acceptable_term(match.group("term")) or len(match.group("def").split()) < 2:
+    return (
+        match
+        if acceptable_term(match.group("term"))
+        and _reads_as_definition(match.group("def"), match.group("term"))
+        else None
+    )
+
+
+def matched_term(match: re.Match) -> str:
+    """The term with its expansion, if any: "**DNS** (Domain Name System) — …"."""
+    alias = match.groupdict().get("alias") or ""
+    return match.group("term") + alias
+
+
+def _reads_as_definition(text: str, term: str) -> bool:
+    """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!",
+    or what someone said in a meeting ("Anna: the checkout is flaky", "Ben: will look at it")."""
+    plain = strip_markup(text)
+    words = plain.strip().split()
+    if not words or plain.rstrip().endswith(("?", "!")) or REMARK.match(plain):
+        return False
+    if re.fullmatch(r"[A-Z][a-z]+", term.strip()) and STATEMENT.match(plain):
+        return False  # a name and a full sentence: a remark, not a definition
+    return len(words) >= 3 or words[0].casefold() in ("a", "an", "the", "to")
+
+
+def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
+    if has_explicit_syntax(text) or is_image_only(text):
+        return
+    summary = bool(SUMMARY.match(section.title))
+    for offset, statement in _statements(BREAK.sub("\n", text)):
+        match = term_line(statement) or _bold_heading_line(statement)
+        if match and not is_chatter(statement):
+            yield _card(ctx, section, matched_term(match), match.group("def"), line + offset)
+            continue
+        for found in sentences.find(statement, summary):
+            yield _card(
+                ctx,
+                section,
+                found.term,
+                found.answer,
+                line + offset + found.offset,
+                found.article,
+                found.verb,
+            )
+
+
+def _statements(text: str) -> list[tuple[int, str]]:
+    """Split a paragraph where a line starts a new "Key: value" (one definition per line), so a
+    definition never swallows the "Homework: …" line under it.  A "Key: value"-shaped line only
+    splits after another such line; after prose it is the prose continuing ("Here it is: …")."""
+    out: list[tuple[int, list[str]]] = []
+    after_key_value = False
+    for n, raw in enumerate(text.split("\n")):
+        key_value = bool(PLAIN_TERM.match(raw) and raw.lstrip()[:1].isupper())
+        if not out or term_line(raw) or (key_value and after_key_value):
+            out.append((n, [raw]))
+            after_key_value = bool(term_line(raw) or key_value)
+        else:
+            out[-1][1].append(raw)
+    return [(n, "\n".join(lines).strip()) for n, lines in out if "".join(lines).strip()]
+
+
+def _bold_heading_line(statement: str) -> re.Match | None:
+    """ "**Mean**" alone on a line, its definition on the lines below."""
+    lines = statement.split("\n", 1)
+    match = BOLD_LINE.match(lines[0])
+    if len(lines) < 2 or not match or not acceptable_term(match.group("term"), strict=False):
         return None
-    return match
-
-
-def _acceptable_term(term: str) -> bool:
-    plain = strip_markup(term).strip()
-    words = plain.split()
-    return 0 < len(words) <= MAX_TERM_WORDS and not NOT_TERMS.match(plain) and not plain.endswith((".", ","))
-
-
-def _sentence_run(text: str, start: int, pattern: re.Pattern) -> str:
-    """From ``start`` to the end of the paragraph, stopping before the next defining sentence."""
-    rest = text[start:]
-    nxt = pattern.search(rest, 1)
-    return (rest[: nxt.start()] if nxt else rest).strip()
+    return re.match(
+        r"(?P<term>.*?)\n(?P<def>.*)", f"{match.group('term')}\n{lines[1].strip()}", re.DOTALL
+    )
 
 
 def _what_is_heading(section: Section, ctx) -> Card | None:
@@ -135,22 +184,58 @@ def _what_is_heading(section: Section, ctx) -> Card | None:
         return None
     parts = []
     for block in section.blocks[:3]:
-        if isinstance(block, (Paragraph, ListBlock)) and not (
-            isinstance(block, Paragraph) and is_image_only(block.text)
-        ):
-            parts.append(block_markdown(block))
-            if isinstance(block, ListBlock) or not parts[-1].rstrip().endswith(":"):
-                break
+        if isinstance(block, Paragraph) and is_image_only(block.text):
+            continue
+        if not isinstance(block, (Paragraph, ListBlock)):
+            break  # a table or code block answers it: nothing to put on a card
+        parts.append(block_markdown(block))
+        if isinstance(block, ListBlock) or not parts[-1].rstrip().endswith(":"):
+            break
     answer = "\n\n".join(parts)
-    if not answer.strip():
+    if not answer.strip() or answer.rstrip().endswith(":"):  # only a lead-in to a table or code
         return None
     question = section.title if section.title.endswith("?") else section.title + "?"
     return ctx.card(section, "definition", question, answer, match.group("term"), section.line)
 
 
-def _card(ctx, section: Section, term: str, answer: str, line: int, article: str, verb: str = "is") -> Card:
+def _card(
+    ctx, section: Section, term: str, answer: str, line: int, article: str = "", verb: str = ""
+) -> Card:
     term = strip_markup(term).strip().rstrip(":").strip()
-    verb = "are" if verb in ("are", "refer to") else "is"
-    question = f"What {verb} {article + ' ' if article else ''}{term}?"
+    term = re.sub(r"^(?:the\s+)?(?:term|concept|notion)\s+", "", term, flags=re.IGNORECASE)
+    if not article:
+        term = natural_case(term, ctx.source.text)
+    plural = (
+        verb in ("are", "refer to", "mean") or verb not in ("is", "stands for") and is_plural(term)
+    )
+    if verb == "stands for":
+        question = f"What does {term} stand for?"
+    elif _names_a_person(term, answer):
+        question = f"Who was {term}?"
+    else:
+        question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
     note_type = "reversed" if ctx.reverse_definitions else "basic"
-    return ctx.card(section, "definition", question, answer, term, line, note_type)
+    if note_type == "reversed":
+        answer = mask_term(answer, term)
+    return ctx.card(
+        section, "definition", question, answer.strip(), normalise_key(term), line, note_type
+    )
+
+
+def mask_term(answer: str, term: str) -> str:
+    """The reverse card shows the answer as its question, so the term it asks for is blanked
+    ("**Omega** is the last letter …" → "… is the last letter …")."""
+    words = [re.escape(w) for w in term.split()]
+    if not words:
+        return answer
+    pattern = r"(?:\*\*|__|\*|_)?\b" + r"\s+".join(words) + r"\b(?:\*\*|__|\*|_)?"
+    return re.sub(pattern, "…", answer, flags=re.IGNORECASE)
+
+
+def _names_a_person(term: str, answer: str) -> bool:
+    """ "Ada Lovelace – wrote …": two or three capitalised words and a past-tense predicate."""
+    words = term.split()
+    names = 2 <= len(words) <= 4 and all(
+        w[:1].isupper() or w in ("von", "van", "de", "da") for w in words
+    )
+    return names and bool(PAST_VERB.match(strip_markup(answer).strip()))

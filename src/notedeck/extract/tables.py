@@ -6,6 +6,7 @@ write them when one role or term needs several lines; empty cells make no card.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..model import Card, Section, Table
@@ -35,6 +36,18 @@ def merged_rows(table: Table) -> list[tuple[str, int, list[list[str]]]]:
     return merged
 
 
+DEFINING_HEADERS = re.compile(
+    r"^(?:definition|meaning|description|explanation|what it is|defined as)$", re.I
+)
+
+
+def _question(key: str, header: str) -> str:
+    """ "Nucleus — Function?"; a glossary column ("Term | Definition") asks "What is Nucleus?"."""
+    if DEFINING_HEADERS.match(header.strip()):
+        return f"What is {key}?"
+    return f"{key} — {header}?"
+
+
 def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     header = [strip_markup(h) for h in table.header]
     if len(header) < 2:
@@ -48,5 +61,5 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
             if not parts or not header[col]:
                 continue
             answer = parts[0] if len(parts) == 1 else "\n".join(f"- {p}" for p in parts)
-            question = f"{key} — {header[col]}?"
+            question = _question(key, header[col])
             yield ctx.card(section, "table", question, answer, f"{plain_key} {header[col]}", line)

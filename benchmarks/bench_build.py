@@ -1,0 +1,218 @@
+"""Build benchmark: notedeck against the floor, at 10k and 100k cards.
+
+    python benchmarks/bench_build.py                 # both sizes (a few minutes on 2 cores)
+    python benchmarks/bench_build.py --sizes 10k     # the small size only
+
+For each size it writes a synthetic corpus (benchmarks/corpus.py: natural-style notes, ~51 cards
+per file, no card syntax) and measures, each in a fresh child process so peak RSS is per run:
+
+- the floor: markdown-it-py parses every file + genanki writes the same number of notes;
+- notedeck full build (empty output folder), no-change rebuild, rebuild after one file changed;
+- ``notedeck --help`` start-up.
+
+Wall time is measured inside the child from before notedeck (or markdown-it/genanki) is imported,
+so it includes every import the work needs but not the bare interpreter start.  Each step runs
+``--repeat`` times and the best run is kept (the machine is shared, so the minimum is the least
+noisy estimate).  Targets are printed next to the figures; nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+SIZES = {"10k": 200, "100k": 2000}
+HELP_RUNS = 7
+
+
+# ---------------------------------------------------------------- child side
+
+
+def _child(argv: list[str]) -> None:
+    """Run one measurement and print {"seconds", "cards", "rss_mb"} as JSON."""
+    kind, notes, out = argv[0], Path(argv[1]), Path(argv[2])
+    start = time.perf_counter()
+    if kind == "floor":
+        cards = _floor(notes, out, int(argv[3]))
+    else:
+        from notedeck.config import load_config
+        from notedeck.pipeline import build
+
+        report = build(load_config(notes, out))
+        cards = sum(len(book.cards) for book in report.books)
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "cards": cards, "rss_mb": rss_mb}))
+
+
+def _floor(notes: Path, out: Path, count: int) -> int:
+    """The least any tool must do: parse every file, write ``count`` notes to one .apkg."""
+    import genanki
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    for path in sorted(notes.rglob("*.md")):
+        md.parse(path.read_text(encoding="utf-8"))
+    deck = genanki.Deck(2059400110, "Floor")
+    for i in range(count):
+        fields = [
+            f"What is the term number {i}?",
+            f"The component that stores late-arriving records and favours cheap storage ({i}).",
+        ]
+        deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=fields, guid=f"floor{i}"))
+    out.mkdir(parents=True, exist_ok=True)
+    genanki.Package(deck).write_to_file(out / "floor.apkg")
+    return count
+
+
+# ---------------------------------------------------------------- parent side
+
+
+@dataclass(frozen=True)
+class Result:
+    seconds: float
+    cards: int
+    rss_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.cards / self.seconds if self.seconds else 0.0
+
+
+def measure(args: list[str], repeat: int, before=None) -> Result:
+    """Best of ``repeat`` child runs (``before(n)`` prepares run ``n``)."""
+    runs = []
+    for n in range(repeat):
+        if before:
+            before(n)
+        proc = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--child", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode:
+            sys.exit(f"benchmark step {args[0]} failed:\n{proc.stderr}")
+        runs.append(Result(**json.loads(proc.stdout.strip().splitlines()[-1])))
+    best = min(runs, key=lambda r: r.seconds)
+    return Result(best.seconds, best.cards, max(r.rss_mb for r in runs))
+
+
+def measure_help() -> float:
+    """Median wall time of ``notedeck --help`` (the console script's own entry point)."""
+    times = []
+    for _ in range(HELP_RUNS):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "from notedeck.cli import main; main()", "--help"],
+            capture_output=True,
+            check=True,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_size(label: str, files: int, work: Path, repeat: int) -> dict[str, Result]:
+    notes = corpus.generate(work / f"notes-{label}", files)
+    out = work / f"decks-{label}"
+    results: dict[str, Result] = {}
+
+    def fresh(_n: int) -> None:
+        shutil.rmtree(out, ignore_errors=True)
+
+    results["full build"] = measure(["build", str(notes), str(out)], repeat, fresh)
+    results["no-change rebuild"] = measure(["build", str(notes), str(out)], max(repeat, 3))
+    results["one file changed"] = measure(
+        ["build", str(notes), str(out)], repeat, lambda n: corpus.touch_one(notes, n)
+    )
+    cards = results["full build"].cards
+    results["floor"] = measure(
+        ["floor", str(notes), str(work / f"floor-{label}"), str(cards)], repeat
+    )
+    return results
+
+
+def report(label: str, files: int, results: dict[str, Result]) -> list[str]:
+    floor, full = results["floor"], results["full build"]
+    lines = []
+    for step in ("floor", "full build", "no-change rebuild", "one file changed"):
+        r = results[step]
+        lines.append(
+            f"{label:>5} {files:>6} {r.cards:>7} {step:<18} "
+            f"{r.seconds:>8.3f} {r.rate:>10.0f} {r.rss_mb:>8.1f}"
+        )
+    lines.append(f"{label}: full build = {full.seconds / floor.seconds:.2f} × floor (target ≤ 1.2)")
+    lines.append(
+        f"{label}: no-change rebuild = {results['no-change rebuild'].seconds:.3f} s"
+        + (" (target ≤ 0.25 s)" if label == "10k" else "")
+    )
+    lines.append(
+        f"{label}: one file changed = {results['one file changed'].seconds / full.seconds:.2f} × "
+        f"full build (target ≤ 0.3)"
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="10k,100k",
+        help="comma-separated: 10k (200 files), 100k (2,000 files) or a number of files",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per step; the best is kept")
+    parser.add_argument(
+        "--workdir", type=Path, help="where corpora and decks go (default: a temp folder)"
+    )
+    args = parser.parse_args(argv)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="notedeck-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = [(s, SIZES.get(s) or int(s)) for s in args.sizes.split(",") if s]
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, corpus in {work}")
+    print(
+        f"{'size':>5} {'files':>6} {'cards':>7} {'step':<18} "
+        f"{'seconds':>8} {'cards/s':>10} {'RSS MB':>8}"
+    )
+    summary: list[str] = []
+    rates: dict[str, float] = {}
+    for label, files in sizes:
+        results = run_size(label, files, work, args.repeat)
+        lines = report(label, files, results)
+        print("\n".join(lines[:4]), flush=True)
+        summary += lines[4:]
+        rates[label] = results["full build"].rate
+        if label == "100k":
+            summary.append(
+                f"100k: full build {results['full build'].seconds:.1f} s (target < 60 s), "
+                f"peak RSS {results['full build'].rss_mb:.0f} MB (target < 500 MB)"
+            )
+    if "10k" in rates and "100k" in rates:
+        summary.append(
+            f"100k cards/s = {rates['100k'] / rates['10k']:.2f} × the 10k figure (target ≥ 0.8)"
+        )
+    summary.append(f"notedeck --help: {measure_help():.3f} s (target ≤ 0.15 s)")
+    print("\n".join(summary))
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child(sys.argv[2:])
+    else:
+        main()

@@ -1,0 +1,409 @@
+"""Lint the notes: what the build silently passed over, and cards that look wrong.
+
+Everything is reported as ``file:line: severity: message`` so an editor can jump to it.  The
+checks only read what ``pipeline.collect`` already produced (documents and cards), plus the raw
+front matter for line numbers; nothing here changes what a build makes.
+
+Sections with a generic heading ("Summary", "My notes" …) and text under a skip marker are
+deliberately silent: the user already said they are not cards.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .config import Config
+from .model import Document, ListBlock, Paragraph, RenderedCard, Section, Table, Warning_
+from .text import is_chatter, normalise_key, strip_markup, word_count
+
+MAX_FRONT_CHARS = 120  # a prompt you cannot read at a glance is a card you will not learn
+MIN_SECTION_WORDS = 12  # below this, a section is a jotting rather than content
+STOPWORDS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "to",
+        "for",
+        "and",
+        "or",
+        "by",
+        "with",
+        "s",
+    ]
+)
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+CODE_SPAN = re.compile(r"`+[^`]*`+")
+WIKI_IMAGE = re.compile(r"!\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^>]*)>|([^)\s]+))(?:\s+\"[^\"]*\")?\s*\)")
+REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+LOCATED = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?P<message>.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str  # as the user can open it: the notes folder joined with the note's relative path
+    line: int | None
+    severity: str  # "error" (the file made no cards) or "warning"
+    code: str  # short rule name, stable for scripts: no-card, no-book, long-front, ...
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check(config: Config, collected) -> list[Finding]:
+    """Every finding for the collected notes, sorted by file and line."""
+    findings: list[Finding] = []
+    findings += _from_pipeline(config, collected)
+    cards_by_file: dict[str, list[RenderedCard]] = defaultdict(list)
+    for rendered in collected.cards:
+        cards_by_file[rendered.card.source].append(rendered)
+    declared = _book_yaml_titles(config)  # once: it walks the notes folder
+    for document in collected.documents:
+        findings += _document_findings(
+            config,
+            document,
+            [r.card.line for r in cards_by_file[document.source.rel]],
+            [r.card.line for r in cards_by_file[document.source.rel] if r.card.kind == "list"],
+        )
+        findings += _front_matter_findings(config, document, declared)
+        findings += _image_findings(config, document)
+    findings += _card_findings(config, collected.cards)
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: (f.path, f.line or 0, f.code, f.message))
+
+
+def _display(config: Config, rel: str) -> str:
+    return (config.notes_dir / rel).as_posix()
+
+
+# ---------------------------------------------------------------- pipeline problems
+
+
+def _from_pipeline(config: Config, collected) -> list[Finding]:
+    """Read/parse errors, broken images and duplicate questions the pipeline already noticed."""
+    out = [_relocate(config, error, "error", "unreadable") for error in collected.errors]
+    for warning in collected.warnings:
+        if warning.message.startswith("image not found"):
+            continue  # _image_findings checks every image, in cards or not, at its own line
+        code = "duplicate" if "same question" in warning.message else "build"
+        out.append(_relocate(config, warning, "warning", code))
+    return out
+
+
+def _relocate(config: Config, warning: Warning_, severity: str, code: str) -> Finding:
+    if warning.source:
+        return Finding(
+            _display(config, warning.source), warning.line, severity, code, warning.message
+        )
+    match = LOCATED.match(str(warning))
+    if match:
+        path = match.group("path")
+        if (config.notes_dir / path).exists() and not Path(path).exists():
+            path = _display(config, path)
+        line = int(match.group("line")) if match.group("line") else None
+        return Finding(path, line, severity, code, match.group("message"))
+    return Finding(config.notes_dir.as_posix(), None, severity, code, str(warning))
+
+
+# ---------------------------------------------------------------- sections and lists
+
+
+def _spans(document: Document) -> list[tuple[Section, int, int]]:
+    """(section, first line, last line) — a section runs to the line before the next heading."""
+    sections = document.sections
+    ends = [s.line - 1 for s in sections[1:]] + [10**9]
+    return [(s, s.line, end) for s, end in zip(sections, ends, strict=True)]
+
+
+def _document_findings(
+    config: Config, document: Document, card_lines: list[int], list_lead_lines: list[int]
+) -> list[Finding]:
+    if document.source.options.skip:
+        return []
+    path = _display(config, document.source.rel)
+    generic = set(config.generic_headings)
+    out = []
+    for section, first, last in _spans(document):
+        if section.skip or not _substance(section):
+            continue
+        if section.book is None:
+            where = f"under '{section.title}'" if section.title else "before the first heading"
+            out.append(
+                Finding(
+                    path,
+                    _first_line(section),
+                    "warning",
+                    "no-book",
+                    f"text {where} belongs to no book, so it makes no cards "
+                    "(name a book from notedeck.yaml in a heading, or add 'book:' front matter)",
+                )
+            )
+            continue
+        if any(normalise_key(h) in generic for h in section.path) or _structural(config, section):
+            continue
+        if not any(first <= line <= last for line in card_lines):
+            title = (
+                f"section '{section.title}'" if section.title else "text before the first heading"
+            )
+            out.append(Finding(path, section.line, "warning", "no-card", f"{title} made no card"))
+            continue
+        out += _silent_lists(path, section, card_lines, list_lead_lines, last)
+    return out
+
+
+def _structural(config: Config, section: Section) -> bool:
+    """A heading that names a book or chapter: its intro text is context, not card material."""
+    from .parse import chapter_in, find_book_in_heading
+
+    title = section.title
+    return bool(title) and bool(chapter_in(title) or find_book_in_heading(title, config.books))
+
+
+def _substance(section: Section) -> bool:
+    """Whether a section holds more than a jotting or diary chatter."""
+    words = 0
+    for block in section.blocks:
+        if isinstance(block, (ListBlock, Table)):
+            return True
+        if isinstance(block, Paragraph) and not is_chatter(block.text):
+            words += word_count(block.text)
+    return words >= MIN_SECTION_WORDS
+
+
+def _first_line(section: Section) -> int:
+    return section.line if section.title or not section.blocks else section.blocks[0].line
+
+
+def _silent_lists(
+    path: str, section: Section, card_lines: list[int], lead_lines: list[int], last: int
+) -> list[Finding]:
+    """Lists of two or more items in a carded section that no card covers."""
+    out = []
+    blocks = section.blocks
+    for i, block in enumerate(blocks):
+        if not isinstance(block, ListBlock) or len(block.items) < 2:
+            continue
+        end = blocks[i + 1].line - 1 if i + 1 < len(blocks) else last
+        previous = blocks[i - 1] if i else None
+        led = isinstance(previous, Paragraph) and previous.line in lead_lines
+        if led or any(block.line <= line <= end for line in card_lines):
+            continue
+        if all(item.checkbox is not None for item in block.items):
+            continue  # a to-do list is not study material
+        lead = f" after '{_short(previous.text)}'" if isinstance(previous, Paragraph) else ""
+        out.append(
+            Finding(
+                path,
+                block.line,
+                "warning",
+                "no-card",
+                f"list of {len(block.items)} items{lead} made no card "
+                "(end the sentence before it with ':' to make it a list card)",
+            )
+        )
+    return out
+
+
+def _short(text: str, limit: int = 40) -> str:
+    plain = strip_markup(text)
+    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- images
+
+
+def _image_findings(config: Config, document: Document) -> list[Finding]:
+    """Every image reference outside code that does not resolve to a file in the notes folder."""
+    from .render import MediaContext, find_media
+
+    source = document.source
+    media = MediaContext(config.notes_dir, source.path.parent)
+    out = []
+    fence = None
+    for n, line in enumerate(source.text.split("\n"), start=source.body_line):
+        marker = FENCE.match(line)
+        if marker:
+            fence = None if fence and marker.group(1)[0] == fence else fence or marker.group(1)[0]
+            continue
+        if fence:
+            continue
+        for src in _image_sources(CODE_SPAN.sub("", line)):
+            if not REMOTE.match(src) and find_media(src, media) is None:
+                out.append(
+                    Finding(
+                        _display(config, source.rel),
+                        n,
+                        "warning",
+                        "image",
+                        f"image not found or outside the notes folder: {src}",
+                    )
+                )
+    return out
+
+
+def _image_sources(line: str) -> list[str]:
+    found = [m.group(1) for m in WIKI_IMAGE.finditer(line)]
+    found += [(m.group(1) or m.group(2)).strip() for m in MD_IMAGE.finditer(line)]
+    return [f for f in found if f]
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def _front_matter_findings(config: Config, document: Document, declared: set[str]) -> list[Finding]:
+    source = document.source
+    path = _display(config, source.rel)
+    out = []
+    if (
+        source.body_line == 1
+        and source.text.startswith("---\n")
+        and _looks_like_front_matter(source.text)
+    ):
+        out.append(
+            Finding(
+                path,
+                1,
+                "warning",
+                "front-matter",
+                "front matter is never closed: add a '---' line after it (it is read as text now)",
+            )
+        )
+    if source.body_line > 1 and source.book and config.books:
+        known = [b.title for b in config.books]
+        if config.find_book(source.book) is None and source.book not in declared:
+            close = difflib.get_close_matches(source.book, known, n=1, cutoff=0.6)
+            hint = f" — did you mean '{close[0]}'?" if close else f" (listed: {'; '.join(known)})"
+            out.append(
+                Finding(
+                    path,
+                    _meta_line(source.path, "book"),
+                    "warning",
+                    "front-matter",
+                    f"book '{source.book}' is not listed in notedeck.yaml, "
+                    f"so it gets a deck of its own{hint}",
+                )
+            )
+    return out
+
+
+def _looks_like_front_matter(text: str) -> bool:
+    second = text.split("\n", 2)[1] if text.count("\n") >= 2 else ""
+    return bool(re.match(r"^[A-Za-z_][\w-]*:\s", second + " "))
+
+
+def _book_yaml_titles(config: Config) -> set[str]:
+    from .reader import book_files
+
+    return {b.title for b in book_files(config)}
+
+
+def _meta_line(path: Path, key: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for n, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            break
+        if line.startswith(f"{key}:"):
+            return n
+    return 1
+
+
+# ---------------------------------------------------------------- suspicious cards
+
+
+def _card_findings(config: Config, cards: tuple[RenderedCard, ...]) -> list[Finding]:
+    out = []
+    for rendered in cards:
+        card = rendered.card
+        front = strip_markup(card.question)
+        if len(front) > MAX_FRONT_CHARS:
+            out.append(
+                Finding(
+                    _display(config, card.source),
+                    card.line,
+                    "warning",
+                    "long-front",
+                    f"question is {len(front)} characters long (over {MAX_FRONT_CHARS}): "
+                    f"'{_short(front, 60)}'",
+                )
+            )
+    return out + _near_duplicates(config, cards)
+
+
+def question_signature(question: str) -> tuple[str, ...]:
+    """Content words of a question, singular, sorted: the same question however it is phrased."""
+    words = normalise_key(question).split()
+    stems = {
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    }
+    return tuple(sorted(stems - STOPWORDS))
+
+
+def _near_duplicates(config: Config, cards: tuple[RenderedCard, ...]) -> list[Finding]:
+    """Questions in one book that ask the same thing in other words (exact repeats are the
+    pipeline's 'same question' warning, so they are not reported twice)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[RenderedCard]] = defaultdict(list)
+    for rendered in cards:
+        signature = question_signature(rendered.card.question)
+        if signature:
+            groups[(rendered.card.book, signature)].append(rendered)
+    out = []
+    for group in groups.values():
+        first = group[0].card
+        for rendered in group[1:]:
+            card = rendered.card
+            if card.kind == first.kind and normalise_key(card.question) == normalise_key(
+                first.question
+            ):
+                continue
+            out.append(
+                Finding(
+                    _display(config, card.source),
+                    card.line,
+                    "warning",
+                    "near-duplicate",
+                    f"'{_short(card.question, 60)}' asks {_how_alike(card, first)} "
+                    f"'{_short(first.question, 60)}' (a {first.kind} card at {first.location})",
+                )
+            )
+    return out
+
+
+def _how_alike(card, first) -> str:
+    same = normalise_key(card.question) == normalise_key(first.question)
+    return "the same as" if same else "nearly the same as"
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

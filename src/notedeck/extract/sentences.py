@@ -1,0 +1,301 @@
+"""Definitions inside running prose: "A **term** is …", "Term is …", "X means …, while Y means …",
+"either X (…) or Y (…)" and "In X …; in Y …".
+
+Works on one statement (a paragraph, or one line of a line-per-definition paragraph) and returns
+``Found`` values; ``definitions`` turns them into cards.  Answers are markdown taken verbatim from
+the note, cut at sentence boundaries so a long paragraph never becomes one huge answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..text import is_chatter, join_pdf_breaks, strip_markup
+from .terms import acceptable_term, word_set
+from .common import is_image_only
+
+VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
+TERM_PREFIX = r"(?P<prefix>(?:the\s+)?(?:term|concept|word|notion|phrase)\s+)?"
+BOLD_IS = re.compile(
+    r"(?P<lead>^|(?<=[.!?:;])\s+|,?\s+(?:and|while|whereas|but)\s+)"
+    rf"(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?:\*\*|__)"
+    rf"(?:\s*\([^)]*\))?,?\s+(?P<verb>{VERBS})\s+(?=\S)"
+)
+# "**Top-down parsing** builds the tree …": a bold subject and a present-tense verb.
+BOLD_DOES = re.compile(
+    r"^(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__)\s+(?:\w+ly\s+)?"
+    r"(?P<verb>(?!is\b|was\b|has\b|does\b|says\b|seems\b|looks\b|gets\b|goes\b)[a-z]+s)\s"
+)
+# "A popular approach is the **strangler pattern**, where new systems …": the bold names it.
+BOLD_NAMED = re.compile(
+    r"\b(?:is|are|called|named)\s+(?P<art>the|a|an)\s+(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__),?\s+"
+    r"(?:where|in which|which|whereby|that)\s"
+)
+PLAIN_IS = re.compile(
+    rf"^(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}"
+    rf"(?P<term>[^\W\d_](?:[\w\-’'/+ ]|\.(?=\d)){{0,50}}?)"
+    rf"(?:\s*\((?P<alias>[^)]*)\))?,?\s+(?P<verb>{VERBS})\s+(?P<def>\S+)(?:\s+(?P<next>\S+))?",
+    re.IGNORECASE,
+)
+# "Vertical scaling (scaling up) adds more CPU …" — only trusted inside a contrast pair.
+PLAIN_DOES = re.compile(
+    r"^(?P<art>(?:A|An|The|a|an|the)\s+)?(?P<term>[^\W\d_][\w\-’'/+ ]{0,40}?)"
+    r"(?:\s*\((?P<alias>[^)]*)\))?\s+(?P<verb>[a-z]+s)\s+(?P<def>\S+)",
+)
+IN_X = re.compile(
+    r"^(?:in|with|for|under)\s+(?P<term>[^\W\d_][\w\-’' ]{0,40}?)\s+"
+    r"(?=(?:the|a|an|each|every|all|there|it)\b)",
+    re.IGNORECASE,
+)
+ALTERNATIVES = re.compile(
+    r"(?<![\w\-’'])(?P<a>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<da>[^()]{6,})\),? or (?:as )?"
+    r"(?P<b>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<db>[^()]{6,})\)"
+)
+ALT_STOP = word_set(
+    "as be either or can are is use into offer offers of to the a an both like via using"
+)
+CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+")
+SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
+# First words of a predicate that make "X is …" commentary rather than a definition.
+NOT_DEFINITION = word_set(
+    "not still really very so too also just quite pretty probably maybe definitely actually "
+    "basically always never now here there done over up down out on off in at due back fine "
+    "ok okay good great bad hard easy nice cool fun boring confusing interesting important "
+    "key tricky weird full empty late early going getting being having doing coming it this "
+    "that these those what why i me my we our you your he she they them his her him to for "
+    "from with about like as by more less much all both either neither same different better "
+    "worse best worst safer faster slower cheaper easier harder simpler bigger smaller larger "
+    "higher lower greater stronger weaker crucial essential useful helpful necessary needed "
+    "required possible impossible likely unlikely available mostly largely partly usually "
+    "often sometimes rarely something nothing everything exactly no worth finished ready"
+)
+PREPOSITIONS = word_set(
+    "after before by to into on in at from with when once as for through over out up down off "
+    "gradually later again automatically only immediately together back away"
+)
+IRREGULAR_PARTICIPLES = word_set(
+    "split built made done sent kept held run set put written given taken shown seen known "
+    "drawn grown read"
+)
+DEFINING_PASSIVES = {
+    ("made", "of"),
+    ("made", "up"),
+    ("composed", "of"),
+    ("defined", "as"),
+    ("known", "as"),
+    ("used", "to"),
+    ("used", "for"),
+    ("called", "a"),
+    ("called", "an"),
+    ("called", "the"),
+}
+HEDGES = frozenset({"a bit", "a little", "a lot", "kind of", "sort of"})  # "is a bit slow"
+CLAUSE_WORDS = word_set("according and or but because since if when while although though")
+FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|me|my|mine)\b")
+WRITER = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|we're|us|our|ours)\b", re.IGNORECASE)
+COMMENTARY = re.compile(  # "… is the hard part", "… is the only way to know"
+    r"^(?:the|a|an)\s+(?:hard|easy|main|big|key|real|tricky|fun|interesting|important|best|worst|"
+    r"whole|only|first|last|good|bad|nice|great)\s+(?:part|point|thing|idea|problem|issue|bit|way)\b",
+    re.IGNORECASE,
+)
+STANDS_FOR = re.compile(r"^(?P<term>[A-Z][\w./+-]{1,15})\s+stands\s+for\s+(?P<def>.+)$")
+MAX_ANSWER_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Found:
+    """A term defined in prose: its answer (markdown), where it starts, and how to ask about it."""
+
+    term: str
+    answer: str
+    offset: int  # line offset inside the statement
+    article: str = ""
+    verb: str = ""  # the verb the note used; empty = decide from the term
+    run_on: bool = True  # may the answer continue into the sentences that follow?
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(character offset, sentence) pairs; "e.g. x" and "ch. 2" do not end a sentence."""
+    out, start = [], 0
+    for match in SENTENCE.finditer(text):
+        out.append((start, text[start : match.start()]))
+        start = match.end()
+    out.append((start, text[start:]))
+    return [(i, s) for i, s in out if s.strip()]
+
+
+def find(text: str, summary_section: bool = False) -> list[Found]:
+    """Every definition in a statement, in order.
+
+    In a summary section only marked-up definitions count: a summary restates, so an unmarked
+    "X is …" there is never the first definition of X.
+    """
+    parts = sentences(text)
+    hits_per_sentence = []
+    for start, sentence in parts:
+        offset = text.count("\n", 0, start)
+        hits = _pairs(sentence, offset) or _bold(sentence, offset)
+        if not hits and not summary_section:
+            hits = _plain(sentence, offset)
+        hits_per_sentence.append(hits)
+    found: list[Found] = []
+    for n, hits in enumerate(hits_per_sentence):
+        if len(hits) == 1 and hits[0].run_on and hits[0].answer == parts[n][1].strip():
+            hits = [replace(hits[0], answer=_run_on(parts, hits_per_sentence, n))]
+        found.extend(hits)
+    return found
+
+
+def _run_on(parts: list[tuple[int, str]], hits: list[list[Found]], n: int) -> str:
+    """The defining sentence plus the ones that explain it, up to the next definition."""
+    answer = parts[n][1].strip()
+    for m in range(n + 1, len(parts)):
+        more = parts[m][1].strip()
+        if is_image_only(more):  # a diagram right after the definition illustrates it
+            answer = f"{answer}\n{more}"
+            continue
+        if hits[m] or _aside(more) or len(f"{answer} {more}".split()) > MAX_ANSWER_WORDS:
+            break
+        answer = f"{answer} {more}"
+    return answer
+
+
+def _aside(sentence: str) -> bool:
+    """A sentence that changes the subject to the writer or to an opinion ("X is overrated")."""
+    plain = strip_markup(sentence)
+    if is_chatter(plain) or FIRST_PERSON_WORD.search(plain):
+        return True
+    match = PLAIN_IS.match(plain)
+    if not match or not _subject_like(match.group("term")):
+        return False
+    return not _defines(match)
+
+
+def _subject_like(term: str) -> bool:
+    """A short subject of its own ("Willpower", "The second half"), not a long clause."""
+    words = term.casefold().split()
+    return len(words) <= 4 and not {"that", "which", "who", "you", "they", "it"} & set(words)
+
+
+def _bold(sentence: str, offset: int) -> list[Found]:
+    """ "A **term** is …" (possibly several per sentence) and "**Term** builds …"."""
+    matches = list(BOLD_IS.finditer(sentence))
+    out = []
+    for i, match in enumerate(matches):
+        if not acceptable_term(match.group("term"), strict=False):
+            continue
+        begin = match.start("art") if match.group("art") else match.end("lead")
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
+        answer = sentence[begin:end].strip().rstrip(",;")
+        article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
+        if len(matches) == 1 and begin <= 1:
+            answer = sentence.strip()
+        out.append(Found(match.group("term"), answer, offset, article, match.group("verb")))
+    if not out:
+        does = BOLD_DOES.match(sentence.strip())
+        if does and acceptable_term(does.group("term"), strict=False):
+            out.append(Found(does.group("term"), sentence.strip(), offset))
+        named = BOLD_NAMED.search(sentence)
+        if not does and named and acceptable_term(named.group("term"), strict=False):
+            out.append(
+                Found(
+                    named.group("term"), sentence.strip(), offset, named.group("art"), run_on=False
+                )
+            )
+    return out
+
+
+def _plain(sentence: str, offset: int) -> list[Found]:
+    """ "An epoch is one full pass …": a short subject, a defining verb, a real predicate."""
+    plain = strip_markup(join_pdf_breaks(sentence)).strip()
+    if is_chatter(plain) or plain.endswith((":", "?")):  # a lead-in or a question, not a definition
+        return []
+    acronym = STANDS_FOR.match(plain)
+    if acronym:
+        return [Found(acronym.group("term"), sentence.strip(), offset, verb="stands for")]
+    match = PLAIN_IS.match(plain)
+    if not match or not acceptable_term(match.group("term")) or not _defines(match):
+        return []
+    predicate = plain[match.start("def") :]
+    if len(predicate.split()) < 3 or COMMENTARY.match(predicate) or WRITER.search(plain):
+        return []  # "Architecture is leadership", "… is the hard part", "… fast enough for us"
+    article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
+    return [
+        Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
+    ]
+
+
+def _defines(match: re.Match) -> bool:
+    first = match.group("def").casefold().strip(",.;:")
+    nxt = (match.group("next") or "").casefold().strip(",.;:")
+    if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES or nxt == "but":
+        return False  # "is a bit slow", "is slow but fast enough"
+    # "is retried", not "is connection-oriented": hyphenated -ed words are adjectives
+    passive = first.endswith("ed") and "-" not in first or first in IRREGULAR_PARTICIPLES
+    if passive and (first, nxt) in DEFINING_PASSIVES:
+        return True
+    # "is retried after …", "is overrated according to …": a verb phrase, not a noun phrase
+    return not (
+        passive and (nxt in PREPOSITIONS or not nxt or nxt.endswith("ly") or nxt in CLAUSE_WORDS)
+    )
+
+
+def _pairs(sentence: str, offset: int) -> list[Found]:
+    """Parallel definitions: "X means …, while Y means …", "X (…) or Y (…)", "In X …; in Y …"."""
+    plain = strip_markup(join_pdf_breaks(sentence))
+    alternatives = _alternatives(plain, offset)
+    if alternatives:
+        return alternatives
+    clauses = [c.strip() for c in CONTRAST.split(plain) if c.strip()]
+    if len(clauses) < 2:
+        return []
+    hits = [f for f in (_clause(c, offset) for c in clauses) if f is not None]
+    if len(hits) < 2 or not _parallel(hits):
+        return []
+    return hits
+
+
+def _parallel(hits: list[Found]) -> bool:
+    """Clauses define terms in parallel when they share the verb or a word of the term."""
+    verbs = {h.verb for h in hits}
+    words = [set(h.term.casefold().split()) for h in hits]
+    return (
+        len(verbs) == 1 and "in" not in verbs or bool(set.intersection(*words)) or verbs == {"in"}
+    )
+
+
+def _clause(clause: str, offset: int) -> Found | None:
+    for pattern in (IN_X, PLAIN_IS, PLAIN_DOES):
+        match = pattern.match(clause)
+        if match and acceptable_term(match.group("term")):
+            answer = clause[0].upper() + clause[1:]
+            if pattern is PLAIN_IS and match.group("def").casefold() in ("not", "no"):
+                return None
+            verb = (match.groupdict().get("verb") or "in").lower()
+            article = (
+                ""
+                if match.groupdict().get("prefix")
+                else (match.groupdict().get("art") or "").strip().lower()
+            )
+            return Found(match.group("term"), answer.rstrip(".") + ".", offset, article, verb)
+    return None
+
+
+def _alternatives(plain: str, offset: int) -> list[Found]:
+    """ "deployed as single-tier (…) or multitier (…)": the words after the last verb-ish word."""
+    match = ALTERNATIVES.search(plain) if " or " in plain and ") " in plain else None
+    if not match:
+        return []
+    keep: list[str] = []
+    for word in reversed(match.group("a").split()):
+        if word.casefold() in ALT_STOP:
+            break
+        keep.insert(0, word)
+    first, second = " ".join(keep), match.group("b")
+    if not first or not acceptable_term(first) or not acceptable_term(second):
+        return []
+    return [
+        Found(first, f"{first} ({match.group('da')})", offset),
+        Found(second, f"{second} ({match.group('db')})", offset),
+    ]

@@ -1,0 +1,227 @@
+"""What counts as a term, and how to write it inside a question.
+
+Without bold, the only evidence that "X" in "X: …" or "X is …" is a term is the shape of X
+itself: a short noun phrase, not a pronoun, a diary word, an imperative ("Be smart with state"),
+a count ("Two main deployment types") or a document noun ("The table").  These lists are about
+English, never about particular notes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..text import strip_markup
+
+MAX_TERM_WORDS = 6
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one string, so long word lists stay readable."""
+    return frozenset(text.split())
+
+
+# First words that make "X" a sentence subject or aside rather than a term.
+NOT_TERMS = re.compile(
+    r"^(?:it|its|it's|this|that|these|those|there|here|he|she|they|we|i|you|one|today|tomorrow|"
+    r"yesterday|tonight|(?:step|phase|stage|part|day|week|chapter|ch|section|page|lecture|unit|module)\.?\s*"
+    r"(?:\d+|[ivx]+|one|two|three|four|five)|note|todo|to-do|e\.g|i\.e|main|see|also|why|how|what|"
+    r"when|where|which|who|because|so|but|and|or|if|then|everything|something|nothing|all|most|some|"
+    r"each|every|both|either|other|another|such|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|many|few|lots?|more|less|popular|typical|usual|obvious|big|whole|only|same|next|"
+    r"best|worst|good|bad|nice|great|rule of thumb|okay|ok|ugh|lol|btw|fyi|prof|professor|teacher|"
+    r"ta|hw\d*|in|on|at|"
+    r"for|with|by|as|of|to|from|after|before|during|under|over|via|per|like|into|without|within|"
+    r"between|among|through|while|whereas|unlike)(?![\w'’-])",
+    re.IGNORECASE,
+)
+# Whole "terms" that are metadata keys or document furniture ("Source: …", "The table is …").
+NOT_WHOLE_TERMS = re.compile(
+    r"^(?:status|up|tags?|date|source|author|created|updated|related|links?|aliases|priority|rating|"
+    r"due|url|ref|table|figure|diagram|chart|list|book|slides?|lecture|paper|article|video|course|"
+    r"exam|homework|assignment|summary|sidebar|chapter|section|page|notes?|tip|example|warning|"
+    r"decision|answer|question|result|problem|idea|point|thing|goal|reason|catch|takeaway|time|"
+    r"today|update|edit|important|deadline|hint|reminder|caution|mood|location|room|attendees|"
+    r"speaker|lecturer|instructor|duration|where|when|who|why|how|what|next|done|progress)$",
+    re.IGNORECASE,
+)
+# Bold is deliberate, so only asides are refused: "**Note**: …", "**TODO**: …".
+NOT_BOLD = re.compile(
+    r"^(?:note|nb|n\.b|ps|p\.s|todo|to-?do|tip|warning|caution|important|update|edit|aside|caveat|"
+    r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a)$",
+    re.IGNORECASE,
+)
+# Words that never occur inside a term: pronouns, determiners, auxiliaries, clause words.
+FUNCTION_WORDS = word_set(
+    "the my our your his her their its this that these those from with about i we you me he "
+    "she they it which who when where because if but so not no is are was were be been can "
+    "could should would will do does did have has had than very really just still there here "
+    "then now what how why whether"
+)
+# Imperative openers of advice items ("Be smart with state", "Make everything reproducible").
+IMPERATIVES = word_set(
+    "be make keep use avoid design favor favour practice practise always never don't do "
+    "choose plan build prefer think try start stop remember check read let ensure set find "
+    "get take run write add remove put consider treat embrace prioritize prioritise architect "
+    "learn go give ask look watch focus review redo skip automate monitor measure test "
+    "document separate minimize minimise maximize maximise reduce limit isolate apply follow "
+    "define"
+)
+# Head nouns of commentary ("the pain point is …", "the big difference is …").
+GENERIC_HEADS = word_set(
+    "point thing things idea problem issue reason difference catch takeaway criticism "
+    "question answer goal part bit trick plan result lesson upshot gist downside upside "
+    "advantage disadvantage benefit drawback approach way stuff version points ideas problems "
+    "issues reasons differences benefits advantages drawbacks downsides upsides half rest"
+)
+PREPOSITIONS = word_set("for with in on at by to from of into about over under")
+ALWAYS_IMPERATIVE = word_set(
+    "be always never don't do let make keep avoid ensure try ask remember redo skip"
+)
+# Suffixes of common nouns and adjectives; brand and person names rarely end like this.
+COMMON_NOUN = re.compile(
+    r"[a-z](?:ity|ness|tion|sion|ment|ance|ence|ism|ing|ship|ure|ogy|ency|ancy|al|ive|ous|ic|ary|"
+    r"able|ible|ful|less|ent|ant|ed)$"
+)
+ADVERBS = word_set(
+    "usually often mostly typically generally basically really actually also still always "
+    "never sometimes rarely just only then now"
+)
+LY_NOUNS = word_set(
+    "anomaly assembly family supply reply monopoly butterfly jelly italy oligopoly rally ally "
+    "belly bully holly lily polly tally poly"
+)
+NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivx]+\.)\s+(?=\S)", re.IGNORECASE)
+QUALIFIER = re.compile(
+    r"\s*[:,(–—-]?\s*(?:in (?:a (?:bit|little) )?more (?:depth|detail)|in (?:depth|detail)|"
+    r"revisited|continued|deep dive|a primer|the basics|cheat ?sheet|quick version|recap)\)?\s*$",
+    re.IGNORECASE,
+)
+PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+SYMBOLS = re.compile(r"[^\w\s'’()\-/+.,&:#]+")
+
+
+def acceptable_term(term: str, strict: bool = True) -> bool:
+    """True when ``term`` reads like a term rather than a sentence fragment.
+
+    ``strict`` applies to terms without bold: no function words, no imperatives, no commentary
+    heads, no bare numbers.  Bold terms only need to be short and not a pronoun or diary word.
+    """
+    plain = re.sub(r"^(?:a|an|the)\s+", "", strip_markup(term).strip(), flags=re.IGNORECASE)
+    plain = PARENTHETICAL.sub("", plain).strip()
+    words = plain.split()
+    if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
+        return False
+    if not strict:
+        return not NOT_BOLD.match(plain)
+    lowered = [w.casefold().strip("\"'“”‘’") for w in words]
+    if (
+        NOT_TERMS.match(plain)
+        or NOT_WHOLE_TERMS.match(plain)
+        or any(w in FUNCTION_WORDS for w in lowered)
+    ):
+        return False
+    if _imperative(lowered):
+        return False
+    if (
+        _adverb(lowered[-1])
+        or lowered[-1] in GENERIC_HEADS
+        or any(re.fullmatch(r"[\d.,–-]+", w) for w in words)
+        and not words[0][:1].isupper()
+    ):
+        return False
+    return not re.search(r"[,;!?]|\b(?:ch|p|pp|vol|fig)\.", plain, re.IGNORECASE)
+
+
+def _adverb(word: str) -> bool:
+    return word in ADVERBS or len(word) > 4 and word.endswith("ly") and word not in LY_NOUNS
+
+
+def _imperative(words: list[str]) -> bool:
+    """Advice ("Favor managed services", "Plan for failure") versus terms ("Test set")."""
+    if len(words) < 2 or words[0] not in IMPERATIVES:
+        return False
+    if words[0] in ALWAYS_IMPERATIVE or words[1] in PREPOSITIONS or words[1] in FUNCTION_WORDS:
+        return True
+    if words[1] in ("everything", "something", "nothing", "all", "a", "an") or words[1].endswith(
+        "ed"
+    ):
+        return True
+    return (
+        any(w.endswith("ly") for w in words[1:])
+        or len(words) > 2
+        and any(w in PREPOSITIONS for w in words)
+    )
+
+
+GENERIC_TAILS = word_set(
+    "thoughts notes musings reflections remarks comments questions ideas todos tasks links "
+    "resources references takeaways follow-ups followups ramblings reminders quotes quotations "
+    "highlights excerpts snippets diary"
+)
+
+
+def is_generic_title(title: str, ctx) -> bool:
+    """ "Summary", "My notes", "Random thoughts", "Open questions": headings about the notes."""
+    plain = clean_title(title)
+    words = plain.casefold().split()
+    return ctx.is_generic(plain) or bool(words) and words[-1] in GENERIC_TAILS
+
+
+def clean_title(title: str) -> str:
+    """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
+    "… in more depth" qualifiers."""
+    title = NUMBERING.sub("", strip_markup(title))
+    title = QUALIFIER.sub("", title)
+    title = PARENTHETICAL.sub("", title)
+    title = SYMBOLS.sub("", title)
+    return " ".join(title.split()).strip(" -–—:")
+
+
+def natural_case(term: str, text: str) -> str:
+    """'Scalability' → 'scalability' when the notes also write the word in lower case, or when it
+    has the suffix of a common noun or adjective ('Operational excellence'); names stay as written
+    ('Kafka', 'Krebs cycle', "Moore's law")."""
+    words = term.split()
+    if not words:
+        return term
+    first = words[0]
+    rest = first[1:].replace("-", "")
+    if not (first[:1].isupper() and rest == rest.lower() and rest.isalpha()):
+        return term
+    if first.endswith(("'s", "’s")) or re.search(
+        rf"[a-z,;][ \t]+{re.escape(first)}\b", _prose(text)
+    ):
+        return term  # a possessive, or capitalised mid-sentence: a name
+    lower = first[0].lower() + first[1:]
+    used_lower = re.search(
+        rf"(?<![\w/-]){re.escape(lower)}(?:s|es|ly|ed|er|ing)?(?![\w-]|\.\w)", _words_only(text)
+    )
+    if used_lower or COMMON_NOUN.search(first.split("-")[-1]):  # not "images/lambda.png"
+        return lower + term[len(first) :]
+    return term
+
+
+@lru_cache(maxsize=8)
+def _words_only(text: str) -> str:
+    """The note without images, link targets and code: an alt text or a file name such as
+    "lambda diagram" or "lambda.png" says nothing about how the writer spells a name."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]|`[^`]*`", " ", text)
+    return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+@lru_cache(maxsize=8)
+def _prose(text: str) -> str:
+    """The note without heading lines: Title Case headings prove nothing about names."""
+    return re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)
+
+
+def is_plural(term: str) -> bool:
+    """Rough English plural test on the last word ("Vector clocks", not "Analysis", "CQRS")."""
+    words = strip_markup(term).split()
+    last = words[-1] if words else ""
+    return (
+        bool(re.search(r"[^suiy'’]s$|[aeiouy]s$", last))
+        and not re.search(r"(?:ss|us|is|ics)$", last)
+        and not last.isupper()
+    )

@@ -1,0 +1,130 @@
+"""Terminal helpers for the CLI: the progress bar, single-key input for the quiz, build reports.
+
+Kept apart from ``cli.py`` so the command definitions stay short; nothing here raises for the
+user — errors still become ClickExceptions only in ``cli.run_library``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+
+import click
+
+PROGRESS_DELAY = 0.4  # seconds of work before a progress bar is worth drawing
+
+
+class ProgressBar:
+    """A click progress bar on stderr — only on a terminal, and only once reading takes a moment."""
+
+    def __init__(self, enabled: bool, label: str = "Reading notes"):
+        self.enabled = enabled
+        self.label = label
+        self.started: float | None = None
+        self.bar = None
+
+    def __call__(self, rel: str, n: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        if self.bar is None and now - self.started >= PROGRESS_DELAY and n < total:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+            self.bar.update(n)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def progress_for(quiet: bool) -> ProgressBar:
+    return ProgressBar(enabled=not quiet and sys.stderr.isatty())
+
+
+def build_json(report) -> dict:
+    def changes(items):
+        return [{"guid": c.guid, "question": c.question, "source": c.source} for c in items]
+
+    return {
+        "files": report.files,
+        "books": [
+            {
+                "title": b.title,
+                "slug": b.slug,
+                "deck": str(b.deck_path),
+                "written": b.written,
+                "cards": len(b.cards),
+                "kinds": dict(sorted(Counter(r.card.kind for r in b.cards).items())),
+                "added": changes(b.added),
+                "changed": changes(b.changed),
+                "removed": changes(b.removed),
+            }
+            for b in report.books
+        ],
+        "warnings": [str(w) for w in report.warnings],
+        "errors": [str(e) for e in report.errors],
+    }
+
+
+def print_book(book, verbose: bool, dry_run: bool) -> None:
+    kinds = Counter(r.card.kind for r in book.cards)
+    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    target = (
+        "(dry run)"
+        if dry_run
+        else (str(book.deck_path) if book.written else f"{book.deck_path} (unchanged)")
+    )
+    click.echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
+    click.echo(
+        f"  +{len(book.added)} new  ~{len(book.changed)} changed  −{len(book.removed)} removed"
+    )
+    if verbose:
+        for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
+            for change in changes:
+                click.echo(f"    {sign} {change.question}  ({change.source})")
+    if book.removed:
+        from .pipeline import removed_search
+
+        shown = book.removed[:20]
+        more = f" (first {len(shown)} of {len(book.removed)}; -v lists all)" if len(book.removed) > 20 else ""
+        click.echo(
+            f"  Anki never deletes on import; find the removed cards with the search{more}: "
+            f"{removed_search(shown)}"
+        )
+
+
+class KeyIO:
+    """Single keypresses on a real terminal (no Enter needed after 1–4), like Anki."""
+
+    def show(self, text: str, style: dict | None = None) -> None:
+        click.echo(click.style(text, **style) if style else text)
+
+    def ask(self, prompt: str, choices: str) -> str:
+        click.echo(click.style(prompt, dim=True), nl=False)
+        while True:
+            try:
+                key = click.getchar()
+            except EOFError:
+                key = "q"
+            if key in ("q", "Q", "\x1b"):
+                click.echo()
+                return "q"
+            if key in choices or ("\n" in choices and key in ("\r", " ")):
+                click.echo()
+                return "\n" if key in ("\r", " ") else key
+
+
+def terminal_io():
+    from .quiz import LineIO
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return KeyIO()
+    return LineIO(sys.stdin.readline, lambda text: click.echo(text, nl=False))

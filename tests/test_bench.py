@@ -1,0 +1,27 @@
+"""The build benchmark runs end to end on a tiny corpus (no timing is asserted anywhere)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_build.py"
+
+
+def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--sizes", "3", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for step in ("floor", "full build", "no-change rebuild", "one file changed", "notedeck --help"):
+        assert step in out
+    rows = [line.split() for line in out.splitlines() if line.lstrip().startswith("3 ")]
+    assert len(rows) == 4
+    assert {int(r[2]) for r in rows[:2]} == {153}  # 3 files × 51 cards, floor writes as many notes
+    assert (tmp_path / "decks-3" / ".cache" / "files").is_dir()

@@ -1,0 +1,232 @@
+"""The build cache never changes results: cached and uncached builds give identical cards and GUIDs,
+and anything a file's cards depend on (text, options, book.yaml, notedeck version, images)
+invalidates its entry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from conftest import AnkiCollection, build_notes
+from notedeck import cache as cache_module
+from notedeck import pipeline
+from notedeck.cache import CARD_FIELDS, FileCache
+from notedeck.config import load_config
+from notedeck.model import Card
+from notedeck.pipeline import collect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import corpus  # noqa: E402
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf000000020001e221bc330000000049454e44ae426082"
+)
+
+
+def _cards(config, with_cache: bool):
+    """(collected cards as comparable tuples, the cache used)."""
+    cache = FileCache(config) if with_cache else None
+    collected = collect(config, cache=cache)
+    return [(r.card, r.front, r.back, r.context, r.source, r.media) for r in collected.cards], cache
+
+
+@pytest.fixture
+def notes(shipped_notes):
+    """The shipped notes plus a few synthetic chapters (one with a duplicated question)."""
+    corpus.generate(shipped_notes / "synthetic", 3)
+    dup = shipped_notes / "synthetic" / "book-000" / "ch03.md"
+    dup.write_text(
+        dup.read_text(encoding="utf-8")
+        + "\n**Zzdup ledger**: first.\n\n**Zzdup ledger**: second.\n"
+    )
+    return shipped_notes
+
+
+def test_cached_build_gives_identical_cards_and_guids(notes):
+    config = load_config(notes, notes.parent / "decks")
+    first = build_notes(notes)
+    uncached, _ = _cards(config, with_cache=False)
+    cached, cache = _cards(config, with_cache=True)
+    assert cache.hits == first.files and cache.hits > 5
+    assert cached == uncached
+    assert {r.card.guid for b in first.books for r in b.cards} == {c[0].guid for c in cached}
+    again = build_notes(notes)
+    assert [b.cards for b in again.books] == [b.cards for b in first.books]
+    assert not any(b.written or b.added or b.changed or b.removed for b in again.books)
+    assert again.warnings == first.warnings  # the duplicate question is reported every time
+
+
+def test_guids_follow_clashes_across_added_and_removed_files(notes):
+    """GUIDs of unchanged files can change when another file adds a clash; replaying the last
+    build's GUIDs must only happen when every file is as it was."""
+    config = load_config(notes, notes.parent / "decks")
+    clash = notes / "synthetic" / "book-000" / "ch00.md"
+    steps = [
+        lambda: clash.write_text("# Extra\n\n**Zzdup ledger**: an earlier one.\n"),
+        clash.unlink,
+    ]
+    build_notes(notes)
+    for step in [*steps, *steps]:
+        step()
+        expected, _ = _cards(config, with_cache=False)
+        build_notes(notes)
+        cached, cache = _cards(config, with_cache=True)
+        assert cache.settled is cache.last  # every file cached: GUIDs replayed
+        assert cached == expected
+
+
+def test_editing_one_file_reparses_only_that_file(notes):
+    build_notes(notes)
+    path = notes / "synthetic" / "book-000" / "ch02.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("the component that", "the part that", 1)
+    )
+    config = load_config(notes, notes.parent / "decks")
+    cached, cache = _cards(config, with_cache=True)
+    assert len(cache.pending) == 1
+    assert cached == _cards(config, with_cache=False)[0]
+    report = build_notes(notes)
+    changed = [c for b in report.books for c in b.changed]
+    assert len(changed) == 1 and changed[0].source.startswith("synthetic/book-000/ch02.md")
+    assert [b.written for b in report.books].count(True) == 1
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda root: (root / "notedeck.yaml").write_text(
+            (root / "notedeck.yaml").read_text() + "reverse_definitions: true\n"
+        ),
+        lambda root: (root / "introducing-mlops" / "book.yaml").write_text(
+            "title: Introducing MLOps 2e\n"
+        ),
+        lambda root: (root / "synthetic" / "book-000" / "ch01.md").write_text(
+            "---\nnotedeck:\n  tags: [extra]\n---\n"
+            + (root / "synthetic" / "book-000" / "ch01.md").read_text(encoding="utf-8")
+        ),
+    ],
+    ids=["notedeck.yaml", "book.yaml", "front matter"],
+)
+def test_config_changes_invalidate_the_cache(notes, edit):
+    build_notes(notes)
+    edit(notes)
+    config = load_config(notes, notes.parent / "decks")
+    cached, cache = _cards(config, with_cache=True)
+    assert cache.pending  # something was parsed again
+    assert cached == _cards(config, with_cache=False)[0]
+
+
+def test_a_new_notedeck_version_invalidates_every_entry(notes, monkeypatch):
+    build_notes(notes)
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    _, cache = _cards(load_config(notes, notes.parent / "decks"), with_cache=True)
+    assert cache.hits == 0
+
+
+def test_corrupt_or_foreign_cache_entries_are_misses(notes):
+    first = build_notes(notes)
+    for entry in (notes.parent / "decks" / ".cache" / "files").iterdir():
+        entry.write_bytes(b"\x00garbage" if entry.name < "8" else b"")
+    (notes.parent / "decks" / ".cache" / "books.json").write_text("[not, json")
+    again = build_notes(notes)
+    assert [b.cards for b in again.books] == [b.cards for b in first.books]
+    assert not any(b.added or b.changed or b.removed for b in again.books)
+
+
+def test_files_with_images_are_never_cached(notes_tree, tmp_path):
+    root = notes_tree(
+        {
+            "book.yaml": "title: Pictures\n",
+            "ch1.md": "# Diagrams\n\n**Lambda**: a batch and a speed layer. ![](fig.png)\n",
+        }
+    )
+    (root / "fig.png").write_bytes(PNG)
+    first = build_notes(root)
+    (root / "fig.png").write_bytes(PNG + b"changed")
+    second = build_notes(root)
+    (before,), (after,) = first.books[0].cards, second.books[0].cards
+    assert (
+        before.media and after.media and before.media != after.media
+    )  # new content, new media name
+    assert after.media[0] in after.back
+    assert not (tmp_path / "decks" / ".cache" / "files").exists() or not any(
+        (tmp_path / "decks" / ".cache" / "files").iterdir()
+    )
+
+
+def test_deleted_deck_is_written_again(notes):
+    first = build_notes(notes)
+    deck = first.books[0].deck_path
+    deck.unlink()
+    again = build_notes(notes)
+    assert deck.exists() and again.books[0].written
+
+
+def test_cached_rebuild_after_an_edit_imports_into_anki(notes, tmp_path):
+    build_notes(notes)
+    path = notes / "synthetic" / "book-000" / "ch01.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("the component that", "the part that", 1)
+    )
+    report = build_notes(notes)
+    book = next(b for b in report.books if b.written)
+    col = AnkiCollection(tmp_path / "col.anki2")
+    try:
+        col.import_apkg(book.deck_path)
+        answers = [answer for _, _, answer, _ in col.rendered()]
+        assert len(answers) == len(book.cards)
+        assert sum("the part that" in a for a in answers) == 1
+    finally:
+        col.close()
+
+
+def test_dry_run_neither_reads_nor_writes_the_cache(notes):
+    report = build_notes(notes, dry_run=True)
+    assert report.books and not (notes.parent / "decks").exists()
+
+
+def test_cache_rows_match_the_card_fields():
+    names = [f.name for f in fields(Card)]
+    assert len(names) == CARD_FIELDS + 1 and names[-1] == "guid"
+
+
+def test_help_and_unchanged_rebuilds_skip_the_heavy_imports(notes):
+    build_notes(notes)
+    probe = (
+        "import sys\nfrom notedeck.config import load_config\nfrom notedeck.pipeline import build\n"
+        "from notedeck.cli import main\n"
+        f"build(load_config({str(notes)!r}, {str(notes.parent / 'decks')!r}))\n"
+        "heavy = ('genanki', 'markdown_it', 'nh3', 'pygments')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch):
+    """If rendering one card fails (the build reports it), the file must fail again next time
+    instead of coming back from the cache without that card."""
+    config = load_config(notes, notes.parent / "decks")
+    real = pipeline._render
+
+    def flaky(card, cfg):
+        if card.source.endswith("ch02.md") and card.line > 40:
+            raise RuntimeError("render bug")
+        return real(card, cfg)
+
+    monkeypatch.setattr(pipeline, "_render", flaky)
+    cache = FileCache(config)
+    collected = collect(config, cache=cache)  # reported for that file, the build goes on
+    assert any("ch02.md" in str(e) and "render bug" in str(e) for e in collected.errors)
+    cache.save()
+    rels = [rel for rel, rows in cache.pending.items() if len(rows) == cache.expected.get(rel)]
+    written = {p.name for p in (notes.parent / "decks" / ".cache" / "files").iterdir()}
+    assert written == {cache.keys[rel] for rel in rels}
+    assert rels and not any(rel.endswith("ch02.md") for rel in rels)

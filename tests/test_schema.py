@@ -1,0 +1,101 @@
+"""The note-type schema is frozen forever.
+
+Anki matches an imported note type by ID and compares its fields and templates: a new model ID,
+a renamed, reordered or added field, or a renamed template makes Anki create a "notedeck Basic+"
+copy and skip every update to existing notes. If one of these tests fails, do not update the
+expected values — every learner's collection depends on them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import zipfile
+
+import pytest
+
+from notedeck import package
+from notedeck.package import NoteSpec, apkg_bytes
+
+FROZEN = {
+    "basic": (1730204701, "notedeck Basic", 0, ("Front", "Back", "Context", "Source"), ("Card 1",)),
+    "reversed": (
+        1730204702,
+        "notedeck Basic (and reversed card)",
+        0,
+        ("Front", "Back", "Context", "Source"),
+        ("Card 1", "Card 2"),
+    ),
+    "cloze": (1730204703, "notedeck Cloze", 1, ("Text", "Extra", "Context", "Source"), ("Cloze",)),
+}
+
+
+def _schema(model) -> tuple:
+    return (
+        model.model_id,
+        model.name,
+        model.model_type,
+        tuple(f["name"] for f in model.fields),
+        tuple(t["name"] for t in model.templates),
+    )
+
+
+@pytest.mark.parametrize("note_type", sorted(FROZEN))
+def test_model_ids_names_fields_and_templates_are_frozen(note_type):
+    assert _schema(package.MODELS[note_type]) == FROZEN[note_type]
+
+
+def test_module_constants_match_the_models():
+    assert package.BASIC_MODEL_ID == 1730204701
+    assert package.REVERSED_MODEL_ID == 1730204702
+    assert package.CLOZE_MODEL_ID == 1730204703
+    assert FROZEN["basic"][3] == package.BASIC_FIELDS
+    assert FROZEN["cloze"][3] == package.CLOZE_FIELDS
+    assert set(package.MODELS) == set(FROZEN)
+
+
+def _one_note_of_each() -> list[NoteSpec]:
+    fields = {
+        "basic": ("Q?", "A", "Book", "f.md:1"),
+        "reversed": ("Term", "Meaning", "Book", "f.md:2"),
+        "cloze": ("{{c1::Cloze}} text", "", "Book", "f.md:3"),
+    }
+    return [
+        NoteSpec(f"guid-{kind}", "Book", kind, fields[kind], ("t",), 1_700_000_000)
+        for kind in sorted(fields)
+    ]
+
+
+def test_written_package_carries_the_frozen_schema():
+    """What Anki actually reads: the note types inside collection.anki2 of a built .apkg."""
+    with zipfile.ZipFile(io.BytesIO(apkg_bytes(_one_note_of_each(), {}))) as archive:
+        database = archive.read("collection.anki2")
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(database)
+    models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+    conn.close()
+    for model_id, name, kind, fields, templates in FROZEN.values():
+        model = models[str(model_id)]
+        assert (model["name"], model["type"]) == (name, kind)
+        assert [f["name"] for f in sorted(model["flds"], key=lambda f: f["ord"])] == list(fields)
+        assert [t["name"] for t in sorted(model["tmpls"], key=lambda t: t["ord"])] == list(
+            templates
+        )
+
+
+def test_anki_imports_the_schema_without_copies(tmp_path, anki_collection):
+    """Imported twice (second time with newer note types), Anki keeps exactly one of each."""
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    first.write_bytes(apkg_bytes(_one_note_of_each(), {}, model_mod=1_700_000_000))
+    second.write_bytes(apkg_bytes(_one_note_of_each(), {}, model_mod=1_700_000_100))
+    anki_collection.import_apkg(first)
+    log = anki_collection.import_apkg(second)
+    assert not log.new and not log.conflicting
+    col = anki_collection.col
+    names = [m.name for m in col.models.all_names_and_ids()]
+    for model_id, name, _kind, fields, templates in FROZEN.values():
+        assert names.count(name) == 1 and not any(n.startswith(name + "+") for n in names)
+        model = col.models.get(model_id)
+        assert [f["name"] for f in model["flds"]] == list(fields)
+        assert [t["name"] for t in model["tmpls"]] == list(templates)
