@@ -129,7 +129,7 @@ def collect(
     )
 
 
-_TAG = re.compile(r"<(?!img\b)[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<(?!img\b)[^<>]*>", re.IGNORECASE)
 
 
 def shows_something(html: str) -> bool:

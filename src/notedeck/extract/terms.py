@@ -206,8 +206,9 @@ def natural_case(term: str, text: str) -> str:
 def _words_only(text: str) -> str:
     """The note without images, link targets and code: an alt text or a file name such as
     "lambda diagram" or "lambda.png" says nothing about how the writer spells a name."""
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]|`[^`]*`", " ", text)
-    return re.sub(r"\]\([^)]*\)", "]", text)
+    # Bounded spans keep a long line of unclosed "![[" or "](" linear (notedeck issue 7).
+    text = re.sub(r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`", " ", text)  # noqa: E501
+    return re.sub(r"\]\([^)]{0,4000}\)", "]", text)
 
 
 @lru_cache(maxsize=8)
