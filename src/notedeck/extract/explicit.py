@@ -76,7 +76,8 @@ def _scan(section: Section, ctx) -> Iterator[tuple[list[Card], int, int]]:
         if block.line <= consumed_until:
             continue
         if isinstance(block, Paragraph):
-            cards, last = _from_paragraph(block, blocks[i + 1 :], section, ctx, highlights)
+            following = blocks[i + 1 : i + 2]  # only the next block matters; a full slice was O(n²)
+            cards, last = _from_paragraph(block, following, section, ctx, highlights)
             consumed_until = last
             yield cards, block.line, last
         else:  # lists and quotes: each card covers only its own line
