@@ -485,6 +485,9 @@ def test_a_failing_file_keeps_its_cards_from_the_last_build(tmp_path, breakage):
     assert_clean_stderr(result.stderr)
     after = dict(_deck_notes(out / "kept-book.apkg"))
     assert set(before) <= set(after), "a temporary error never removes cards"
+    if breakage is not _break_book_yaml:  # (with book.yaml broken the whole book is left as it was)
+        kept = r"^warning: book/two\.md: kept 1 card from the last build"
+        assert re.search(kept, result.stderr, re.M), result.stderr
     assert "−0 removed" in result.stdout or "removed" not in result.stdout.replace("−0 removed", "")
 
 

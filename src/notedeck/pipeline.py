@@ -372,14 +372,18 @@ def _package_book(
 def _keep_failed_files(
     entries: dict[str, Entry], old: Manifest, failed: set[str]
 ) -> list[Warning_]:
-    """A file that could not be read this time keeps its cards from the last build."""
-    warnings = []
+    """A file that could not be read this time keeps its cards from the last build (one warning
+    per file, not per card: the error line above it is what needs reading)."""
+    kept: dict[str, int] = {}
     for guid, entry in old.entries.items():
-        if guid not in entries and entry.source.rsplit(":", 1)[0] in failed:
+        rel = entry.source.rsplit(":", 1)[0]
+        if guid not in entries and rel in failed:
             entries[guid] = entry
-            message = f"kept the card from the last build: {entry.question!r}"
-            warnings.append(Warning_(message, entry.source))
-    return warnings
+            kept[rel] = kept.get(rel, 0) + 1
+    return [
+        Warning_(f"kept {n} card{'s' * (n != 1)} from the last build until this file is fixed", rel)
+        for rel, n in sorted(kept.items())
+    ]
 
 
 def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, ...], ...]:
