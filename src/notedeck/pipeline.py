@@ -157,8 +157,8 @@ def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckErr
         return NoteError(rel, "nested too deeply to read (lists, quotes or links); flatten it", line)
     detail = (str(exc).splitlines() or [""])[0][:200]
     problem = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-    message = f"could not be processed ({problem}); a notedeck bug, please report it (--debug shows more)"
-    return NoteError(rel, message, line)
+    report = "a notedeck bug, please report it (--debug shows more)"
+    return NoteError(rel, f"could not be processed ({problem}); {report}", line)
 
 
 def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
