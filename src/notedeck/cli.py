@@ -38,6 +38,10 @@ class NotedeckClickError(click.ClickException):
     def format_message(self) -> str:
         return self.message
 
+    def show(self, file=None) -> None:
+        """``error: file:line: message`` — the same shape as per-file errors, not click's ``Error:``."""
+        click.echo(f"error: {self.format_message()}", err=True)
+
 
 def run_library(func, *args, debug: bool = False, **kwargs):
     """Call into the library, turning NotedeckError and Ctrl-C into one-line CLI errors."""
