@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Spans are bounded ({0,1000}): unbounded ones made a long line of unclosed "[[", "*" or "_"
 # quadratic (a 100 KB line took minutes); no real link, label or emphasis is that long.
@@ -23,6 +24,9 @@ FIRST_PERSON = re.compile(
 )
 
 
+# strip_markup and normalise_key are pure and called many times on the same text (a heading
+# for every card under it, a term by several extractors): ~4x and ~3x repeats per build.
+@lru_cache(maxsize=1 << 16)
 def strip_markup(text: str) -> str:
     """Plain text of an inline markdown fragment (for keys, headings and matching)."""
     text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
@@ -44,6 +48,7 @@ def join_pdf_breaks(text: str) -> str:
     return _PDF_BREAK.sub(r"\1", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
