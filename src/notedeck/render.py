@@ -164,10 +164,13 @@ def _obsidian(text: str) -> str:
 
 
 def _obsidian_prose(text: str) -> str:
-    text = PDF_BREAK.sub(r"\1", text)
-    text = WIKI_EMBED.sub(_embed, text)
-    text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
-    return HIGHLIGHT.sub(r"<mark>\1</mark>", text)
+    # Each rewrite runs only when its marker is present (the common case is none of them).
+    if "-" in text or "\u00ad" in text or "\u2010" in text:
+        text = PDF_BREAK.sub(r"\1", text)
+    if "[[" in text:
+        text = WIKI_EMBED.sub(_embed, text)
+        text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
+    return HIGHLIGHT.sub(r"<mark>\1</mark>", text) if "==" in text else text
 
 
 def _embed(match: re.Match) -> str:
