@@ -15,6 +15,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|==|~~)((?:(?!\1).){1,1000}?)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)((?:(?!\1).){1,1000}?)(?<!\s)\1(?![\w*])")
 _CODE = re.compile(r"`([^`]*)`")
 _PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-]\s+(?=[a-z])")
+_MAY_EMPHASISE = re.compile(r"[*_]|==|~~")  # what _EMPHASIS or _SINGLE_EMPHASIS needs
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 
 FIRST_PERSON = re.compile(
@@ -29,11 +30,15 @@ FIRST_PERSON = re.compile(
 @lru_cache(maxsize=1 << 16)
 def strip_markup(text: str) -> str:
     """Plain text of an inline markdown fragment (for keys, headings and matching)."""
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    for _ in range(3):
+    # Each pattern runs only if its marker is there: most fragments are plain words.
+    if "[[" in text:
+        text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    if "](" in text:
+        text = _IMAGE.sub("", text)
+        text = _LINK.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    for _ in range(3 if _MAY_EMPHASISE.search(text) else 0):
         new = _EMPHASIS.sub(r"\2", text)
         new = _SINGLE_EMPHASIS.sub(r"\2", new)
         if new == text:
