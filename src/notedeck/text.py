@@ -50,6 +50,8 @@ def strip_markup(text: str) -> str:
 
 def join_pdf_breaks(text: str) -> str:
     """Join words broken by PDF copy-paste ("require- ments" → "requirements")."""
+    if "-" not in text and "\u00ad" not in text and "\u2010" not in text:
+        return text
     return _PDF_BREAK.sub(r"\1", text)
 
 

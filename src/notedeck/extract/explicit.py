@@ -223,7 +223,9 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
 
 def _inline_card(line: str) -> tuple[str, str, str] | None:
     """(front, separator, back) of a ``front::back`` line; ``::`` in code spans does not count."""
-    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line)
+    if "::" not in line:  # masking code spans never adds a separator
+        return None
+    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line) if "`" in line else line
     match = SEPARATOR.search(masked)
     if not match:
         return None

@@ -168,6 +168,7 @@ def is_generic_title(title: str, ctx) -> bool:
     return ctx.is_generic(plain) or bool(words) and words[-1] in GENERIC_TAILS
 
 
+@lru_cache(maxsize=4096)  # pure; asked again for the same heading by every card under it
 def clean_title(title: str) -> str:
     """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
     "… in more depth" qualifiers."""
