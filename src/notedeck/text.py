@@ -27,7 +27,9 @@ FIRST_PERSON = re.compile(
 
 # strip_markup and normalise_key are pure and called many times on the same text (a heading
 # for every card under it, a term by several extractors): ~4x and ~3x repeats per build.
-@lru_cache(maxsize=1 << 16)
+# The repeats are within one note, so 8,192 entries catch nearly all of them (10k cards:
+# 40,098 misses for 39,401 distinct strings) and memory stays bounded at any corpus size.
+@lru_cache(maxsize=1 << 13)
 def strip_markup(text: str) -> str:
     """Plain text of an inline markdown fragment (for keys, headings and matching)."""
     # Each pattern runs only if its marker is there: most fragments are plain words.
@@ -55,7 +57,7 @@ def join_pdf_breaks(text: str) -> str:
     return _PDF_BREAK.sub(r"\1", text)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
