@@ -96,7 +96,7 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         "model_mod": manifest.model_mod,
         "deck_sha256": manifest.deck_sha256,
     }
-    lines = [f" {json.dumps(k, ensure_ascii=False)}: {_dumps(v)}," for k, v in head.items()]
+    lines = [f" {_dumps(k)}: {_dumps(v)}," for k, v in head.items()]
     cards = [
         f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
         for guid, entry in sorted(manifest.entries.items())
@@ -107,7 +107,10 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
 
 
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _JSON.encode(value)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per call
 
 
 def _entry_dict(entry: Entry) -> dict:

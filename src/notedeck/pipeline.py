@@ -287,7 +287,11 @@ def _clock() -> int:
 
 
 def _hash(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+    return hashlib.sha256(_JSON.encode(parts).encode()).hexdigest()[:16]
+
+
+# json.dumps(x, ensure_ascii=False) builds a new encoder per call; this one writes the same text.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
