@@ -16,6 +16,8 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])+?\1")
 
 def outside_code(text: str, rewrite: Callable[[str], str]) -> str:
     """``rewrite`` applied to the prose of ``text``; fenced blocks and code spans untouched."""
+    if "`" not in text and "~~~" not in text:  # no fence, no code span: all of it is prose
+        return rewrite(text)
     out: list[str] = []
     prose: list[str] = []
     fence: str | None = None

@@ -19,7 +19,7 @@ import glob
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 MANIFEST_VERSION = 1
@@ -86,18 +86,39 @@ def load_manifest(path: Path, book: str) -> Manifest:
 
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
-    data = {
+    """JSON with one card per line: readable and diffable, and written by json's C encoder
+    (``indent`` switches json to its pure-Python encoder, the cost of a 10k-card book)."""
+    head = {
         "notedeck_manifest": MANIFEST_VERSION,
         "book": manifest.book,
         "last_mod": manifest.last_mod,
         "model_hash": manifest.model_hash,
         "model_mod": manifest.model_mod,
         "deck_sha256": manifest.deck_sha256,
-        "cards": {g: asdict(e) for g, e in sorted(manifest.entries.items())},
     }
-    atomic_write_bytes(
-        path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    )
+    lines = [f" {_dumps(k)}: {_dumps(v)}," for k, v in head.items()]
+    cards = [
+        f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
+        for guid, entry in sorted(manifest.entries.items())
+    ]
+    body = ",\n".join(cards)
+    text = "{\n" + "\n".join(lines) + '\n "cards": {' + (f"\n{body}\n }}" if cards else "}")
+    atomic_write_bytes(path, (text + "\n}\n").encode("utf-8"))
+
+
+def _dumps(value) -> str:
+    return _JSON.encode(value)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per call
+
+
+def _entry_dict(entry: Entry) -> dict:
+    """``dataclasses.asdict`` without its deep copy (every value is a str, int or str tuple)."""
+    return {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 def _umask() -> int:

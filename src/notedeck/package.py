@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import sqlite3
 import warnings
 import zipfile
@@ -127,6 +126,10 @@ class _TimedNote(genanki.Note):
 
     def write_to_db(self, cursor, timestamp, deck_id, id_gen):
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+    def _check_invalid_html_tags_in_fields(self):
+        """Skipped: it only warns (apkg_bytes silences warnings), and every field has already
+        been through nh3, so there is nothing for it to find."""
 
 
 def models_fingerprint() -> str:
@@ -248,7 +251,10 @@ def note_search(note_type: str, fields: tuple[str, ...]) -> str:
 
 
 def _search_escape(value: str) -> str:
-    return re.sub(r'([\\"*_])', r"\\\1", value)
+    return value.translate(_SEARCH_ESCAPES)
+
+
+_SEARCH_ESCAPES = str.maketrans({c: "\\" + c for c in '\\"*_'})
 
 
 def write_apkg(path: Path, data: bytes) -> None:

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,10 +172,16 @@ def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
 
 
 def _render(card: Card, config: Config):
-    from .render import MediaContext, render_card
+    from .render import render_card
 
-    source_path = config.notes_dir / card.source
-    return render_card(card, MediaContext(config.notes_dir, source_path.parent))
+    return render_card(card, _media_context(config.notes_dir, card.source))
+
+
+@lru_cache(maxsize=256)  # one per note file, not one per card (pathlib joins are not free)
+def _media_context(notes_dir: Path, source: str):
+    from .render import MediaContext
+
+    return MediaContext(notes_dir, (notes_dir / source).parent)
 
 
 def _as_warning(exc: NotedeckError) -> Warning_:
@@ -280,7 +287,11 @@ def _clock() -> int:
 
 
 def _hash(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+    return hashlib.sha256(_JSON.encode(parts).encode()).hexdigest()[:16]
+
+
+# json.dumps(x, ensure_ascii=False) builds a new encoder per call; this one writes the same text.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:

@@ -60,6 +60,7 @@ CODE_STYLE = "friendly"
 WIKI_EMBED = re.compile(r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
 WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|#]{0,1000})(?:#([^\[\]|]{0,1000}))?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
+TRAILING_SPACE = re.compile(r"[ \t]+(</p>|</li>|</td>|$)")
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
@@ -164,10 +165,13 @@ def _obsidian(text: str) -> str:
 
 
 def _obsidian_prose(text: str) -> str:
-    text = PDF_BREAK.sub(r"\1", text)
-    text = WIKI_EMBED.sub(_embed, text)
-    text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
-    return HIGHLIGHT.sub(r"<mark>\1</mark>", text)
+    # Each rewrite runs only when its marker is present (the common case is none of them).
+    if "-" in text or "\u00ad" in text or "\u2010" in text:
+        text = PDF_BREAK.sub(r"\1", text)
+    if "[[" in text:
+        text = WIKI_EMBED.sub(_embed, text)
+        text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
+    return HIGHLIGHT.sub(r"<mark>\1</mark>", text) if "==" in text else text
 
 
 def _embed(match: re.Match) -> str:
@@ -244,8 +248,12 @@ def _resolve_images(
         files[name] = found.path
         return tag[: src_match.start(1)] + html.escape(name) + tag[src_match.end(1) :]
 
-    out = IMG_TAG.sub(replace, fragment)
-    return re.sub(r"[ \t]+(</p>|</li>|</td>|$)", r"\1", out)
+    out = IMG_TAG.sub(replace, fragment) if "<img" in fragment else fragment
+    # Only a space or tab before "</" or at the end (``$`` also matches before a final
+    # newline) can match: most fields have neither, and skip the substitution.
+    if " </" in out or "\t</" in out or out.endswith((" ", "\t", " \n", "\t\n")):
+        out = TRAILING_SPACE.sub(r"\1", out)
+    return out
 
 
 def _line_of(src: str, card: Card, media: MediaContext) -> int:

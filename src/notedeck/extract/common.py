@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..model import Block, ListBlock, ListItem, Paragraph
 from ..text import strip_markup
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for the same few books and tags on every card
 def slug_tag(text: str) -> str:
     """An Anki tag (no spaces) from free text."""
     text = unicodedata.normalize("NFKC", text)

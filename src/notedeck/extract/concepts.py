@@ -159,23 +159,92 @@ def _subject(title: str, paragraph: str) -> str | None:
     return None
 
 
-def _what_is(title: str, paragraph: str, ctx) -> str:
-    """Phrase "What is …?" using the spelling and article the paragraph itself uses."""
-    core = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
-    plain = strip_markup(paragraph)
+_Match = tuple[str | None, str, int, str | None]  # art, term, where the term starts, verb
+
+
+def _find_term(core: str, plain: str) -> _Match | None:
+    """The leftmost "[the|a|an] CORE [is|are]" in ``plain``, ignoring case.
+
+    Plain ASCII (nearly every heading) is scanned with str.find: a regex built around each
+    heading cost one compile per concept card.  Other text keeps the regex, whose Unicode case
+    rules the scan does not reproduce.
+    """
+    if core and not core[0].isspace() and core.isascii() and plain.isascii():
+        return _scan_term(core, plain)
     match = re.search(
         rf"\b(?P<art>the|a|an)?\s*(?P<term>{re.escape(core)})\b(?P<rest>\s+(?P<verb>is|are)\b)?",
         plain,
         re.IGNORECASE,
     )
-    if match:
-        art = (match.group("art") or "").lower()
-        verb = (match.group("verb") or ("are" if is_plural(core) else "is")).lower()
-        term = (
-            match.group("term")
-            if art or match.start("term")
-            else natural_case(core, ctx.source.text)
+    if not match:
+        return None
+    return match.group("art"), match.group("term"), match.start("term"), match.group("verb")
+
+
+_ARTICLES = ("the", "a", "an")  # in the regex's order: at one position the first one wins
+
+
+def _scan_term(core: str, plain: str) -> _Match | None:
+    """The regex of ``_find_term`` on ASCII text: among the occurrences of the core, the match
+    starting leftmost (an article or spaces before it count), then the earliest alternative."""
+    lower, want = plain.lower(), core.lower()
+    best: tuple[int, int, int] | None = None  # (match start, alternative, term start)
+    at = lower.find(want)
+    while at != -1:
+        if _boundary(plain, at + len(want)):
+            spaces = at
+            while spaces and plain[spaces - 1].isspace():
+                spaces -= 1
+            options = [
+                (spaces - len(a), n, at)
+                for n, a in enumerate(_ARTICLES)
+                if lower.startswith(a, spaces - len(a)) and spaces >= len(a)
+            ]
+            options += [(start, len(_ARTICLES), at) for start in (spaces, at)]
+            for option in options:
+                if _boundary(plain, option[0]) and (best is None or option[:2] < best[:2]):
+                    best = option
+        at = lower.find(want, at + 1)
+    if best is None:
+        return None
+    start, alternative, at = best
+    art = plain[start:at].rstrip() if alternative < len(_ARTICLES) else None
+    end = at + len(want)
+    verb_at = end
+    while verb_at < len(plain) and plain[verb_at].isspace():
+        verb_at += 1
+    verb = None
+    if verb_at > end:
+        verb = next(
+            (
+                plain[verb_at : verb_at + len(v)]
+                for v in ("is", "are")
+                if lower.startswith(v, verb_at) and _boundary(plain, verb_at + len(v))
+            ),
+            None,
         )
+    return art, plain[at:end], at, verb
+
+
+def _boundary(text: str, at: int) -> bool:
+    """``\\b`` at ``at``: a regex word character on exactly one side."""
+    return _word_char(text, at - 1) != _word_char(text, at)
+
+
+def _word_char(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+
+def _what_is(title: str, paragraph: str, ctx) -> str:
+    """Phrase "What is …?" using the spelling and article the paragraph itself uses."""
+    core = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
+    plain = strip_markup(paragraph)
+    match = _find_term(core, plain)
+    if match:
+        art, term, term_start, verb = match
+        art = (art or "").lower()
+        verb = (verb or ("are" if is_plural(core) else "is")).lower()
+        term = term if art or term_start else natural_case(core, ctx.source.text)
         return f"What {verb} {art + ' ' if art else ''}{term}?"
     verb = "are" if is_plural(core) else "is"
     art = "the " if NAMED_KINDS.search(core) and not is_plural(core) else ""

@@ -159,9 +159,10 @@ def _statements(text: str) -> list[tuple[int, str]]:
     after_key_value = False
     for n, raw in enumerate(text.split("\n")):
         key_value = bool(PLAIN_TERM.match(raw) and raw.lstrip()[:1].isupper())
-        if not out or term_line(raw) or (key_value and after_key_value):
+        is_term = term_line(raw) is not None  # once per line: the test is pure, not cheap
+        if not out or is_term or (key_value and after_key_value):
             out.append((n, [raw]))
-            after_key_value = bool(term_line(raw) or key_value)
+            after_key_value = is_term or key_value
         else:
             out[-1][1].append(raw)
     return [(n, "\n".join(lines).strip()) for n, lines in out if "".join(lines).strip()]

@@ -223,7 +223,9 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
 
 def _inline_card(line: str) -> tuple[str, str, str] | None:
     """(front, separator, back) of a ``front::back`` line; ``::`` in code spans does not count."""
-    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line)
+    if "::" not in line:  # masking code spans never adds a separator
+        return None
+    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line) if "`" in line else line
     match = SEPARATOR.search(masked)
     if not match:
         return None
@@ -247,13 +249,17 @@ def _strip_noise(text: str) -> str:
     and rewrites it after every review: left in, it would change the card's text and identity.
     It is machine-written, so it goes even where an unclosed code fence swallowed it.
     """
-    text = SR_SCHEDULE.sub("", text)
-    return outside_code(
-        text,
-        lambda part: FLASHCARD_TAG.sub(
-            "", COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), part)
-        ),
-    )
+    if "<!--SR:" in text:
+        text = SR_SCHEDULE.sub("", text)
+    if "<!--" not in text and "#" not in text:  # neither a comment nor a tag to drop
+        return text
+    return outside_code(text, _strip_noise_prose)
+
+
+def _strip_noise_prose(part: str) -> str:
+    if "<!--" in part:
+        part = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), part)
+    return FLASHCARD_TAG.sub("", part) if "#" in part else part
 
 
 @lru_cache(maxsize=4)

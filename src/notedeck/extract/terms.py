@@ -168,6 +168,7 @@ def is_generic_title(title: str, ctx) -> bool:
     return ctx.is_generic(plain) or bool(words) and words[-1] in GENERIC_TAILS
 
 
+@lru_cache(maxsize=4096)  # pure; asked again for the same heading by every card under it
 def clean_title(title: str) -> str:
     """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
     "… in more depth" qualifiers."""
@@ -189,17 +190,64 @@ def natural_case(term: str, text: str) -> str:
     rest = first[1:].replace("-", "")
     if not (first[:1].isupper() and rest == rest.lower() and rest.isalpha()):
         return term
-    if first.endswith(("'s", "’s")) or re.search(
-        rf"[a-z,;][ \t]+{re.escape(first)}\b", _prose(text)
-    ):
+    if first.endswith(("'s", "’s")) or _mid_sentence(first, _prose(text)):
         return term  # a possessive, or capitalised mid-sentence: a name
     lower = first[0].lower() + first[1:]
-    used_lower = re.search(
-        rf"(?<![\w/-]){re.escape(lower)}(?:s|es|ly|ed|er|ing)?(?![\w-]|\.\w)", _words_only(text)
-    )
+    used_lower = _used_as_word(lower, _words_only(text))
     if used_lower or COMMON_NOUN.search(first.split("-")[-1]):  # not "images/lambda.png"
         return lower + term[len(first) :]
     return term
+
+
+# natural_case runs once per term; a regex built around each term meant one compile per card
+# (and flushed re's cache of the constant patterns).  These scans are the same tests with
+# str.find: regex semantics kept exactly (\w is str.isalnum() or "_", as in re).
+
+
+def _is_word(text: str, at: int) -> bool:
+    """True if text[at] exists and is a regex word character."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+
+def _mid_sentence(word: str, prose: str) -> bool:
+    """``re.search(rf"[a-z,;][ \\t]+{re.escape(word)}\\b", prose)``: the word after a lower-case
+    letter, comma or semicolon and a space, so capitalised mid-sentence."""
+    at = prose.find(word)
+    while at != -1:
+        end = at + len(word)
+        if _is_word(prose, end - 1) != _is_word(prose, end):  # \b after the word
+            before = at - 1
+            while before >= 0 and prose[before] in " \t":
+                before -= 1
+            if before < at - 1 and before >= 0 and prose[before] in _MID_SENTENCE_LEAD:
+                return True
+        at = prose.find(word, at + 1)
+    return False
+
+
+_MID_SENTENCE_LEAD = frozenset("abcdefghijklmnopqrstuvwxyz,;")
+_LOWER_SUFFIXES = ("s", "es", "ly", "ed", "er", "ing", "")
+
+
+def _used_as_word(word: str, text: str) -> bool:
+    """``re.search(rf"(?<![\\w/-]){re.escape(word)}(?:s|es|ly|ed|er|ing)?(?![\\w-]|\\.\\w)",
+    text)``: the word on its own or with a common suffix, not inside a path or longer word."""
+    at = text.find(word)
+    while at != -1:
+        if not (_is_word(text, at - 1) or at and text[at - 1] in "/-"):
+            end = at + len(word)
+            for suffix in _LOWER_SUFFIXES:
+                if text.startswith(suffix, end) and _word_ends(text, end + len(suffix)):
+                    return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _word_ends(text: str, at: int) -> bool:
+    """``(?![\\w-]|\\.\\w)`` at ``at``."""
+    if _is_word(text, at) or text[at : at + 1] == "-":
+        return False
+    return not (text[at : at + 1] == "." and _is_word(text, at + 1))
 
 
 @lru_cache(maxsize=8)
@@ -207,7 +255,9 @@ def _words_only(text: str) -> str:
     """The note without images, link targets and code: an alt text or a file name such as
     "lambda diagram" or "lambda.png" says nothing about how the writer spells a name."""
     # Bounded spans keep a long line of unclosed "![[" or "](" linear (notedeck issue 7).
-    text = re.sub(r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`", " ", text)  # noqa: E501
+    text = re.sub(
+        r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`", " ", text
+    )  # noqa: E501
     return re.sub(r"\]\([^)]{0,4000}\)", "]", text)
 
 
