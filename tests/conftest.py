@@ -60,7 +60,9 @@ class AnkiCollection:
         from anki.collection import ImportAnkiPackageRequest
 
         options = self.col._backend.get_import_anki_package_presets()
-        result = self.col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options))
+        result = self.col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(apkg), options=options)
+        )
         self.col.models._clear_cache()
         return result.log
 
@@ -73,8 +75,14 @@ class AnkiCollection:
             card = self.col.get_card(cid)
             render = card.render_output()
             deck = self.col.decks.name(card.did)
-            out.append((deck, strip_html(render.question_text), strip_html(render.answer_text),
-                        render.question_text))
+            out.append(
+                (
+                    deck,
+                    strip_html(render.question_text),
+                    strip_html(render.answer_text),
+                    render.question_text,
+                )
+            )
         return out
 
     def close(self):

@@ -21,7 +21,11 @@ def test_shipped_notes_import_into_anki(shipped_notes, anki_collection):
     assert col.note_count() == expected_notes
     names = {d.name for d in col.decks.all_names_and_ids()}
     assert "Fundamentals of Data Engineering::Chapter 3" in names
-    assert {"Introducing MLOps::Chapter 1", "Introducing MLOps::Chapter 2", "Introducing MLOps::Chapter 3"} <= names
+    assert {
+        "Introducing MLOps::Chapter 1",
+        "Introducing MLOps::Chapter 2",
+        "Introducing MLOps::Chapter 3",
+    } <= names
     for deck, question, answer, question_html in anki_collection.rendered():
         assert question.strip(), f"empty front in {deck}"
         assert "error" not in question_html.lower() or "template" not in question_html.lower()

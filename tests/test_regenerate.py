@@ -491,7 +491,9 @@ def test_build_killed_before_rename_leaves_v1_importable(tmp_path):
     killed = subprocess.run([sys.executable, "-c", KILLER, str(notes), str(out)], cwd=tmp_path)
     assert killed.returncode == -signal.SIGKILL
     assert _tmp_files(out), "the kill should have left the half-done temp file behind"
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.endswith(".tmp")} == v1
+    assert {
+        p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.endswith(".tmp")
+    } == v1
     anki = AnkiCollection(tmp_path / "c.anki2")
     try:
         assert len(anki.import_apkg(out / "study-book.apkg").new) == 13

@@ -59,7 +59,9 @@ FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 CODE_SPAN = re.compile(r"`+[^`]*`+")
 # Bounded spans: a long line of unclosed "![[" or "![a](" stays linear (notedeck issue 7).
 WIKI_IMAGE = re.compile(r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|[^\[\]]{0,1000})?\]\]")
-MD_IMAGE = re.compile(r"!\[[^\[\]]{0,1000}\]\(\s*(?:<([^<>]{0,4000})>|([^()\s]{1,4000}))(?:\s+\"[^\"]{0,1000}\")?\s*\)")  # noqa: E501
+MD_IMAGE = re.compile(
+    r"!\[[^\[\]]{0,1000}\]\(\s*(?:<([^<>]{0,4000})>|([^()\s]{1,4000}))(?:\s+\"[^\"]{0,1000}\")?\s*\)"
+)  # noqa: E501
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 LOCATED = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?P<message>.*)$", re.DOTALL)
 

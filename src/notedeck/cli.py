@@ -39,7 +39,7 @@ class NotedeckClickError(click.ClickException):
         return self.message
 
     def show(self, file=None) -> None:
-        """``error: file:line: message`` — the same shape as per-file errors, not click's ``Error:``."""
+        """Print ``error: file:line: message``, like per-file errors (not click's ``Error:``)."""
         click.echo(f"error: {self.format_message()}", err=True)
 
 

@@ -111,8 +111,11 @@ def _check_nesting(tokens: list[Token], rel: str, offset: int) -> None:
     """Refuse a file the parser truncated, rather than build a deck missing everything after it."""
     for tok in tokens:
         if tok.level >= MAX_NESTING - 1:
-            raise NoteError(rel, "nested too deeply (over 200 levels of lists); flatten it",
-                            _line(tok, offset) if tok.map else None)
+            raise NoteError(
+                rel,
+                "nested too deeply (over 200 levels of lists); flatten it",
+                _line(tok, offset) if tok.map else None,
+            )
 
 
 def _marker(tok: Token, offset: int, rel: str) -> str | None:
@@ -319,5 +322,7 @@ def _route(raw, source: SourceFile, config: Config) -> list[Section]:
                 chapter = heading_chapter
             skipped = skipped or skip
             stack.append(_Open(level, title, book, chapter, skipped, names_book))
-        out.append(Section(title, level, _path(stack), tuple(blocks), line, book, chapter, skipped or skip))
+        out.append(
+            Section(title, level, _path(stack), tuple(blocks), line, book, chapter, skipped or skip)
+        )
     return out

@@ -155,8 +155,9 @@ def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckErr
     if debugging():
         raise exc
     if isinstance(exc, RecursionError):
-        return NoteError(rel, "nested too deeply to read (lists, quotes or links); flatten it",
-                         line)
+        return NoteError(
+            rel, "nested too deeply to read (lists, quotes or links); flatten it", line
+        )
     detail = (str(exc).splitlines() or [""])[0][:200]
     problem = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     report = "a notedeck bug, please report it (--debug shows more)"

@@ -16,7 +16,9 @@ from html.parser import HTMLParser
 
 from .model import RenderedCard
 
-CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\}\}|::).){0,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL)  # noqa: E501 - tempered: was cubic
+CLOZE = re.compile(
+    r"\{\{c(\d+)::((?:(?!\}\}|::).){0,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL
+)  # noqa: E501 - tempered: was cubic
 BLOCK_TAGS = {
     "p",
     "div",

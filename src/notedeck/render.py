@@ -21,6 +21,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from .codeaware import outside_code
 from .media import MediaContext, is_image_name, locate, media_name
 from .model import Card, RenderedCard, Warning_
+from .text import join_pdf_breaks
 
 __all__ = ["MediaContext", "breadcrumb", "markdown_to_html", "render_card", "sanitize"]
 
@@ -57,15 +58,17 @@ HTML_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
 CODE_STYLE = "friendly"
 
 # Bounded spans keep a long line of unclosed "[[" or "==" linear (notedeck issue 7).
-WIKI_EMBED = re.compile(r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
-WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|#]{0,1000})(?:#([^\[\]|]{0,1000}))?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
+WIKI_EMBED = re.compile(
+    r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]"
+)  # noqa: E501
+WIKI_LINK = re.compile(
+    r"(?<!!)\[\[([^\[\]|#]{0,1000})(?:#([^\[\]|]{0,1000}))?(?:\|([^\[\]]{0,1000}))?\]\]"
+)  # noqa: E501
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 TRAILING_SPACE = re.compile(r"[ \t]+(</p>|</li>|</td>|$)")
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
-# "require- ments" from a PDF is joined; "pre- and post-processing" is English and stays.
-PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 
 
 @lru_cache(maxsize=1)
@@ -166,8 +169,7 @@ def _obsidian(text: str) -> str:
 
 def _obsidian_prose(text: str) -> str:
     # Each rewrite runs only when its marker is present (the common case is none of them).
-    if "-" in text or "\u00ad" in text or "\u2010" in text:
-        text = PDF_BREAK.sub(r"\1", text)
+    text = join_pdf_breaks(text)
     if "[[" in text:
         text = WIKI_EMBED.sub(_embed, text)
         text = WIKI_LINK.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)

@@ -94,7 +94,11 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         from .pipeline import removed_search
 
         shown = book.removed[:20]
-        more = f" (first {len(shown)} of {len(book.removed)}; -v lists all)" if len(book.removed) > 20 else ""
+        more = (
+            f" (first {len(shown)} of {len(book.removed)}; -v lists all)"
+            if len(book.removed) > 20
+            else ""
+        )
         click.echo(
             f"  Anki never deletes on import; find the removed cards with the search{more}: "
             f"{removed_search(shown)}"

@@ -8,13 +8,16 @@ from functools import lru_cache
 
 # Spans are bounded ({0,1000}): unbounded ones made a long line of unclosed "[[", "*" or "_"
 # quadratic (a 100 KB line took minutes); no real link, label or emphasis is that long.
-_WIKILINK = re.compile(r"!?\[\[([^\[\]|#]{0,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]")  # noqa: E501
+_WIKILINK = re.compile(
+    r"!?\[\[([^\[\]|#]{0,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]"
+)  # noqa: E501
 _IMAGE = re.compile(r"!\[([^\[\]]{0,1000})\]\([^)]{0,4000}\)")
 _LINK = re.compile(r"\[([^\[\]]{0,1000})\]\([^)]{0,4000}\)")
 _EMPHASIS = re.compile(r"(\*\*|__|==|~~)((?:(?!\1).){1,1000}?)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)((?:(?!\1).){1,1000}?)(?<!\s)\1(?![\w*])")
 _CODE = re.compile(r"`([^`]*)`")
-_PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-]\s+(?=[a-z])")
+# "require- ments" from a PDF is joined; "pre- and post-processing" is English and stays.
+_PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 _MAY_EMPHASISE = re.compile(r"[*_]|==|~~")  # what _EMPHASIS or _SINGLE_EMPHASIS needs
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 

@@ -30,7 +30,9 @@ A_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
 MARK_LINE = re.compile(r"^\s*(\?{1,2})\s*$")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # Tempered, bounded spans: the lazy ".+?(?:::.*?)?" form was cubic on "{{c1::" repeated.
-CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\}\}|::).){1,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL)  # noqa: E501
+CLOZE = re.compile(
+    r"\{\{c(\d+)::((?:(?!\}\}|::).){1,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL
+)  # noqa: E501
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 COMMENT = re.compile(r"[ \t]*<!--(?:(?!<!--).)*?-->", re.DOTALL)  # stops at the next "<!--": linear
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)

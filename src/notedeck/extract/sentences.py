@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, replace
 
 from ..text import is_chatter, join_pdf_breaks, strip_markup
-from .terms import acceptable_term, word_set
 from .common import is_image_only
+from .terms import acceptable_term, word_set
 
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
 TERM_PREFIX = r"(?P<prefix>(?:the\s+)?(?:term|concept|word|notion|phrase)\s+)?"
