@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .model import Card, Warning_
+from .text import normalise_key
 
 _BASE91 = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
@@ -116,14 +117,16 @@ def _numbered_holders(
 
 
 def _clash_warnings(group: list[Card]) -> list[Warning_]:
-    return [
-        Warning_(
-            f"same question as {group[0].location} ({card.question!r}); kept both, numbered #{n}",
-            card.source,
-            card.line,
-        )
-        for n, card in enumerate(group[1:], start=2)
-    ]
+    """One warning per extra card: the learner should know two cards ask about one thing."""
+    first = group[0]
+    out = []
+    for n, card in enumerate(group[1:], start=2):
+        if normalise_key(card.question) == normalise_key(first.question):
+            message = f"same question as {first.location} ({card.question!r}); kept both"
+        else:  # told apart on the card already ("What is reliability? (Principles)")
+            message = f"{card.question!r} asks about the same term as {first.location}; kept both"
+        out.append(Warning_(f"{message}, numbered #{n}", card.source, card.line))
+    return out
 
 
 def _match_previous(group: list[Card], numbered: list[str], history: History) -> dict[str, Card]:
