@@ -127,7 +127,7 @@ REMOVED = {"What is Watermark?"}
 def frozen_clock(monkeypatch):
     """Every build in the test happens in the same wall-clock second."""
     second = 1_790_000_000
-    monkeypatch.setattr("notedeck.pipeline._clock", lambda: second)
+    monkeypatch.setattr("notedeck.books._clock", lambda: second)
     return second
 
 

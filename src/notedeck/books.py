@@ -1,0 +1,233 @@
+"""One book's deck and manifest: stamp, diff, and write only when something changed.
+
+Anki applies an update only when the incoming note is newer, so every changed card gets a mod
+time newer than anything an earlier build wrote, while an unchanged card keeps its own (which
+also keeps unchanged rebuilds byte-identical).  The manifest is written before the deck, each
+atomically, so an interrupted build always leaves the previous deck importable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config import Config
+from .errors import OutputError
+from .identity import History, assign_guids, book_slug
+from .manifest import (
+    Entry,
+    Manifest,
+    load_manifest,
+    manifest_path,
+    remove_stale_temps,
+    save_manifest,
+)
+from .model import BookResult, Card, Change, RenderedCard, Warning_
+
+if TYPE_CHECKING:
+    from .package import NoteSpec
+
+# package (genanki) is imported where it is used: an unchanged book never pays for it.
+
+
+def deck_name(card: Card, config: Config) -> str:
+    book = card.book.replace("::", ":").strip()
+    if not card.chapter:
+        return book
+    label = card.chapter.replace("::", ":")
+    if label[:1].isdigit():
+        configured = next((b for b in config.books if b.title == card.book), None)
+        title = configured.chapter_title(label) if configured else None
+        label = f"Chapter {label}" + (f" — {title}" if title else "")
+    return f"{book}::{label}"
+
+
+def _clock() -> int:
+    """Wall-clock seconds; the only source of time in a build (tests freeze it here)."""
+    return int(time.time())
+
+
+def _hash(*parts) -> str:
+    return hashlib.sha256(_JSON.encode(parts).encode()).hexdigest()[:16]
+
+
+# json.dumps(x, ensure_ascii=False) builds a new encoder per call; this one writes the same text.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
+    """The manifest entry of one card: a new mod time only when what is written changed.
+
+    ``hash`` covers every byte written for the note (so a moved source line still reaches Anki);
+    ``content`` leaves the source field out, so the diff calls a card changed only when the
+    learner would see a difference, not when a line was inserted above it.
+    """
+    card = r.card
+    fields = (r.front, r.back, r.context, r.source)
+    digest = _hash(deck, card.note_type, fields, card.tags)
+    content = _hash(deck, card.note_type, fields[:3], card.tags)
+    mod = old.mod if old and old.hash == digest else now
+    return Entry(
+        digest,
+        mod,
+        card.question,
+        card.location,
+        deck,
+        card.note_type,
+        fields,
+        card.tags,
+        card.kind,
+        r.media,
+        content,
+        card.key,
+    )
+
+
+def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCard]:
+    """Settle same-question clashes against the last build, so each GUID stays with its card."""
+    if not old.entries:
+        return cards
+    counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
+    clashed = frozenset((old.book, *k) for k, n in counts.items() if n > 1)
+    signatures = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
+    now = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
+    history = History(signatures, clashed, lambda card: now[id(card)])
+    settled, _ = assign_guids([r.card for r in cards], history)  # collect() already warned
+    return [replace(r, card=card) for r, card in zip(cards, settled, strict=True)]
+
+
+def _signature(fields: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """What identifies a card among same-question twins: content, section, answer, then file."""
+    front, back, context = fields[:3]
+    return ("\x1f".join((front, back, context)), context, back, source.rsplit(":", 1)[0])
+
+
+def package_book(
+    title: str,
+    cards: list[RenderedCard],
+    media: dict[str, Path],
+    config: Config,
+    failed_files: tuple[str, ...],
+) -> tuple[BookResult, list[Warning_]]:
+    """One book's deck and manifest: stamp, diff, and write only when something changed."""
+    from .package import apkg_bytes, models_fingerprint
+
+    slug = book_slug(title)
+    deck_path = config.out_dir / f"{slug}.apkg"
+    man_path = manifest_path(config.out_dir, slug)
+    old = load_manifest(man_path, title)
+    on_disk = _sha256(deck_path)
+    now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
+    cards = _reassign_guids(cards, old)
+    entries = {
+        r.card.guid: _entry(r, deck_name(r.card, config), old.entries.get(r.card.guid), now)
+        for r in cards
+    }
+    warnings = _keep_failed_files(entries, old, set(failed_files))
+    added, changed, removed = _diff(old.entries, entries)
+    model_hash = models_fingerprint()
+    model_mod = old.model_mod if old.model_hash == model_hash and old.model_mod else now
+    last_mod = max([old.last_mod, model_mod, *(e.mod for e in entries.values())])
+    manifest = Manifest(title, last_mod, entries, model_hash, model_mod)
+    up_to_date = (
+        replace(old, deck_sha256="") == manifest and bool(on_disk) and on_disk == old.deck_sha256
+    )
+    written = False
+    if not config.dry_run and not up_to_date:
+        data = apkg_bytes(_specs(entries), _book_media(entries, media), model_mod)
+        written = _write_book(deck_path, man_path, manifest, data)
+    result = BookResult(
+        title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings)
+    )
+    return result, warnings
+
+
+def _keep_failed_files(
+    entries: dict[str, Entry], old: Manifest, failed: set[str]
+) -> list[Warning_]:
+    """A file that could not be read this time keeps its cards from the last build (one warning
+    per file, not per card: the error line above it is what needs reading)."""
+    kept: dict[str, int] = {}
+    for guid, entry in old.entries.items():
+        rel = entry.source.rsplit(":", 1)[0]
+        if guid not in entries and rel in failed:
+            entries[guid] = entry
+            kept[rel] = kept.get(rel, 0) + 1
+    return [
+        Warning_(f"kept {n} card{'s' * (n != 1)} from the last build until this file is fixed", rel)
+        for rel, n in sorted(kept.items())
+    ]
+
+
+def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, ...], ...]:
+    """(added, changed, removed); "changed" means the learner sees a difference."""
+
+    def differs(before: Entry, after: Entry) -> bool:
+        if not before.content:  # a manifest from before content hashes existed
+            return before.hash != after.hash
+        return before.content != after.content
+
+    added = tuple(_change(g, e) for g, e in new.items() if g not in old)
+    changed = tuple(_change(g, e) for g, e in new.items() if g in old and differs(old[g], e))
+    removed = tuple(_change(g, e) for g, e in old.items() if g not in new)
+    return added, changed, removed
+
+
+def _specs(entries: dict[str, Entry]) -> list[NoteSpec]:
+    from .package import NoteSpec
+
+    return [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
+
+
+def _book_media(entries: dict[str, Entry], media: dict[str, Path]) -> dict[str, Path]:
+    return {name: media[name] for e in entries.values() for name in e.media if name in media}
+
+
+def _unknown_deck_mod(deck_path: Path, on_disk: str | None, old: Manifest) -> int:
+    """A deck on disk that the manifest does not describe (manifest lost, deck replaced) may hold
+    mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
+    if on_disk is None or on_disk == old.deck_sha256:
+        return 0
+    from .package import newest_mod
+
+    return newest_mod(deck_path)
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _write_book(deck_path: Path, man_path: Path, manifest: Manifest, data: bytes) -> bool:
+    """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
+    from .package import write_apkg
+
+    try:
+        for path in (deck_path, man_path):
+            remove_stale_temps(path)
+        save_manifest(man_path, replace(manifest, deck_sha256=hashlib.sha256(data).hexdigest()))
+        write_apkg(deck_path, data)
+    except OSError as exc:
+        raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
+    return True
+
+
+def removed_search(changes: Iterable[Change]) -> str:
+    """One Anki search for all these cards: import never deletes notes, so users delete them."""
+    return " OR ".join(c.search for c in changes)
+
+
+def _change(guid: str, entry: Entry) -> Change:
+    """A diff line; its search uses the note's Front and Source fields exactly as written."""
+    from .package import note_search
+
+    search = note_search(entry.note_type, entry.fields)
+    return Change(guid, entry.question, entry.source, search)
