@@ -200,7 +200,7 @@ def test_cli_unknown_notedeck_yaml_key_is_one_line_exit_1(notes_tree, tmp_path):
         ),
         (
             {"a.md": "---\nbook: B\nnotedeck: [skip]\n---\nx\n"},
-            "a.md:2: 'notedeck:' must be 'skip' or a mapping of options (valid: ",
+            "a.md:3: 'notedeck:' must be 'skip' or a mapping of options (valid: ",
         ),
     ],
 )

@@ -210,7 +210,8 @@ def build(
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         if not report.books:
-            click.echo(f"No cards found in {notes_dir} ({report.files} note files read).")
+            failed = f", {len(report.errors)} with errors below" if report.errors else ""
+            click.echo(f"No cards found in {notes_dir} ({report.files} note files read{failed}).")
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     if report.errors:

@@ -156,7 +156,9 @@ def read_note(
     book = _meta_str(meta, "book", rel) or (folder_book.title if folder_book else None)
     chapter = _meta_str(meta, "chapter", rel)
     options = (
-        parse_file_options(meta.get("notedeck"), rel, 2) if "notedeck" in meta else FileOptions()
+        parse_file_options(meta.get("notedeck"), rel, _key_line(text, "notedeck"))
+        if "notedeck" in meta
+        else FileOptions()
     )
     if meta.get("tags") is not None:
         options = FileOptions(
@@ -223,6 +225,12 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
         )
     # Other tools' keys (aliases, date, …) are allowed; only the notedeck: block is validated.
     return {str(k): v for k, v in data.items()}, text[match.end() :], body_line
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line of a top-level front matter key, so option errors point at it (else line 2)."""
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 2
 
 
 def _meta_str(meta: dict, key: str, rel: str) -> str | None:
