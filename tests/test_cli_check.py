@@ -224,6 +224,6 @@ def test_front_matter_errors_are_errors_at_their_line(runner, tmp_path):
     result, data = findings(runner, notes)
     assert result.exit_code == 1
     got = {(f["path"].rsplit("/", 1)[-1], f["line"], f["severity"]) for f in data}
-    assert got == {("a.md", 2, "error"), ("b.md", 2, "error")}
+    assert got == {("a.md", 2, "error"), ("b.md", 3, "error")}
     messages = " ".join(f["message"] for f in data)
     assert "invalid YAML" in messages and "unknown notedeck option 'skipp'" in messages

@@ -169,7 +169,7 @@ def test_cli_unknown_front_matter_option_is_one_line_exit_1(notes_tree, tmp_path
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
-        "error: bad.md:2: unknown notedeck option 'extractor' "
+        "error: bad.md:3: unknown notedeck option 'extractor' "
         "(valid: extractors, reverse_definitions, skip, tags)"
     ]
     assert "Traceback" not in result.stderr
