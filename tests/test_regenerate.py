@@ -515,3 +515,35 @@ def test_two_books_with_the_same_file_name_are_not_mixed(tmp_path):
     assert result.exit_code == 1
     assert "book 'C Primer' would share c-primer.apkg with 'C++ Primer'" in result.output
     assert "(unchanged)" in result.output  # the existing book's deck was left alone
+
+
+def test_a_book_whose_notes_are_all_gone_is_reported_removed(tmp_path):
+    """Deleting every note of a book (or renaming the book) must not pass silently: the build
+    lists all its cards as removed and leaves its deck file alone."""
+    notes, out = tmp_path / "notes", tmp_path / "decks"
+    write_notes(
+        notes, {**V1, "other/a.md": "---\nbook: Other Book\n---\n**Tarn**: a mountain lake\n"}
+    )
+    cli_build(notes, out)
+    deck = out / "study-book.apkg"
+    before = deck.read_bytes()
+    shutil.rmtree(notes / "study")
+    output = cli_build(notes, out)
+    assert "Study Book: no cards in the notes any more" in output
+    assert "−13 removed" in output
+    assert '"deck:Study Book"' in output
+    assert deck.read_bytes() == before  # nothing is deleted or rewritten
+    assert "Other Book: 1 cards" in output
+
+
+def test_a_book_whose_notes_failed_to_read_is_not_reported_removed(tmp_path):
+    notes, out = tmp_path / "notes", tmp_path / "decks"
+    write_notes(
+        notes, {**V1, "other/a.md": "---\nbook: Other Book\n---\n**Tarn**: a mountain lake\n"}
+    )
+    cli_build(notes, out)
+    (notes / "other/a.md").write_bytes(b"---\nbook: Other Book\n---\n\xff\xfe broken\n")
+    result = CliRunner().invoke(main, ["build", str(notes), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "no cards in the notes any more" not in result.output
+    assert "error: other/a.md" in result.output

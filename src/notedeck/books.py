@@ -231,3 +231,23 @@ def _change(guid: str, entry: Entry) -> Change:
 
     search = note_search(entry.note_type, entry.fields)
     return Change(guid, entry.question, entry.source, search)
+
+
+def vanished_books(out_dir: Path, current_slugs: set[str], failed_files: Iterable[str]):
+    """Books with a manifest in ``out_dir`` but no cards in the notes any more (all their notes
+    deleted, or the book renamed): every card is reported removed, and the deck is left as is.
+
+    A book whose notes merely failed to read this time is not reported: nothing is known yet.
+    """
+    failed = set(failed_files)
+    for path in sorted(out_dir.glob("*.notedeck.json")) if out_dir.is_dir() else ():
+        slug = path.name.removesuffix(".notedeck.json")
+        if slug in current_slugs:
+            continue
+        old = load_manifest(path, slug)
+        sources = {e.source.rsplit(":", 1)[0] for e in old.entries.values()}
+        if not old.entries or sources & failed:
+            continue
+        removed = tuple(_change(g, e) for g, e in sorted(old.entries.items()))
+        deck = out_dir / f"{slug}.apkg"
+        yield BookResult(old.book, slug, (), deck, removed=removed)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .books import deck_name, package_book, removed_search
+from .books import deck_name, package_book, removed_search, vanished_books
 from .cache import BookState, FileCache
 from .config import Config
 from .errors import NotedeckError, NoteError, OutputError, debugging
@@ -196,6 +196,8 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         )
         results.append(result)
         warnings.extend(book_warnings)
+    slugs = {book_slug(title) for title in by_book}
+    results.extend(vanished_books(config.out_dir, slugs, collected.failed_files))
     if cache:
         cache.save()
     if books:

@@ -82,7 +82,13 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         if dry_run
         else (str(book.deck_path) if book.written else f"{book.deck_path} (unchanged)")
     )
-    click.echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
+    if not book.cards and book.removed:
+        click.echo(
+            f"{book.title}: no cards in the notes any more; {book.deck_path} left as it is "
+            "(delete it and its .notedeck.json once you have cleaned up Anki)"
+        )
+    else:
+        click.echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
     click.echo(
         f"  +{len(book.added)} new  ~{len(book.changed)} changed  −{len(book.removed)} removed"
     )
@@ -90,7 +96,10 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
             for change in changes:
                 click.echo(f"    {sign} {change.question}  ({change.source})")
-    if book.removed:
+    if book.removed and not book.cards:
+        deck = book.title.replace("::", ":").replace("\\", "\\\\").replace('"', '\\"')
+        click.echo(f'  Anki never deletes on import; find them all with the search: "deck:{deck}"')
+    elif book.removed:
         from .pipeline import removed_search
 
         shown = book.removed[:20]
