@@ -11,12 +11,13 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_notes
 from notedeck.config import load_config
-from notedeck.identity import _BASE91, History, assign_guids, card_guid
+from notedeck.identity import _BASE91, History, assign_guids, book_slug, card_guid
 from notedeck.model import Card
 from notedeck.pipeline import collect
 
@@ -174,3 +175,11 @@ def test_guids_do_not_depend_on_the_order_of_cards(rnd: random.Random):
     expected = {(c.key, c.source): c.guid for c in assign_guids(cards)[0]}
     rnd.shuffle(cards)
     assert {(c.key, c.source): c.guid for c in assign_guids(cards)[0]} == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("CON", "con-book"), ("Nul", "nul-book"), ("COM1", "com1-book"), ("Console", "console")],
+)
+def test_book_slugs_are_valid_file_names_on_windows_too(title, slug):
+    assert book_slug(title) == slug

@@ -52,7 +52,13 @@ def book_slug(title: str) -> str:
     text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     if not text:
         text = "book-" + hashlib.sha256(title.encode()).hexdigest()[:8]
-    return text[:80]
+    text = text[:80].strip("-")
+    if WINDOWS_RESERVED.fullmatch(text):  # "con.apkg" cannot exist on Windows
+        text += "-book"
+    return text
+
+
+WINDOWS_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
 
 
 Signature = tuple[str, ...]
