@@ -410,6 +410,45 @@ def test_unreadable_folder_is_one_line_and_the_rest_builds(tmp_path, monkeypatch
     assert (out / GOOD_DECK).is_file()
 
 
+def test_notes_in_an_unreadable_folder_keep_their_cards(tmp_path, monkeypatch):
+    """A folder that cannot be listed this time does not make its notes' cards "removed"."""
+    sub = "---\nbook: Good Book\n---\n# Sub\n\nA **sprocket** is a wheel with teeth.\n"
+    files = {**GOOD, "good/locked/sub.md": sub}
+    notes, out = _make(tmp_path, Case(files, 0))
+    assert run_build(notes, "-o", out).exit_code == 0
+    locked = notes / "good" / "locked"
+    real = os.scandir
+
+    def refuse(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    result = run_build(notes, "-o", out, "-v")
+    assert result.exit_code == 1
+    assert "cannot open folder" in result.stderr
+    assert "−0 removed" in result.output
+    assert "kept 1 card from the last build" in result.stderr
+    assert "sprocket" in _apkg_text(out / GOOD_DECK)
+
+
+def _apkg_text(deck: Path) -> str:
+    """All note fields of a built deck, as one string."""
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(deck) as archive:
+        data = archive.read("collection.anki2")
+    db = tmp = deck.with_suffix(".check.sqlite")
+    tmp.write_bytes(data)
+    try:
+        with sqlite3.connect(db) as conn:
+            return " ".join(row[0] for row in conn.execute("SELECT flds FROM notes"))
+    finally:
+        tmp.unlink()
+
+
 def test_real_process_reports_many_bad_files_without_traceback(tmp_path):
     """One real `notedeck build` over a folder holding many broken files at once."""
     names = (

@@ -148,6 +148,14 @@ def package_book(
     return result, warnings
 
 
+def failed_here(rel: str, failed: set[str]) -> bool:
+    """True when the note itself, or a folder above it that could not be listed, failed."""
+    if rel in failed:
+        return True
+    parts = rel.split("/")
+    return any("/".join(parts[:n]) in failed for n in range(1, len(parts)))
+
+
 def _keep_failed_files(
     entries: dict[str, Entry], old: Manifest, failed: set[str]
 ) -> list[Warning_]:
@@ -156,7 +164,7 @@ def _keep_failed_files(
     kept: dict[str, int] = {}
     for guid, entry in old.entries.items():
         rel = entry.source.rsplit(":", 1)[0]
-        if guid not in entries and rel in failed:
+        if guid not in entries and failed_here(rel, failed):
             entries[guid] = entry
             kept[rel] = kept.get(rel, 0) + 1
     return [
@@ -246,7 +254,7 @@ def vanished_books(out_dir: Path, current_slugs: set[str], failed_files: Iterabl
             continue
         old = load_manifest(path, slug)
         sources = {e.source.rsplit(":", 1)[0] for e in old.entries.values()}
-        if not old.entries or sources & failed:
+        if not old.entries or any(failed_here(rel, failed) for rel in sources):
             continue
         removed = tuple(_change(g, e) for g, e in sorted(old.entries.items()))
         deck = out_dir / f"{slug}.apkg"

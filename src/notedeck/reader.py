@@ -106,7 +106,8 @@ def read_notes(config: Config) -> Reading:
         )
     files: list[SourceFile] = []
     errors: dict[str, NotedeckError] = {str(e): e for e in folder_errors}
-    failed: list[str] = []
+    # An unlistable folder fails every note under it (books.failed_here matches by prefix).
+    failed: list[str] = [str(e.path) for e in folder_errors if isinstance(e, NoteError)]
     book_files: dict[Path, Book | None] = {}
     for path in paths:
         try:
