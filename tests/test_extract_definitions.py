@@ -217,3 +217,28 @@ def test_same_question_with_different_answers_names_its_heading():
     assert (
         got[0].key == got[1].key == "reliability"
     )  # identity numbers them; the text tells them apart
+
+
+def test_what_is_heading_keeps_the_code_its_answer_introduces():
+    got = qa("""
+        ## What is a list comprehension?
+
+        A compact way to build a list from an iterable, for example:
+
+        ```python
+        squares = [n * n for n in range(10)]  # 0, 1, 4, ...
+        ```
+
+        ## What is a generator?
+
+        A function that yields values lazily.
+
+        ```python
+        def count(): yield 1
+        ```
+    """)
+    comprehension = got["What is a list comprehension?"]
+    assert "for example:" in comprehension
+    assert "```python\nsquares = [n * n for n in range(10)]  # 0, 1, 4, ...\n```" in comprehension
+    # code that is not introduced by the answer ("…:") stays off the card
+    assert got["What is a generator?"] == "A function that yields values lazily."

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..model import Block, ListBlock, ListItem, Paragraph
+from ..model import Block, Code, ListBlock, ListItem, Paragraph, Table
 from ..text import strip_markup
 
 
@@ -35,6 +35,13 @@ def block_markdown(block: Block, indent: int = 0) -> str:
         return list_markdown(block, indent)
     if isinstance(block, Paragraph):
         return "\n".join(pad + line for line in block.text.splitlines())
+    if isinstance(block, Code):
+        fence = "~~~" if "```" in block.text else "```"
+        body = block.text.rstrip("\n").splitlines()
+        return "\n".join(pad + line for line in [fence + block.lang, *body, fence])
+    if isinstance(block, Table):
+        rows = [block.header, tuple("---" for _ in block.header), *block.rows]
+        return "\n".join(pad + "| " + " | ".join(row) + " |" for row in rows)
     return ""
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Card, DefinitionList, ListBlock, ListItem, Paragraph, Quote, Section
+from ..model import Card, Code, DefinitionList, ListBlock, ListItem, Paragraph, Quote, Section
 from ..text import is_chatter, normalise_key, strip_markup
 from . import sentences
 from .common import block_markdown, is_image_only
@@ -188,7 +188,9 @@ def _what_is_heading(section: Section, ctx) -> Card | None:
         if isinstance(block, Paragraph) and is_image_only(block.text):
             continue
         if not isinstance(block, (Paragraph, ListBlock)):
-            break  # a table or code block answers it: nothing to put on a card
+            if parts and parts[-1].rstrip().endswith(":") and isinstance(block, Code):
+                parts.append(block_markdown(block))  # "It looks like this:" and its example
+            break
         parts.append(block_markdown(block))
         if isinstance(block, ListBlock) or not parts[-1].rstrip().endswith(":"):
             break
