@@ -246,3 +246,40 @@ def anki_collection_cards(anki):
         question = card.render_output().question_text
         out.append((strip_html(question.split('class="nd-question">', 1)[-1]), card.ord))
     return out
+
+
+def test_front_matter_switches_single_extractors_on_and_off(notes_tree, anki_collection):
+    root = notes_tree(
+        {
+            "notedeck.yaml": "extractors: [explicit, definitions, lists, concepts]\n",
+            "mix.md": """\
+            ---
+            book: Mix
+            notedeck:
+              extractors: {concepts: off, tables: on}
+            ---
+            ## Lambda architecture
+
+            The Lambda architecture runs a batch layer and a speed layer side by side.
+
+            | Engine | Model |
+            |---|---|
+            | Spark | batch |
+
+            **Kappa**: one streaming layer for everything.
+        """,
+        }
+    )
+    report, cards = build_and_import(root, anki_collection)
+    assert not report.errors
+    kinds = sorted(r.card.kind for book in report.books for r in book.cards)
+    assert kinds == ["definition", "table"]  # concepts off, tables on against notedeck.yaml
+
+
+def test_extractor_switch_must_be_on_or_off(notes_tree):
+    root = notes_tree(
+        {"a.md": "---\nbook: B\nnotedeck:\n  extractors: {concepts: maybe}\n---\nx\n"}
+    )
+    result = _cli("build", str(root), "-o", str(root.parent / "d"))
+    assert result.returncode == 1
+    assert "error: a.md:3: extractor 'concepts' must be on or off" in result.stderr

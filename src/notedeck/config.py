@@ -190,7 +190,22 @@ def check_extractors(
     return names
 
 
-def parse_file_options(value: Any, path: Path | str, line: int) -> FileOptions:
+def switched_extractors(
+    switches: dict, defaults: tuple[str, ...], path: Path | str, line: int
+) -> list[str]:
+    """``{concepts: off, tables: on}`` → the default extractors with those switched."""
+    from .extract import EXTRACTOR_NAMES
+
+    check_extractors(list(switches), path, EXTRACTOR_NAMES, line)
+    for name, on in switches.items():
+        if not isinstance(on, bool):
+            raise ConfigError(f"extractor {name!r} must be on or off", path, line)
+    return [n for n in EXTRACTOR_NAMES if switches.get(n, n in defaults)]
+
+
+def parse_file_options(
+    value: Any, path: Path | str, line: int, defaults: tuple[str, ...] = DEFAULT_EXTRACTORS
+) -> FileOptions:
     """Validate the ``notedeck:`` block of a note's front matter (``notedeck: skip`` is short for
     ``notedeck: {skip: true}``, matching the ``<!-- notedeck: skip -->`` marker)."""
     if value is None:
@@ -209,7 +224,10 @@ def parse_file_options(value: Any, path: Path | str, line: int) -> FileOptions:
 
     extractors = None
     if "extractors" in value:
-        extractors = check_extractors(value["extractors"], path, EXTRACTOR_NAMES, line)
+        wanted = value["extractors"]
+        if isinstance(wanted, dict):  # {concepts: off}: switch some of the defaults
+            wanted = switched_extractors(wanted, defaults, path, line)
+        extractors = check_extractors(wanted, path, EXTRACTOR_NAMES, line)
     reverse = value.get("reverse_definitions")
     if reverse is not None and not isinstance(reverse, bool):
         raise ConfigError("reverse_definitions must be true or false", path, line)

@@ -157,7 +157,9 @@ def read_note(
     book = _meta_str(meta, "book", rel) or (folder_book.title if folder_book else None)
     chapter = _meta_str(meta, "chapter", rel)
     options = (
-        parse_file_options(meta.get("notedeck"), rel, _key_line(text, "notedeck"))
+        parse_file_options(
+            meta.get("notedeck"), rel, _key_line(text, "notedeck"), config.extractors
+        )
         if "notedeck" in meta
         else FileOptions()
     )
