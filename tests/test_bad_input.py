@@ -383,6 +383,18 @@ def test_unwritable_output_folder(tmp_path, monkeypatch):
     assert not list(out.glob("*.apkg"))
 
 
+def refuse_listing(monkeypatch, folder: Path) -> None:
+    """Make ``os.scandir`` (what os.walk uses) fail on ``folder`` as without read permission."""
+    real = os.scandir
+
+    def refuse(path="."):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+
+
 def test_unreadable_folder_is_one_line_and_the_rest_builds(tmp_path, monkeypatch):
     files = {**GOOD, "locked/a.md": "# A\n\nA **foo** is a bar thing here.\n"}
     notes, out = _make(tmp_path, Case(files, 0))
@@ -390,14 +402,7 @@ def test_unreadable_folder_is_one_line_and_the_rest_builds(tmp_path, monkeypatch
     if os.geteuid() != 0:
         locked.chmod(0)
     else:  # root reads everything: simulate what os.walk sees for a folder without permission
-        real = os.scandir
-
-        def refuse(path="."):
-            if Path(path) == locked:
-                raise PermissionError(13, "Permission denied", str(locked))
-            return real(path)
-
-        monkeypatch.setattr(os, "scandir", refuse)
+        refuse_listing(monkeypatch, locked)
     try:
         result = run_build(notes, "-o", out)
     finally:
@@ -416,15 +421,7 @@ def test_notes_in_an_unreadable_folder_keep_their_cards(tmp_path, monkeypatch):
     files = {**GOOD, "good/locked/sub.md": sub}
     notes, out = _make(tmp_path, Case(files, 0))
     assert run_build(notes, "-o", out).exit_code == 0
-    locked = notes / "good" / "locked"
-    real = os.scandir
-
-    def refuse(path="."):
-        if Path(path) == locked:
-            raise PermissionError(13, "Permission denied", str(locked))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", refuse)
+    refuse_listing(monkeypatch, notes / "good" / "locked")
     result = run_build(notes, "-o", out, "-v")
     assert result.exit_code == 1
     assert "cannot open folder" in result.stderr
