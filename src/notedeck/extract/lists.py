@@ -42,13 +42,9 @@ VERBISH = re.compile(
     r"i|we|you|he|she|they|it|this|these|those|my|our|here|following|below|above)\b",
     re.IGNORECASE,
 )
-NUMBER = re.compile(
-    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+)$", re.I
-)
-CLAUSE_OBJECT = re.compile(
-    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|several|these|following|\d+)$",
-    re.IGNORECASE,
-)
+COUNT_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+"
+NUMBER = re.compile(rf"^(?:{COUNT_WORDS})$", re.IGNORECASE)
+CLAUSE_OBJECT = re.compile(rf"^(?:{COUNT_WORDS}|these|following)$", re.IGNORECASE)
 COUNTED = re.compile(
     r"^(?P<clause>.+?)\s+(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+|"
     r"these|the following)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
