@@ -183,7 +183,7 @@ def build_salt(config: Config) -> str:
     options = [
         (f.name, repr(getattr(config, f.name)))
         for f in fields(config)
-        if f.name not in ("out_dir", "dry_run")
+        if f.name not in ("out_dir", "dry_run", "jobs")
     ]
     parts = [f"format {FORMAT}", __version__, repr(options), str(config.notes_dir.resolve())]
     parts += _code_fingerprint()

@@ -175,6 +175,13 @@ def select_cards(config, collected, books, kinds, grep, debug):
 @OUT_OPT
 @click.option("--dry-run", is_flag=True, help="Extract and report, but write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="List the new, changed and removed cards.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes (default: one per CPU when there are many notes to parse).",
+)
 @JSON_OPT
 @QUIET_OPT
 @DEBUG_OPT
@@ -183,6 +190,7 @@ def build(
     out_dir: Path,
     dry_run: bool,
     verbose: bool,
+    jobs: int | None,
     as_json: bool,
     quiet: bool,
     debug: bool,
@@ -196,7 +204,7 @@ def build(
     from .config import load_config
     from .pipeline import build as run_build
 
-    config = run_library(load_config, notes_dir, out_dir, dry_run=dry_run, debug=debug)
+    config = run_library(load_config, notes_dir, out_dir, dry_run=dry_run, jobs=jobs, debug=debug)
     progress = progress_for(quiet or as_json)
     try:
         report = run_library(run_build, config, progress, debug=debug)

@@ -80,6 +80,7 @@ class Config:
     reverse_definitions: bool = False
     tags: tuple[str, ...] = ()
     dry_run: bool = False
+    jobs: int | None = None  # worker processes; None: one per CPU when the build is big enough
 
     def find_book(self, title: str) -> Book | None:
         wanted = _norm(title)

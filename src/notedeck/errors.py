@@ -20,6 +20,12 @@ class NotedeckError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self):
+        """Rebuild from the final message: a note's error is found in a worker process and
+        reported by the main one (the default pickling would call ``__init__`` with the message
+        alone, which the located subclasses do not accept)."""
+        return _restore, (type(self), str(self), self.__dict__)
+
 
 class ConfigError(NotedeckError):
     """A configuration file or option is invalid."""
@@ -47,6 +53,13 @@ class BuildInterrupted(NotedeckError):
     """The user pressed Ctrl-C; previous decks were left intact."""
 
     exit_code = 130
+
+
+def _restore(cls: type[NotedeckError], message: str, state: dict) -> NotedeckError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 def _located(message: str, path: Path | str | None, line: int | None) -> str:

@@ -19,8 +19,17 @@ from .config import Config
 from .errors import NotedeckError, NoteError, OutputError, debugging
 from .identity import assign_guids, book_slug
 from .manifest import load_manifest, manifest_path
-from .model import BookResult, BuildReport, Card, Document, RenderedCard, Warning_
+from .model import (
+    BookResult,
+    BuildReport,
+    Card,
+    Document,
+    RenderedCard,
+    SourceFile,
+    Warning_,
+)
 from .reader import read_notes
+from .workers import MIN_BOOKS, MIN_FILES, ordered_map, worker_count
 
 __all__ = ["Collected", "build", "collect", "deck_name", "removed_search"]
 
@@ -44,36 +53,46 @@ class Collected:
 
 
 def collect(
-    config: Config, progress: Progress | None = None, cache: FileCache | None = None
+    config: Config,
+    progress: Progress | None = None,
+    cache: FileCache | None = None,
+    keep_documents: bool = True,
 ) -> Collected:
     """Read, parse, extract and render every note; a file that fails is reported, never fatal.
     With ``cache``, unchanged files are only read (so their documents are not in ``documents``:
-    preview/check/stats collect without a cache)."""
+    preview/check/stats collect without a cache).  ``build`` needs no documents: not keeping
+    them spares a big build from sending every parse tree back from the worker processes."""
     reading = read_notes(config)
     errors = [_as_warning(e) for e in reading.errors]
     failed = list(reading.failed)
-    documents, cards, cached = [], [], []
+    hits = {source.rel: cache.lookup(source) for source in reading.files} if cache else {}
+    misses = [source for source in reading.files if hits.get(source.rel) is None]
+    workers = worker_count(config.jobs, len(misses), MIN_FILES)
+    state = (config, misses, keep_documents)
+    worked = ordered_map(_work_on_file, range(len(misses)), workers, state)
+    documents, cards, renders = [], [], []
     for n, source in enumerate(reading.files):
         if progress:
             progress(source.rel, n, len(reading.files))
-        hit = cache.lookup(source) if cache else None
+        hit = hits.get(source.rel)
         if hit is not None:
             cards.extend(hit.cards)
-            cached.extend(hit.fields)
+            renders.extend(hit.fields)
             continue
-        try:
-            document, file_cards = _parse_and_extract(source, config)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-            errors.append(_as_warning(file_error(source.rel, exc)))
+        work = next(worked)
+        if work.error is not None:
+            errors.append(_as_warning(work.error))
             failed.append(source.rel)
             if cache:
                 cache.failed(source.rel)
             continue
-        documents.append(document)
-        cards.extend(file_cards)
-        cached.extend([None] * len(file_cards))
+        if work.document is not None:
+            documents.append(work.document)
+        cards.extend(work.cards)
+        renders.extend(work.renders)
         if cache:
-            cache.extracted(source, file_cards)
+            cache.extracted(source, list(work.cards))
+    worked.close()  # every file is in: let the worker processes go
     settled = cache.replay(cards) if cache else None
     if settled is None:
         settled = assign_guids(cards)
@@ -82,20 +101,19 @@ def collect(
     cards, warnings = settled
     warnings = [*reading.warnings, *warnings]
     rendered, media = [], {}
-    for card, fields in zip(cards, cached, strict=True):
-        if fields is None:
-            try:
-                result, card_warnings, files = _render(card, config)
-            except Exception as exc:  # noqa: BLE001 - the file's other cards still build
-                errors.append(_as_warning(file_error(card.source, exc, card.line)))
-                failed.append(card.source)
-                if cache:
-                    cache.failed(card.source)
-                continue
+    for card, done in zip(cards, renders, strict=True):
+        if isinstance(done, NotedeckError):  # rendering failed: the file's other cards still build
+            errors.append(_as_warning(done))
+            failed.append(card.source)
+            if cache:
+                cache.failed(card.source)
+            continue
+        if isinstance(done, FreshRender):
+            result, card_warnings, files = replace(done.card, card=card), done.warnings, done.files
             if cache:
                 cache.rendered(result, card_warnings, files)
-        else:
-            result, card_warnings, files = RenderedCard(card, *fields), [], {}
+        else:  # the cache's rendered fields
+            result, card_warnings, files = RenderedCard(card, *done), [], {}
         warnings.extend(card_warnings)
         media.update(files)
         result = _without_field_separator(result)
@@ -116,6 +134,43 @@ def collect(
         failed_files,
         len(reading.files),
     )
+
+
+@dataclass(frozen=True)
+class FreshRender:
+    """One card rendered this build (before its GUID is known: rendering never depends on it)."""
+
+    card: RenderedCard
+    warnings: list[Warning_]
+    files: dict[str, Path]
+
+
+@dataclass(frozen=True)
+class FileWork:
+    """What one note file gave: its cards and, aligned, each card's rendering (or why it
+    failed) — or the error that stopped the whole file."""
+
+    document: Document | None
+    cards: tuple[Card, ...] = ()
+    renders: tuple[FreshRender | NotedeckError, ...] = ()
+    error: NotedeckError | None = None
+
+
+def _work_on_file(state: tuple[Config, list[SourceFile], bool], index: int) -> FileWork:
+    """Parse, extract and render one note (in a worker process when the build is big)."""
+    config, sources, keep_documents = state
+    source = sources[index]
+    try:
+        document, cards = _parse_and_extract(source, config)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        return FileWork(None, error=file_error(source.rel, exc))
+    renders = []
+    for card in cards:
+        try:
+            renders.append(FreshRender(*_render(card, config)))
+        except Exception as exc:  # noqa: BLE001 - the file's other cards still build
+            renders.append(file_error(card.source, exc, card.line))
+    return FileWork(document if keep_documents else None, tuple(cards), tuple(renders))
 
 
 _TAG = re.compile(r"<(?!img\b)[^<>]*>", re.IGNORECASE)
@@ -179,7 +234,7 @@ def _as_warning(exc: NotedeckError) -> Warning_:
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
     cache = None if config.dry_run else FileCache(config)
-    collected = collect(config, progress, cache)
+    collected = collect(config, progress, cache, keep_documents=False)
     if not config.dry_run:
         _prepare_output(config.out_dir)
     media = dict(collected.media)
@@ -190,10 +245,16 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     warnings = list(collected.warnings)
     titles, clashes = _distinct_slugs(sorted(by_book), config.out_dir)
     books = BookState(config, cache) if cache and not collected.failed_files else None
+    reused = {title: _reuse(title, by_book[title], config, books) for title in titles}
+    to_write = [title for title in titles if reused[title] is None]
+    workers = worker_count(config.jobs, len(to_write), MIN_BOOKS)
+    state = (by_book, media, config, collected.failed_files)
+    packaged = ordered_map(_package, to_write, workers, state)
+    written = {t: _with_cards(done, by_book[t]) for t, done in zip(to_write, packaged, strict=True)}
     for title in titles:
-        result, book_warnings = _package_unless_unchanged(
-            title, by_book[title], media, config, collected.failed_files, books
-        )
+        result, book_warnings = reused[title] or written[title]
+        if books and reused[title] is None:
+            books.remember(title, result, manifest_path(config.out_dir, result.slug))
         results.append(result)
         warnings.extend(book_warnings)
     slugs = {book_slug(title) for title in by_book}
@@ -206,24 +267,35 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     return BuildReport(tuple(results), tuple(warnings), errors, collected.files)
 
 
-def _package_unless_unchanged(
-    title: str,
-    cards: list[RenderedCard],
-    media: dict[str, Path],
-    config: Config,
-    failed_files: tuple[str, ...],
-    books: BookState | None,
-) -> tuple[BookResult, list[Warning_]]:
-    """Skip loading the manifest and packaging when the book's inputs and files are as last left."""
+def _reuse(
+    title: str, cards: list[RenderedCard], config: Config, books: BookState | None
+) -> tuple[BookResult, list[Warning_]] | None:
+    """The book as last built, when its inputs and files are as last left (no manifest load,
+    no packaging), else None."""
+    if not books:
+        return None
     slug = book_slug(title)
-    man_path = manifest_path(config.out_dir, slug)
-    if books:
-        reused = books.reuse(title, slug, cards, config.out_dir / f"{slug}.apkg", man_path)
-        if reused is not None:
-            return reused, []
-    result, warnings = package_book(title, cards, media, config, failed_files)
-    if books:
-        books.remember(title, result, man_path)
+    deck, manifest = config.out_dir / f"{slug}.apkg", manifest_path(config.out_dir, slug)
+    result = books.reuse(title, slug, cards, deck, manifest)
+    return None if result is None else (result, [])
+
+
+def _package(state: tuple, title: str) -> tuple[BookResult, list[Warning_]]:
+    """Package one book (in a worker process when several books changed).  The result leaves
+    out the cards when they are the ones given (the usual case), so they need not travel back."""
+    by_book, media, config, failed_files = state
+    result, warnings = package_book(title, by_book[title], media, config, failed_files)
+    if [r.card.guid for r in result.cards] == [r.card.guid for r in by_book[title]]:
+        result = replace(result, cards=())
+    return result, warnings
+
+
+def _with_cards(
+    packaged: tuple[BookResult, list[Warning_]], cards: list[RenderedCard]
+) -> tuple[BookResult, list[Warning_]]:
+    result, warnings = packaged
+    if not result.cards:
+        result = replace(result, cards=tuple(cards))
     return result, warnings
 
 

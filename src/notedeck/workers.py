@@ -1,0 +1,105 @@
+"""Run a build's independent pieces of work on every core: note files, then books.
+
+Parsing, extracting and rendering one note file needs nothing from any other file, and packaging
+one book nothing from another book, so a big build spreads them over worker processes (the GIL
+keeps threads from helping: the work is pure Python).  Results come back in input order, so a
+parallel build gives byte-for-byte the decks, warnings and errors of a serial one.
+
+Processes cost something to start (on Linux they are forked from the build with notedeck already
+imported; elsewhere they are spawned and import it), so small builds, ``--debug`` (tracebacks must
+come from where they were raised) and one-CPU machines stay in one process.  Workers ignore Ctrl-C:
+the main process gets it, stops the pool and reports the interruption once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from .errors import debugging
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_FILES = 24  # below this many files to parse, starting processes costs more than it saves
+MIN_BOOKS = 2  # packaging is parallel per book
+
+_state: Any = None  # what every task of the current pool shares (the build's Config)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, tasks: int, minimum: int) -> int:
+    """How many processes to use: ``jobs`` if the user chose, else one per CPU when the work
+    is big enough to be worth it."""
+    if tasks <= 1 or debugging():
+        return 1
+    if jobs is not None:
+        return max(1, min(jobs, tasks))
+    if tasks < minimum:
+        return 1
+    return min(available_cpus(), tasks)
+
+
+def ordered_map(
+    func: Callable[[Any, T], R], items: Sequence[T], workers: int, state: Any
+) -> Iterator[R]:
+    """``func(state, item)`` for every item, in order, in ``workers`` processes (or in this one).
+
+    ``state`` is handed to each worker once (not with every item); ``func`` must be a
+    module-level function so a spawned worker can import it.
+    """
+    if workers <= 1:
+        for item in items:
+            yield func(state, item)
+        return
+    # Linux forks: the workers start with notedeck and its libraries already imported.
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    chunk = max(1, len(items) // (workers * 8))  # small chunks keep both workers busy to the end
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
+    try:
+        for result in pool.imap(_call, [(func, item) for item in items], chunksize=chunk):
+            if isinstance(result, _Stopped):
+                raise result.exception
+            yield result
+    except KeyboardInterrupt:
+        pool.terminate()  # a worker killed mid-write leaves a temp file, never a torn deck
+        raise
+    finally:
+        pool.close()  # an error in one task lets the others finish what they are writing
+        pool.join()
+
+
+class _Stopped:
+    """A BaseException raised in a task: it would end the worker and leave the pool waiting
+    forever for the task's result, so it travels back as a value and is raised here."""
+
+    def __init__(self, exception: BaseException):
+        self.exception = exception
+
+
+def _start_worker(state: Any) -> None:
+    global _state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _state = state
+
+
+def _call(task: tuple[Callable[[Any, T], R], T]) -> R | _Stopped:
+    func, item = task
+    try:
+        return func(_state, item)
+    except Exception:
+        raise  # the pool sends it back and imap raises it in the main process
+    except BaseException as exc:  # noqa: BLE001 - see _Stopped
+        return _Stopped(exc)
