@@ -7,7 +7,8 @@ For each size it writes a synthetic corpus (benchmarks/corpus.py: natural-style 
 per file, no card syntax) and measures, each in a fresh child process so peak RSS is per run:
 
 - the floor: markdown-it-py parses every file + genanki writes the same number of notes;
-- notedeck full build (empty output folder), no-change rebuild, rebuild after one file changed;
+- notedeck full build (empty output folder), no-change rebuild, rebuild after one file changed
+  (with the CLI's default worker processes, or ``--jobs N``);
 - ``notedeck --help`` start-up.
 
 Wall time is measured inside the child from before notedeck (or markdown-it/genanki) is imported,
@@ -47,16 +48,24 @@ def _child(argv: list[str]) -> None:
     """Run one measurement and print {"seconds", "cards", "rss_mb"} as JSON."""
     kind, notes, out = argv[0], Path(argv[1]), Path(argv[2])
     start = time.perf_counter()
+    workers = 1
     if kind == "floor":
         cards = _floor(notes, out, int(argv[3]))
     else:
         from notedeck.config import load_config
         from notedeck.pipeline import build
+        from notedeck.workers import available_cpus
 
-        report = build(load_config(notes, out))
+        jobs = int(argv[3]) if argv[3] != "auto" else None
+        report = build(load_config(notes, out, jobs=jobs))
         cards = sum(len(book.cards) for book in report.books)
+        workers = jobs or available_cpus()
     seconds = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # Worker processes (if the build used any) run side by side: count each at the largest
+    # one's peak.  Forked workers share pages with the main process, so this is an upper bound.
+    rss_mb = own + (workers * worker if worker else 0)
     print(json.dumps({"seconds": seconds, "cards": cards, "rss_mb": rss_mb}))
 
 
@@ -127,7 +136,7 @@ def measure_help() -> float:
     return statistics.median(times)
 
 
-def run_size(label: str, files: int, work: Path, repeat: int) -> dict[str, Result]:
+def run_size(label: str, files: int, work: Path, repeat: int, jobs: str) -> dict[str, Result]:
     notes = corpus.generate(work / f"notes-{label}", files)
     out = work / f"decks-{label}"
     results: dict[str, Result] = {}
@@ -135,11 +144,10 @@ def run_size(label: str, files: int, work: Path, repeat: int) -> dict[str, Resul
     def fresh(_n: int) -> None:
         shutil.rmtree(out, ignore_errors=True)
 
-    results["full build"] = measure(["build", str(notes), str(out)], repeat, fresh)
-    results["no-change rebuild"] = measure(["build", str(notes), str(out)], max(repeat, 3))
-    results["one file changed"] = measure(
-        ["build", str(notes), str(out)], repeat, lambda n: corpus.touch_one(notes, n)
-    )
+    step = ["build", str(notes), str(out), jobs]
+    results["full build"] = measure(step, repeat, fresh)
+    results["no-change rebuild"] = measure(step, max(repeat, 3))
+    results["one file changed"] = measure(step, repeat, lambda n: corpus.touch_one(notes, n))
     cards = results["full build"].cards
     results["floor"] = measure(
         ["floor", str(notes), str(work / f"floor-{label}"), str(cards)], repeat
@@ -177,13 +185,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per step; the best is kept")
     parser.add_argument(
+        "--jobs", default="auto", help="notedeck's worker processes (default: auto, as the CLI)"
+    )
+    parser.add_argument(
         "--workdir", type=Path, help="where corpora and decks go (default: a temp folder)"
     )
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="notedeck-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     sizes = [(s, SIZES.get(s) or int(s)) for s in args.sizes.split(",") if s]
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, corpus in {work}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, jobs: {args.jobs}, "
+        f"corpus in {work}"
+    )
     print(
         f"{'size':>5} {'files':>6} {'cards':>7} {'step':<18} "
         f"{'seconds':>8} {'cards/s':>10} {'RSS MB':>8}"
@@ -191,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     summary: list[str] = []
     rates: dict[str, float] = {}
     for label, files in sizes:
-        results = run_size(label, files, work, args.repeat)
+        results = run_size(label, files, work, args.repeat, args.jobs)
         lines = report(label, files, results)
         print("\n".join(lines[:4]), flush=True)
         summary += lines[4:]

@@ -1,8 +1,6 @@
 """A build spread over worker processes gives exactly what a one-process build gives.
 
-``jobs=2`` forces the worker pool even for small note sets.  The failure cases patch notedeck in
-this process; Linux forks its workers, so they run the patched code too (hence the skip
-elsewhere).
+``jobs=2`` forces the worker pool even for small note sets.
 """
 
 from __future__ import annotations
@@ -10,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from notedeck.cli import main
 from notedeck.config import load_config
 from notedeck.errors import ConfigError, NoteError, OutputError
 from notedeck.pipeline import build, collect
-from notedeck.workers import MIN_FILES, worker_count
+from notedeck.workers import MIN_CARDS, MIN_FILES, worker_count
 
 QUALITY_NOTES = ROOT / "benchmarks" / "quality" / "corpus"
 forks = pytest.mark.skipif(
@@ -75,66 +74,103 @@ def test_parallel_decks_import_into_anki(shipped_notes, tmp_path, anki_collectio
     assert len(anki_collection.col.find_notes("")) == sum(len(b.cards) for b in report.books)
 
 
+# Failures are injected by patching notedeck in a fresh interpreter that then runs the CLI: a
+# single-threaded process, so its workers are forked and run the patched code too.
+PATCHED_BUILD = """
+import sys
+import notedeck.books, notedeck.pipeline
+notedeck.books._clock = lambda: 1_800_000_000
+{patch}
+from notedeck.cli import main
+main(["build", sys.argv[1], "-o", sys.argv[2], "--jobs", sys.argv[3], "-q"])
+"""
+
+FAILING_RENDER = """
+real_render = notedeck.pipeline._render
+def failing_render(card, config):
+    if "lambda" in card.question.casefold():
+        raise ValueError("simulated render bug")
+    return real_render(card, config)
+notedeck.pipeline._render = failing_render
+"""
+
+
+def patched_build(patch: str, notes: Path, out: Path, jobs: int) -> tuple[int, str, dict]:
+    script = PATCHED_BUILD.format(patch=patch)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(notes), str(out), str(jobs)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    files = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.iterdir())
+        if p.is_file()
+    }
+    return proc.returncode, proc.stderr, files
+
+
 @forks
-def test_a_file_or_a_card_failing_in_a_worker_is_reported_like_in_one_process(
-    tmp_path, monkeypatch
-):
+def test_a_file_or_a_card_failing_in_a_worker_is_reported_like_in_one_process(tmp_path):
     notes = tmp_path / "notes"
     shutil.copytree(SHIPPED_NOTES, notes)
     deep = "".join("  " * i + f"- level {i}\n" for i in range(300))
     (notes / "deep.md").write_text("# Deep\n\nThe levels are:\n\n" + deep)
-    real_render = notedeck.pipeline._render
-
-    def failing_render(card, config):
-        if "lambda" in card.question.casefold():
-            raise ValueError("simulated render bug")
-        return real_render(card, config)
-
-    monkeypatch.setattr(notedeck.pipeline, "_render", failing_render)
-    serial = outcome(notes, tmp_path / "serial", jobs=1)
-    parallel = outcome(notes, tmp_path / "parallel", jobs=2)
+    serial = patched_build(FAILING_RENDER, notes, tmp_path / "serial", jobs=1)
+    parallel = patched_build(FAILING_RENDER, notes, tmp_path / "parallel", jobs=2)
     assert parallel == serial
-    errors = "\n".join(serial["errors"])
-    assert "deep.md" in errors and "nested too deeply" in errors
-    assert "simulated render bug" in errors
-    assert serial["cards"], "the other files and cards still build"
+    code, stderr, files = serial
+    assert code == 1 and "Traceback" not in stderr
+    assert "deep.md" in stderr and "nested too deeply" in stderr
+    assert "simulated render bug" in stderr
+    assert any(name.endswith(".apkg") for name in files), "the other files and cards still build"
 
 
 @forks
-def test_an_output_error_in_a_packaging_worker_is_one_clean_error(
-    shipped_notes, tmp_path, monkeypatch
-):
-    real_package = notedeck.pipeline.package_book
-
-    def unwritable(title, *args):
-        if title.startswith("Introducing"):
-            raise OutputError(f"{title}: cannot write deck (No space left on device)")
-        return real_package(title, *args)
-
-    monkeypatch.setattr(notedeck.pipeline, "package_book", unwritable)
-    result = CliRunner().invoke(
-        main, ["build", str(shipped_notes), "-o", str(tmp_path / "decks"), "--jobs", "2"]
-    )
-    assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [
+def test_an_output_error_in_a_packaging_worker_is_one_clean_error(tmp_path):
+    patch = """
+from notedeck.errors import OutputError
+real_package = notedeck.pipeline.package_book
+def unwritable(title, *args):
+    if title.startswith("Introducing"):
+        raise OutputError(f"{title}: cannot write deck (No space left on device)")
+    return real_package(title, *args)
+notedeck.pipeline.package_book = unwritable
+"""
+    code, stderr, files = patched_build(patch, SHIPPED_NOTES, tmp_path / "decks", jobs=2)
+    assert code == 1
+    assert stderr.strip().splitlines() == [
         "error: Introducing MLOps: cannot write deck (No space left on device)"
     ]
-    assert not list((tmp_path / "decks").glob("*.tmp")), "no temporary file left behind"
+    assert not [name for name in files if name.endswith(".tmp")], "no temporary file left"
 
 
 @forks
-def test_ctrl_c_inside_a_worker_stops_the_build_instead_of_hanging(
-    shipped_notes, tmp_path, monkeypatch
-):
-    def interrupted(*args):
-        raise KeyboardInterrupt
+def test_ctrl_c_inside_a_worker_stops_the_build_instead_of_hanging(tmp_path):
+    patch = """
+def interrupted(*args):
+    raise KeyboardInterrupt
+notedeck.pipeline.package_book = interrupted
+"""
+    code, stderr, _ = patched_build(patch, SHIPPED_NOTES, tmp_path / "decks", jobs=2)
+    assert code == 130
+    assert stderr.strip().splitlines() == [
+        "notedeck: interrupted — previous decks were left as they were"
+    ]
 
-    monkeypatch.setattr(notedeck.pipeline, "package_book", interrupted)
-    result = CliRunner().invoke(
-        main, ["build", str(shipped_notes), "-o", str(tmp_path / "decks"), "-j", "2"]
-    )
-    assert result.exit_code == 130
-    assert "interrupted" in result.stderr
+
+def test_spawned_workers_give_the_same_build(tmp_path, monkeypatch):
+    """Where forking is unsafe (other threads running) or unavailable, workers are spawned."""
+    copy = tmp_path / "notes"
+    shutil.copytree(SHIPPED_NOTES, copy)
+    serial = outcome(copy, tmp_path / "serial", jobs=1)
+    monkeypatch.setattr("notedeck.workers._can_fork", lambda: False)
+    spawned = outcome(copy, tmp_path / "spawned", jobs=2)
+    # Spawned workers do not inherit the test's frozen clock: only the stamps may differ.
+    assert spawned.pop("files").keys() == serial.pop("files").keys()
+    assert spawned == serial
 
 
 def test_errors_survive_the_trip_from_a_worker():
@@ -146,12 +182,13 @@ def test_errors_survive_the_trip_from_a_worker():
 
 def test_small_builds_and_debugging_stay_in_one_process(monkeypatch):
     monkeypatch.setattr("notedeck.workers.available_cpus", lambda: 8)
-    assert worker_count(None, MIN_FILES - 1, MIN_FILES) == 1
-    assert worker_count(None, 200, MIN_FILES) == 8
-    assert worker_count(3, 2, MIN_FILES) == 2, "never more workers than tasks"
-    assert worker_count(1, 200, MIN_FILES) == 1
+    assert worker_count(None, 23, MIN_FILES - 1, MIN_FILES) == 1
+    assert worker_count(None, 200, 200, MIN_FILES) == 8
+    assert worker_count(None, 3, MIN_CARDS, MIN_CARDS) == 3, "never more workers than tasks"
+    assert worker_count(3, 2, 2, MIN_FILES) == 2, "--jobs counts even for small builds"
+    assert worker_count(1, 200, 200, MIN_FILES) == 1
     monkeypatch.setenv("NOTEDECK_DEBUG", "1")
-    assert worker_count(4, 200, MIN_FILES) == 1, "tracebacks must come from where they happen"
+    assert worker_count(4, 200, 200, MIN_FILES) == 1, "tracebacks must come from where they happen"
 
 
 def test_jobs_option_is_checked():

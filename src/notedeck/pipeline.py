@@ -29,7 +29,7 @@ from .model import (
     Warning_,
 )
 from .reader import read_notes
-from .workers import MIN_BOOKS, MIN_FILES, ordered_map, worker_count
+from .workers import MIN_CARDS, MIN_FILES, ordered_map, worker_count
 
 __all__ = ["Collected", "build", "collect", "deck_name", "removed_search"]
 
@@ -67,7 +67,7 @@ def collect(
     failed = list(reading.failed)
     hits = {source.rel: cache.lookup(source) for source in reading.files} if cache else {}
     misses = [source for source in reading.files if hits.get(source.rel) is None]
-    workers = worker_count(config.jobs, len(misses), MIN_FILES)
+    workers = worker_count(config.jobs, len(misses), len(misses), MIN_FILES)
     state = (config, misses, keep_documents)
     worked = ordered_map(_work_on_file, range(len(misses)), workers, state)
     documents, cards, renders = [], [], []
@@ -92,7 +92,7 @@ def collect(
         renders.extend(work.renders)
         if cache:
             cache.extracted(source, list(work.cards))
-    worked.close()  # every file is in: let the worker processes go
+    next(worked, None)  # every file is in: this runs the pool to its end, the workers exit
     settled = cache.replay(cards) if cache else None
     if settled is None:
         settled = assign_guids(cards)
@@ -247,9 +247,12 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     books = BookState(config, cache) if cache and not collected.failed_files else None
     reused = {title: _reuse(title, by_book[title], config, books) for title in titles}
     to_write = [title for title in titles if reused[title] is None]
-    workers = worker_count(config.jobs, len(to_write), MIN_BOOKS)
+    size = sum(len(by_book[title]) for title in to_write)
+    workers = worker_count(config.jobs, len(to_write), size, MIN_CARDS)
     state = (by_book, media, config, collected.failed_files)
     packaged = ordered_map(_package, to_write, workers, state)
+    if cache:
+        cache.save()  # while the workers package (if there are workers)
     written = {t: _with_cards(done, by_book[t]) for t, done in zip(to_write, packaged, strict=True)}
     for title in titles:
         result, book_warnings = reused[title] or written[title]
@@ -259,8 +262,6 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         warnings.extend(book_warnings)
     slugs = {book_slug(title) for title in by_book}
     results.extend(vanished_books(config.out_dir, slugs, collected.failed_files))
-    if cache:
-        cache.save()
     if books:
         books.save()
     errors = (*collected.errors, *clashes)

@@ -6,8 +6,9 @@ keeps threads from helping: the work is pure Python).  Results come back in inpu
 parallel build gives byte-for-byte the decks, warnings and errors of a serial one.
 
 Processes cost something to start (on Linux they are forked from the build with notedeck already
-imported; elsewhere they are spawned and import it), so small builds, ``--debug`` (tracebacks must
-come from where they were raised) and one-CPU machines stay in one process.  Workers ignore Ctrl-C:
+imported; elsewhere, or from a process running threads, they are spawned and import it), so small
+builds, ``--debug`` (tracebacks must come from where they were raised) and one-CPU machines stay
+in one process.  Workers ignore Ctrl-C:
 the main process gets it, stops the pool and reports the interruption once.
 """
 
@@ -17,7 +18,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.pool import Pool
 from typing import Any, TypeVar
 
 from .errors import debugging
@@ -26,7 +29,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_FILES = 24  # below this many files to parse, starting processes costs more than it saves
-MIN_BOOKS = 2  # packaging is parallel per book
+MIN_CARDS = 2000  # packaging is parallel per book, once there are this many cards to write
 
 _state: Any = None  # what every task of the current pool shares (the build's Config)
 
@@ -39,14 +42,14 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(jobs: int | None, tasks: int, minimum: int) -> int:
-    """How many processes to use: ``jobs`` if the user chose, else one per CPU when the work
-    is big enough to be worth it."""
+def worker_count(jobs: int | None, tasks: int, size: int, minimum: int) -> int:
+    """How many processes to use for ``tasks`` pieces of work: ``jobs`` if the user chose, else
+    one per CPU when the work's ``size`` (files, cards) makes it worth starting them."""
     if tasks <= 1 or debugging():
         return 1
     if jobs is not None:
         return max(1, min(jobs, tasks))
-    if tasks < minimum:
+    if size < minimum:
         return 1
     return min(available_cpus(), tasks)
 
@@ -56,29 +59,55 @@ def ordered_map(
 ) -> Iterator[R]:
     """``func(state, item)`` for every item, in order, in ``workers`` processes (or in this one).
 
-    ``state`` is handed to each worker once (not with every item); ``func`` must be a
-    module-level function so a spawned worker can import it.
+    With workers, every task is queued before this returns, so the caller can do other work
+    while they run.  ``state`` is handed to each worker once (not with every item); ``func``
+    must be a module-level function so a spawned worker can import it.
     """
     if workers <= 1:
-        for item in items:
-            yield func(state, item)
-        return
-    # Linux forks: the workers start with notedeck and its libraries already imported.
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
+        return (func(state, item) for item in items)
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     chunk = max(1, len(items) // (workers * 8))  # small chunks keep both workers busy to the end
     pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
+    results = pool.imap(_call, [(func, item) for item in items], chunksize=chunk)
+    return _results(pool, results)
+
+
+def _results(pool: Pool, results: Iterator[Any]) -> Iterator[Any]:
     try:
-        for result in pool.imap(_call, [(func, item) for item in items], chunksize=chunk):
+        for result in results:
             if isinstance(result, _Stopped):
                 raise result.exception
             yield result
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, GeneratorExit):  # Ctrl-C, or the caller stopped early
         pool.terminate()  # a worker killed mid-write leaves a temp file, never a torn deck
         raise
     finally:
         pool.close()  # an error in one task lets the others finish what they are writing
         pool.join()
+
+
+def _can_fork() -> bool:
+    """Forked workers start at once with notedeck and its libraries imported, but forking is
+    only safe from a process with one thread (a lock another thread holds would stay locked in
+    the child forever), and only Linux lets us count them; elsewhere workers are spawned.
+    A pool that just closed (the build's first) leaves its threads ending for a moment."""
+    if not sys.platform.startswith("linux"):
+        return False
+    deadline = time.monotonic() + 0.2
+    while _thread_count() != 1:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
+
+
+def _thread_count() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(line for line in status if line.startswith("Threads:"))
+        return int(line.split()[1])
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 class _Stopped:
