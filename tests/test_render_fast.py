@@ -34,7 +34,7 @@ PIECES = [
     "word", "B", "é", "1", "20", " ", "  ", "\t", ".", ",", ":", "!", "?", "\n", "\n\n", "- ",
     "\n- ", "* ", "+ ", "1. ", "# ", "> ", "\\", '"', "'", "<", ">", "<b>", "</b>", "&", "&amp;",
     "&quot;", "\xa0", "\u2003", "\r", "\x00", "\x85", "_", "~~", "==", "[[", "]]", "|", "{", "}",
-    "-", "\u2010 ", "\\frac{1}{2}", "x<y", "---", "    ",
+    "-", "\u2010 ", "\u00ad ", "a- b", "\\frac{1}{2}", "x<y", "---", "    ",
 ]  # fmt: skip
 FIELDS = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 ALPHABET = 'ab1 .,:()/-*`$[]\\"<>&\n\xa0_=!#'
@@ -62,6 +62,7 @@ ALPHABET = 'ab1 .,:()/-*`$[]\\"<>&\n\xa0_=!#'
 @example("| a | b |\n|---|--:|\n| 1 | 2 |", False)
 @example("# T\n\n> q &quot;x&quot;\n\n3. a\n4. b\n\n***\n\nx  \ny", False)
 def test_every_field_renders_as_the_full_path_does(text, inline):
+    assert render._obsidian(text) == outside_code(text, render._obsidian_prose)
     assert render.markdown_to_html(text, inline) == _reference(text, inline)
 
 

@@ -71,7 +71,8 @@ TRAILING_SPACE = re.compile(r"[ \t]+(</p>|</li>|</td>|$)")
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
-MAY_JOIN = re.compile("[\u00ad\u2010-] ")  # what join_pdf_breaks needs before a word to join
+# What text.join_pdf_breaks needs to join a word (its _PDF_BREAK: a hyphen, then a space).
+MAY_JOIN = re.compile("[\u00ad\u2010-] ")
 
 
 @lru_cache(maxsize=1)

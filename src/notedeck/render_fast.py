@@ -29,11 +29,13 @@ def plain_html(text: str, inline: bool) -> str | None:
 
 # ---------------------------------------------------------------- one line of simple inline markup
 
-# Between tokens: the plain characters above, plus '"' (markdown-it writes &quot;, nh3 '"').
-_PROSE = re.compile(r"[^\\`*_\[\]!<>&$=~|#{}^@\x00-\x1f\x7f\x85\xa0\u2028\u2029\ud800-\udfff]*")
-_WORD = r"[^\W_]"  # a letter or digit: not whitespace, not punctuation, for emphasis flanking
+# Prose between and inside tokens: the plain characters above, plus '"' (markdown-it writes
+# &quot;, nh3 '"').  Code and math may hold any visible character: _RAW is a character class
+# left open so that each use can add the delimiters it excludes.
 _INNER = r"[^\\`*_\[\]!<>&$=~|#{}^@\x00-\x1f\x7f\x85\xa0\u2028\u2029\ud800-\udfff]"
-_RAW = r"[^\n\x00-\x1f\x7f\x85\xa0\u2028\u2029\ud800-\udfff"  # code and math: any visible char
+_PROSE = re.compile(_INNER + "*")
+_WORD = r"[^\W_]"  # a letter or digit: not whitespace, not punctuation, for emphasis flanking
+_RAW = r"[^\n\x00-\x1f\x7f\x85\xa0\u2028\u2029\ud800-\udfff"
 # An http(s) link nh3 keeps as written: a host the WHATWG URL parser accepts (lowercase names,
 # the last one not numeric, no "xn--" to IDNA-check, no port) and a path markdown-it does not
 # percent-encode.  nh3 drops an href it cannot parse.
