@@ -21,6 +21,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from .codeaware import outside_code
 from .media import MediaContext, is_image_name, locate, media_name
 from .model import Card, RenderedCard, Warning_
+from .render_fast import clean, simple_html
+from .render_fast import plain_html as _plain_html  # tests/test_speed.py patches it here
 from .text import join_pdf_breaks
 
 __all__ = ["MediaContext", "breadcrumb", "markdown_to_html", "render_card", "sanitize"]
@@ -69,6 +71,8 @@ TRAILING_SPACE = re.compile(r"[ \t]+(</p>|</li>|</td>|$)")
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
+# What text.join_pdf_breaks needs to join a word (its _PDF_BREAK: a hyphen, then a space).
+MAY_JOIN = re.compile("[\u00ad\u2010-] ")
 
 
 @lru_cache(maxsize=1)
@@ -127,26 +131,24 @@ def markdown_to_html(text: str, inline: bool = False) -> str:
     plain = _plain_html(text, inline)
     if plain is not None:
         return plain
+    return _markup_html(text, inline)
+
+
+# Fields repeat (one answer under several questions, a list asked about twice): rendering is
+# pure, so the result is kept per exact text; plain prose above is cheaper than a lookup.
+@lru_cache(maxsize=1 << 13)
+def _markup_html(text: str, inline: bool) -> str:
+    simple = simple_html(text, inline)
+    return simple if simple is not None else _markdown_it_html(text, inline)
+
+
+def _markdown_it_html(text: str, inline: bool) -> str:
+    """The full path, which render_fast's shortcuts must agree with."""
     if inline and "\n" not in text.strip():
         rendered = _md().renderInline(text.strip())
     else:
         rendered = _md().render(text)
-    return sanitize(rendered).strip()
-
-
-# Fast path (most questions and many answers are plain prose): text without any character that
-# markdown, HTML, entities, math or line structure react to — nor U+00A0, which nh3 writes as
-# &nbsp; — renders to itself, or to one <p>.  Skipping markdown-it and nh3 for it halves render
-# time; tests/test_speed.py checks it against the full path.
-_NOT_PLAIN = re.compile(r"[\\`*_\[\]!<>&$=~|#{}^@\"\x00-\x1f\x7f\x85\xa0\u2028\u2029]")
-
-
-def _plain_html(text: str, inline: bool) -> str | None:
-    if not text or text != text.strip() or _NOT_PLAIN.search(text):
-        return None
-    if inline:
-        return text
-    return None if text[0] in "-+0123456789" else f"<p>{text}</p>"
+    return clean(rendered, text, sanitize).strip()
 
 
 def sanitize(fragment: str) -> str:
@@ -164,6 +166,10 @@ def sanitize(fragment: str) -> str:
 def _obsidian(text: str) -> str:
     """Obsidian syntax → CommonMark: embeds become images, wikilinks plain text, ==x== marks.
     Code is left alone: ``a[[0]]`` or ``x == y`` in code means exactly what it says."""
+    # Every rewrite needs one of these markers, and pieces of ``text`` contain a marker only if
+    # ``text`` does: without one, splitting out the code would hand back ``text`` unchanged.
+    if "[[" not in text and "==" not in text and not MAY_JOIN.search(text):
+        return text
     return outside_code(text, _obsidian_prose)
 
 
@@ -200,32 +206,46 @@ def render_card(
     back = markdown_to_html(card.answer) if card.answer else ""
     front = _resolve_images(front, card, media, warnings, files)
     back = _resolve_images(back, card, media, warnings, files)
-    context = html.escape(breadcrumb(card))
-    rendered = RenderedCard(
-        card, front, back, context, html.escape(card.location), tuple(sorted(files))
-    )
+    context = _context_html(card.book, card.chapter, card.context)
+    location = f"{_escaped(card.source)}:{card.line}"  # ":" and digits need no escaping
+    rendered = RenderedCard(card, front, back, context, location, tuple(sorted(files)))
     return rendered, warnings, files
+
+
+# Every card of a section has the same breadcrumb, every card of a file the same source.
+@lru_cache(maxsize=1 << 12)
+def _context_html(book: str, chapter: str | None, context: tuple[str, ...]) -> str:
+    return html.escape(_breadcrumb(book, chapter, context))
+
+
+@lru_cache(maxsize=1 << 10)
+def _escaped(text: str) -> str:
+    return html.escape(text)
 
 
 def breadcrumb(card: Card) -> str:
     """Book › Chapter N › Section › Subsection; headings repeating the book or chapter dropped."""
-    chapter = _chapter(card)
-    parts = [card.book, chapter]
-    for heading in card.context:
+    return _breadcrumb(card.book, card.chapter, card.context)
+
+
+def _breadcrumb(book: str, chapter: str | None, context: tuple[str, ...]) -> str:
+    chapter = _chapter(chapter)
+    parts = [book, chapter]
+    for heading in context:
         folded = heading.casefold()
         if (
             heading
-            and card.book.casefold() not in folded
+            and book.casefold() not in folded
             and not (chapter and chapter.casefold() in folded)
         ):
             parts.append(heading)
     return " › ".join(p for p in parts if p)
 
 
-def _chapter(card: Card) -> str:
-    if not card.chapter:
+def _chapter(chapter: str | None) -> str:
+    if not chapter:
         return ""
-    return f"Chapter {card.chapter}" if card.chapter[:1].isdigit() else card.chapter
+    return f"Chapter {chapter}" if chapter[:1].isdigit() else chapter
 
 
 def _resolve_images(
