@@ -23,6 +23,8 @@ from .identity import History, assign_guids, book_slug
 from .manifest import (
     Entry,
     Manifest,
+    json_list,
+    json_str,
     load_manifest,
     manifest_path,
     remove_stale_temps,
@@ -61,6 +63,24 @@ def _hash(*parts) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
+def _hashes(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[str, ...]):
+    """``_hash(deck, note_type, fields, tags)`` and the same without the last field, from one
+    escaping of each string: the JSON text is spelled out (it runs twice per card, and the
+    encoder's setup costs more than the escaping).  Anything but str goes through ``_hash``."""
+    try:
+        head = f"[{json_str(deck)}, {json_str(note_type)}, ["
+        shown = list(map(json_str, fields))
+        tail = f"], {json_list(tags)}]"
+    except TypeError:
+        return _hash(deck, note_type, fields, tags), _hash(deck, note_type, fields[:-1], tags)
+    full = head + ", ".join(shown) + tail
+    return _sha16(full), _sha16(head + ", ".join(shown[:-1]) + tail)
+
+
+def _sha16(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
     """The manifest entry of one card: a new mod time only when what is written changed.
 
@@ -70,8 +90,7 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
     """
     card = r.card
     fields = (r.front, r.back, r.context, r.source)
-    digest = _hash(deck, card.note_type, fields, card.tags)
-    content = _hash(deck, card.note_type, fields[:3], card.tags)
+    digest, content = _hashes(deck, card.note_type, fields, card.tags)
     mod = old.mod if old and old.hash == digest else now
     return Entry(
         digest,
@@ -181,9 +200,9 @@ def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, .
             return before.hash != after.hash
         return before.content != after.content
 
-    added = tuple(_change(g, e) for g, e in new.items() if g not in old)
-    changed = tuple(_change(g, e) for g, e in new.items() if g in old and differs(old[g], e))
-    removed = tuple(_change(g, e) for g, e in old.items() if g not in new)
+    added = _changes((g, e) for g, e in new.items() if g not in old)
+    changed = _changes((g, e) for g, e in new.items() if g in old and differs(old[g], e))
+    removed = _changes((g, e) for g, e in old.items() if g not in new)
     return added, changed, removed
 
 
@@ -233,12 +252,13 @@ def removed_search(changes: Iterable[Change]) -> str:
     return " OR ".join(c.search for c in changes)
 
 
-def _change(guid: str, entry: Entry) -> Change:
-    """A diff line; its search uses the note's Front and Source fields exactly as written."""
+def _changes(items: Iterable[tuple[str, Entry]]) -> tuple[Change, ...]:
+    """Diff lines; each search uses the note's Front and Source fields exactly as written."""
     from .package import note_search
 
-    search = note_search(entry.note_type, entry.fields)
-    return Change(guid, entry.question, entry.source, search)
+    return tuple(
+        Change(guid, e.question, e.source, note_search(e.note_type, e.fields)) for guid, e in items
+    )
 
 
 def vanished_books(out_dir: Path, current_slugs: set[str], failed_files: Iterable[str]):
@@ -256,6 +276,6 @@ def vanished_books(out_dir: Path, current_slugs: set[str], failed_files: Iterabl
         sources = {e.source.rsplit(":", 1)[0] for e in old.entries.values()}
         if not old.entries or any(failed_here(rel, failed) for rel in sources):
             continue
-        removed = tuple(_change(g, e) for g, e in sorted(old.entries.items()))
+        removed = _changes(sorted(old.entries.items()))
         deck = out_dir / f"{slug}.apkg"
         yield BookResult(old.book, slug, (), deck, removed=removed)

@@ -97,10 +97,7 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         "deck_sha256": manifest.deck_sha256,
     }
     lines = [f" {_dumps(k)}: {_dumps(v)}," for k, v in head.items()]
-    cards = [
-        f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
-        for guid, entry in sorted(manifest.entries.items())
-    ]
+    cards = [_card_line(guid, entry) for guid, entry in sorted(manifest.entries.items())]
     body = ",\n".join(cards)
     text = "{\n" + "\n".join(lines) + '\n "cards": {' + (f"\n{body}\n }}" if cards else "}")
     atomic_write_bytes(path, (text + "\n}\n").encode("utf-8"))
@@ -111,6 +108,32 @@ def _dumps(value) -> str:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per call
+json_str = json.encoder.encode_basestring  # what _JSON writes for a str, quotes included
+
+
+def _card_line(guid: str, entry: Entry) -> str:
+    """``  "guid": {entry as JSON}``, the text ``_dumps`` writes, spelled out: this runs once per
+    card, and the encoder's setup and type checks cost more than the escaping of each string.
+    Values of other types than Entry declares (a hand-edited manifest) go through ``_dumps``."""
+    try:
+        if type(entry.mod) is not int:
+            raise TypeError(entry.mod)
+        return (
+            f"  {json_str(guid)}: "
+            f'{{"hash": {json_str(entry.hash)}, "mod": {entry.mod}, '
+            f'"question": {json_str(entry.question)}, "source": {json_str(entry.source)}, '
+            f'"deck": {json_str(entry.deck)}, "note_type": {json_str(entry.note_type)}, '
+            f'"fields": {json_list(entry.fields)}, "tags": {json_list(entry.tags)}, '
+            f'"kind": {json_str(entry.kind)}, "media": {json_list(entry.media)}, '
+            f'"content": {json_str(entry.content)}, "key": {json_str(entry.key)}}}'
+        )
+    except TypeError:
+        return f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
+
+
+def json_list(items: tuple[str, ...]) -> str:
+    """``_dumps(items)`` for a tuple of str (raises TypeError for anything else in it)."""
+    return f"[{', '.join(map(json_str, items))}]"
 
 
 def _entry_dict(entry: Entry) -> dict:
