@@ -50,6 +50,16 @@ def deck_name(card: Card, config: Config) -> str:
     return f"{book}::{label}"
 
 
+def _deck_names(cards: list[RenderedCard], config: Config) -> dict[tuple[str, str | None], str]:
+    """(book, chapter) → deck name, worked out once per chapter instead of once per card."""
+    names: dict[tuple[str, str | None], str] = {}
+    for r in cards:
+        key = (r.card.book, r.card.chapter)
+        if key not in names:
+            names[key] = deck_name(r.card, config)
+    return names
+
+
 def _clock() -> int:
     """Wall-clock seconds; the only source of time in a build (tests freeze it here)."""
     return int(time.time())
@@ -144,8 +154,11 @@ def package_book(
     on_disk = _sha256(deck_path)
     now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
     cards = _reassign_guids(cards, old)
+    decks = _deck_names(cards, config)
     entries = {
-        r.card.guid: _entry(r, deck_name(r.card, config), old.entries.get(r.card.guid), now)
+        r.card.guid: _entry(
+            r, decks[r.card.book, r.card.chapter], old.entries.get(r.card.guid), now
+        )
         for r in cards
     }
     warnings = _keep_failed_files(entries, old, set(failed_files))

@@ -123,8 +123,9 @@ def _card_line(guid: str, entry: Entry) -> str:
             f'{{"hash": {json_str(entry.hash)}, "mod": {entry.mod}, '
             f'"question": {json_str(entry.question)}, "source": {json_str(entry.source)}, '
             f'"deck": {json_str(entry.deck)}, "note_type": {json_str(entry.note_type)}, '
-            f'"fields": {json_list(entry.fields)}, "tags": {json_list(entry.tags)}, '
-            f'"kind": {json_str(entry.kind)}, "media": {json_list(entry.media)}, '
+            f'"fields": [{", ".join(map(json_str, entry.fields))}], '
+            f'"tags": [{", ".join(map(json_str, entry.tags))}], '
+            f'"kind": {json_str(entry.kind)}, "media": [{", ".join(map(json_str, entry.media))}], '
             f'"content": {json_str(entry.content)}, "key": {json_str(entry.key)}}}'
         )
     except TypeError:
