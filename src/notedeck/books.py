@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,11 +124,39 @@ def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCa
         return cards
     counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
     clashed = frozenset((old.book, *k) for k, n in counts.items() if n > 1)
-    signatures = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
-    now = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
-    history = History(signatures, clashed, lambda card: now[id(card)])
+    rendered = {id(r.card): r for r in cards}
+
+    def now(card: Card) -> tuple[str, ...]:
+        r = rendered[id(card)]
+        return _signature((r.front, r.back, r.context), card.source)
+
+    history = History(_OldSignatures(old.entries), clashed, now)
     settled, _ = assign_guids([r.card for r in cards], history)  # collect() already warned
-    return [replace(r, card=card) for r, card in zip(cards, settled, strict=True)]
+    return [
+        r if card is r.card else replace(r, card=card)
+        for r, card in zip(cards, settled, strict=True)
+    ]
+
+
+class _OldSignatures(Mapping):
+    """GUID → signature of the last build's cards, worked out only for the few GUIDs a clash
+    asks about (most keys never had a twin)."""
+
+    def __init__(self, entries: dict[str, Entry]):
+        self.entries = entries
+        self.known: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, guid: str) -> tuple[str, ...]:
+        if guid not in self.known:
+            entry = self.entries[guid]
+            self.known[guid] = _signature(entry.fields, entry.source)
+        return self.known[guid]
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
 def _signature(fields: tuple[str, ...], source: str) -> tuple[str, ...]:
@@ -195,8 +223,10 @@ def _keep_failed_files(
     per file, not per card: the error line above it is what needs reading)."""
     kept: dict[str, int] = {}
     for guid, entry in old.entries.items():
+        if guid in entries:
+            continue
         rel = entry.source.rsplit(":", 1)[0]
-        if guid not in entries and failed_here(rel, failed):
+        if failed_here(rel, failed):
             entries[guid] = entry
             kept[rel] = kept.get(rel, 0) + 1
     return [

@@ -105,10 +105,13 @@ def assign_guids(
     warnings: list[Warning_] = []
     by_id: dict[int, Card] = {}
     for group_key, group in groups.items():
-        if len(group) > 1:
+        if len(group) > 1 or (history and group_key in history.clashed):
             group.sort(key=lambda c: (c.source, c.line))
             warnings.extend(_clash_warnings(group))
-        for guid, card in _numbered_holders(group_key, group, history).items():
+            holders = _numbered_holders(group_key, group, history).items()
+        else:  # most cards: a key no other card of the book has now or had last time
+            holders = ((card_guid(*group_key), group[0]),)
+        for guid, card in holders:
             by_id[id(card)] = card if card.guid == guid else _with_guid(card, guid)
     return [by_id[id(card)] for card in cards], warnings
 

@@ -62,17 +62,7 @@ def load_manifest(path: Path, book: str) -> Manifest:
     """The previous manifest, or an empty one if missing or unreadable (never fatal)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        entries = {
-            guid: Entry(
-                **{
-                    **e,
-                    "fields": tuple(e["fields"]),
-                    "tags": tuple(e["tags"]),
-                    "media": tuple(e.get("media", ())),
-                }
-            )
-            for guid, e in data["cards"].items()
-        }
+        entries = {guid: _loaded_entry(e) for guid, e in data["cards"].items()}
         return Manifest(
             data.get("book", book),
             int(data.get("last_mod", 0)),
@@ -83,6 +73,13 @@ def load_manifest(path: Path, book: str) -> Manifest:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return Manifest(book)
+
+
+def _loaded_entry(e: dict) -> Entry:
+    """An entry as parsed: its lists become tuples in place (the dict is json's, fresh)."""
+    e["fields"], e["tags"] = tuple(e["fields"]), tuple(e["tags"])
+    e["media"] = tuple(e.get("media", ()))
+    return Entry(**e)
 
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
