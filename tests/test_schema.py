@@ -166,3 +166,12 @@ def test_notes_sharing_tags_and_cards_get_their_own_cards():
 def test_a_tag_with_a_space_is_still_refused():
     with pytest.raises(ValueError, match="contains a space"):
         apkg_bytes([NoteSpec("g", "Book", "basic", ("Q", "A", "", "f.md:1"), ("a b",), 1)], {})
+
+
+def test_removed_card_search_escapes_like_a_translate_table():
+    table = str.maketrans({c: "\\" + c for c in '\\"*_'})
+    for s in (*TRICKY, 'a\\"b*_c\\\\', "\\*", '__**\\\\""'):
+        assert package._search_escape(s) == s.translate(table)
+    assert package.note_search("cloze", ('x_"', "", "", "f.md:1")) == (
+        '("Text:x\\_\\"" "Source:f.md:1")'
+    )
