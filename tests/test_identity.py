@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 
 from conftest import write_notes
 from notedeck.config import load_config
-from notedeck.identity import _BASE91, History, assign_guids, book_slug, card_guid
+from notedeck.identity import (
+    _BASE91,
+    History,
+    _base91,
+    _with_guid,
+    assign_guids,
+    book_slug,
+    card_guid,
+)
 from notedeck.model import Card
 from notedeck.pipeline import collect
 
@@ -71,6 +79,34 @@ def test_guid_shape_is_anki_like():
     guid = card_guid("Book", "definition", "term")
     assert 1 <= len(guid) <= 10 and set(guid) <= set(_BASE91)
     assert card_guid("Book", "definition", "term") == guid  # hashlib, not the salted hash()
+
+
+def _base91_one_digit_at_a_time(value: int) -> str:
+    out = []
+    while value:
+        value, rem = divmod(value, len(_BASE91))
+        out.append(_BASE91[rem])
+    return "".join(reversed(out)) or "a"
+
+
+@FAST
+@given(st.integers(0, 2**64 - 1))
+def test_base91_by_digit_pairs_is_base91(value):
+    assert _base91(value) == _base91_one_digit_at_a_time(value)
+
+
+def test_base91_edges():
+    for value in (0, 1, 90, 91, 92, 91**2 - 1, 91**2, 91**2 + 1, 91**3, 2**64 - 1):
+        assert _base91(value) == _base91_one_digit_at_a_time(value), value
+
+
+def test_a_card_given_its_guid_is_what_replace_would_build():
+    """assign_guids copies the instance dict for speed: only right while Card has no
+    __post_init__ and keeps its fields in __dict__."""
+    assert not hasattr(Card, "__post_init__")
+    card = _card()
+    assert _with_guid(card, "g") == replace(card, guid="g")
+    assert _with_guid(card, "g").__dict__ == replace(card, guid="g").__dict__
 
 
 @FAST

@@ -99,3 +99,79 @@ def test_anki_imports_the_schema_without_copies(tmp_path, anki_collection):
         model = col.models.get(model_id)
         assert [f["name"] for f in model["flds"]] == list(fields)
         assert [t["name"] for t in model["tmpls"]] == list(templates)
+
+
+# ---------------------------------------------------------------- written bytes, spelled out
+
+TRICKY = ("plain", 'quote " and \\ backslash', "tab\tnew\nline\x00\x1f", "ünï › — 𝄞", "")
+
+
+def test_manifest_card_lines_are_what_json_writes():
+    """save_manifest spells each card line out for speed: it must stay json's exact text, for
+    every Entry field (a new field must reach the line) and for odd hand-edited values."""
+    from notedeck.manifest import Entry, _card_line, _dumps, _entry_dict
+
+    entries = [Entry(s, 7, s, s, s, "basic", (s, s, s, s), (s, "t"), s, (s,), s, s) for s in TRICKY]
+    entries.append(Entry("h", "7", "q", "s", "d", "basic", ("a", 1), (), media=("m",)))
+    entries.append(Entry("h", True, "q", "s", "d", "basic", (), (), key=None))
+    for entry in entries:
+        assert (
+            _card_line("g\\", entry) == f"  {_dumps('g' + chr(92))}: {_dumps(_entry_dict(entry))}"
+        )
+
+
+def test_manifest_hashes_are_hashes_of_json():
+    from notedeck.books import _hash, _hashes
+
+    for s in TRICKY:
+        fields, tags = (s, "b", s, f"{s}.md:1"), (s, "t")
+        assert _hashes(s, "basic", fields, tags) == (
+            _hash(s, "basic", fields, tags),
+            _hash(s, "basic", fields[:3], tags),
+        )
+    assert _hashes("d", "basic", ("a", 1, "c", "s"), ()) == (
+        _hash("d", "basic", ("a", 1, "c", "s"), ()),
+        _hash("d", "basic", ("a", 1, "c"), ()),
+    )
+
+
+def test_notes_sharing_tags_and_cards_get_their_own_cards():
+    """apkg_bytes shares genanki's cards between front/back notes whose fields are empty in the
+    same places; a reversed note with an empty back has no second card, cloze counts its own."""
+    specs = [
+        NoteSpec("r-full", "Book", "reversed", ("T", "M", "", "f.md:1"), ("t",), 1),
+        NoteSpec("r-half", "Book", "reversed", ("T", "", "", "f.md:2"), ("t",), 1),
+        NoteSpec("r-full2", "Book", "reversed", ("U", "N", "C", "f.md:3"), ("t",), 1),
+        NoteSpec("c-two", "Book", "cloze", ("{{c1::a}} {{c2::b}}", "", "", "f.md:4"), ("t",), 1),
+        NoteSpec("c-one", "Book", "cloze", ("{{c1::a}}", "", "", "f.md:5"), ("u",), 1),
+    ]
+    with zipfile.ZipFile(io.BytesIO(apkg_bytes(specs, {}))) as archive:
+        database = archive.read("collection.anki2")
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(database)
+    rows = conn.execute(
+        "SELECT n.guid, n.tags, group_concat(c.ord) FROM notes n JOIN cards c ON c.nid = n.id"
+        " GROUP BY n.id ORDER BY n.guid"
+    ).fetchall()
+    conn.close()
+    assert rows == [
+        ("c-one", " u ", "0"),
+        ("c-two", " t ", "0,1"),
+        ("r-full", " t ", "0,1"),
+        ("r-full2", " t ", "0,1"),
+        ("r-half", " t ", "0"),
+    ]
+
+
+def test_a_tag_with_a_space_is_still_refused():
+    with pytest.raises(ValueError, match="contains a space"):
+        apkg_bytes([NoteSpec("g", "Book", "basic", ("Q", "A", "", "f.md:1"), ("a b",), 1)], {})
+
+
+def test_removed_card_search_escapes_like_a_translate_table():
+    table = str.maketrans({c: "\\" + c for c in '\\"*_'})
+    for s in (*TRICKY, 'a\\"b*_c\\\\', "\\*", '__**\\\\""'):
+        assert package._search_escape(s) == s.translate(table)
+    assert package.note_search("cloze", ('x_"', "", "", "f.md:1")) == (
+        '("Text:x\\_\\"" "Source:f.md:1")'
+    )

@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +23,8 @@ from .identity import History, assign_guids, book_slug
 from .manifest import (
     Entry,
     Manifest,
+    json_list,
+    json_str,
     load_manifest,
     manifest_path,
     remove_stale_temps,
@@ -48,6 +50,16 @@ def deck_name(card: Card, config: Config) -> str:
     return f"{book}::{label}"
 
 
+def _deck_names(cards: list[RenderedCard], config: Config) -> dict[tuple[str, str | None], str]:
+    """(book, chapter) → deck name, worked out once per chapter instead of once per card."""
+    names: dict[tuple[str, str | None], str] = {}
+    for r in cards:
+        key = (r.card.book, r.card.chapter)
+        if key not in names:
+            names[key] = deck_name(r.card, config)
+    return names
+
+
 def _clock() -> int:
     """Wall-clock seconds; the only source of time in a build (tests freeze it here)."""
     return int(time.time())
@@ -61,6 +73,24 @@ def _hash(*parts) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
+def _hashes(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[str, ...]):
+    """``_hash(deck, note_type, fields, tags)`` and the same without the last field, from one
+    escaping of each string: the JSON text is spelled out (it runs twice per card, and the
+    encoder's setup costs more than the escaping).  Anything but str goes through ``_hash``."""
+    try:
+        head = f"[{json_str(deck)}, {json_str(note_type)}, ["
+        shown = list(map(json_str, fields))
+        tail = f"], {json_list(tags)}]"
+    except TypeError:
+        return _hash(deck, note_type, fields, tags), _hash(deck, note_type, fields[:-1], tags)
+    full = head + ", ".join(shown) + tail
+    return _sha16(full), _sha16(head + ", ".join(shown[:-1]) + tail)
+
+
+def _sha16(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
     """The manifest entry of one card: a new mod time only when what is written changed.
 
@@ -70,8 +100,7 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
     """
     card = r.card
     fields = (r.front, r.back, r.context, r.source)
-    digest = _hash(deck, card.note_type, fields, card.tags)
-    content = _hash(deck, card.note_type, fields[:3], card.tags)
+    digest, content = _hashes(deck, card.note_type, fields, card.tags)
     mod = old.mod if old and old.hash == digest else now
     return Entry(
         digest,
@@ -95,11 +124,39 @@ def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCa
         return cards
     counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
     clashed = frozenset((old.book, *k) for k, n in counts.items() if n > 1)
-    signatures = {g: _signature(e.fields, e.source) for g, e in old.entries.items()}
-    now = {id(r.card): _signature((r.front, r.back, r.context), r.card.source) for r in cards}
-    history = History(signatures, clashed, lambda card: now[id(card)])
+    rendered = {id(r.card): r for r in cards}
+
+    def now(card: Card) -> tuple[str, ...]:
+        r = rendered[id(card)]
+        return _signature((r.front, r.back, r.context), card.source)
+
+    history = History(_OldSignatures(old.entries), clashed, now)
     settled, _ = assign_guids([r.card for r in cards], history)  # collect() already warned
-    return [replace(r, card=card) for r, card in zip(cards, settled, strict=True)]
+    return [
+        r if card is r.card else replace(r, card=card)
+        for r, card in zip(cards, settled, strict=True)
+    ]
+
+
+class _OldSignatures(Mapping):
+    """GUID → signature of the last build's cards, worked out only for the few GUIDs a clash
+    asks about (most keys never had a twin)."""
+
+    def __init__(self, entries: dict[str, Entry]):
+        self.entries = entries
+        self.known: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, guid: str) -> tuple[str, ...]:
+        if guid not in self.known:
+            entry = self.entries[guid]
+            self.known[guid] = _signature(entry.fields, entry.source)
+        return self.known[guid]
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
 def _signature(fields: tuple[str, ...], source: str) -> tuple[str, ...]:
@@ -125,8 +182,11 @@ def package_book(
     on_disk = _sha256(deck_path)
     now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
     cards = _reassign_guids(cards, old)
+    decks = _deck_names(cards, config)
     entries = {
-        r.card.guid: _entry(r, deck_name(r.card, config), old.entries.get(r.card.guid), now)
+        r.card.guid: _entry(
+            r, decks[r.card.book, r.card.chapter], old.entries.get(r.card.guid), now
+        )
         for r in cards
     }
     warnings = _keep_failed_files(entries, old, set(failed_files))
@@ -163,8 +223,10 @@ def _keep_failed_files(
     per file, not per card: the error line above it is what needs reading)."""
     kept: dict[str, int] = {}
     for guid, entry in old.entries.items():
+        if guid in entries:
+            continue
         rel = entry.source.rsplit(":", 1)[0]
-        if guid not in entries and failed_here(rel, failed):
+        if failed_here(rel, failed):
             entries[guid] = entry
             kept[rel] = kept.get(rel, 0) + 1
     return [
@@ -181,9 +243,9 @@ def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, .
             return before.hash != after.hash
         return before.content != after.content
 
-    added = tuple(_change(g, e) for g, e in new.items() if g not in old)
-    changed = tuple(_change(g, e) for g, e in new.items() if g in old and differs(old[g], e))
-    removed = tuple(_change(g, e) for g, e in old.items() if g not in new)
+    added = _changes((g, e) for g, e in new.items() if g not in old)
+    changed = _changes((g, e) for g, e in new.items() if g in old and differs(old[g], e))
+    removed = _changes((g, e) for g, e in old.items() if g not in new)
     return added, changed, removed
 
 
@@ -233,12 +295,13 @@ def removed_search(changes: Iterable[Change]) -> str:
     return " OR ".join(c.search for c in changes)
 
 
-def _change(guid: str, entry: Entry) -> Change:
-    """A diff line; its search uses the note's Front and Source fields exactly as written."""
+def _changes(items: Iterable[tuple[str, Entry]]) -> tuple[Change, ...]:
+    """Diff lines; each search uses the note's Front and Source fields exactly as written."""
     from .package import note_search
 
-    search = note_search(entry.note_type, entry.fields)
-    return Change(guid, entry.question, entry.source, search)
+    return tuple(
+        Change(guid, e.question, e.source, note_search(e.note_type, e.fields)) for guid, e in items
+    )
 
 
 def vanished_books(out_dir: Path, current_slugs: set[str], failed_files: Iterable[str]):
@@ -256,6 +319,6 @@ def vanished_books(out_dir: Path, current_slugs: set[str], failed_files: Iterabl
         sources = {e.source.rsplit(":", 1)[0] for e in old.entries.values()}
         if not old.entries or any(failed_here(rel, failed) for rel in sources):
             continue
-        removed = tuple(_change(g, e) for g, e in sorted(old.entries.items()))
+        removed = _changes(sorted(old.entries.items()))
         deck = out_dir / f"{slug}.apkg"
         yield BookResult(old.book, slug, (), deck, removed=removed)

@@ -62,17 +62,7 @@ def load_manifest(path: Path, book: str) -> Manifest:
     """The previous manifest, or an empty one if missing or unreadable (never fatal)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        entries = {
-            guid: Entry(
-                **{
-                    **e,
-                    "fields": tuple(e["fields"]),
-                    "tags": tuple(e["tags"]),
-                    "media": tuple(e.get("media", ())),
-                }
-            )
-            for guid, e in data["cards"].items()
-        }
+        entries = {guid: _loaded_entry(e) for guid, e in data["cards"].items()}
         return Manifest(
             data.get("book", book),
             int(data.get("last_mod", 0)),
@@ -83,6 +73,13 @@ def load_manifest(path: Path, book: str) -> Manifest:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return Manifest(book)
+
+
+def _loaded_entry(e: dict) -> Entry:
+    """An entry as parsed: its lists become tuples in place (the dict is json's, fresh)."""
+    e["fields"], e["tags"] = tuple(e["fields"]), tuple(e["tags"])
+    e["media"] = tuple(e.get("media", ()))
+    return Entry(**e)
 
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
@@ -97,10 +94,7 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         "deck_sha256": manifest.deck_sha256,
     }
     lines = [f" {_dumps(k)}: {_dumps(v)}," for k, v in head.items()]
-    cards = [
-        f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
-        for guid, entry in sorted(manifest.entries.items())
-    ]
+    cards = [_card_line(guid, entry) for guid, entry in sorted(manifest.entries.items())]
     body = ",\n".join(cards)
     text = "{\n" + "\n".join(lines) + '\n "cards": {' + (f"\n{body}\n }}" if cards else "}")
     atomic_write_bytes(path, (text + "\n}\n").encode("utf-8"))
@@ -111,6 +105,33 @@ def _dumps(value) -> str:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per call
+json_str = json.encoder.encode_basestring  # what _JSON writes for a str, quotes included
+
+
+def _card_line(guid: str, entry: Entry) -> str:
+    """``  "guid": {entry as JSON}``, the text ``_dumps`` writes, spelled out: this runs once per
+    card, and the encoder's setup and type checks cost more than the escaping of each string.
+    Values of other types than Entry declares (a hand-edited manifest) go through ``_dumps``."""
+    try:
+        if type(entry.mod) is not int:
+            raise TypeError(entry.mod)
+        return (
+            f"  {json_str(guid)}: "
+            f'{{"hash": {json_str(entry.hash)}, "mod": {entry.mod}, '
+            f'"question": {json_str(entry.question)}, "source": {json_str(entry.source)}, '
+            f'"deck": {json_str(entry.deck)}, "note_type": {json_str(entry.note_type)}, '
+            f'"fields": [{", ".join(map(json_str, entry.fields))}], '
+            f'"tags": [{", ".join(map(json_str, entry.tags))}], '
+            f'"kind": {json_str(entry.kind)}, "media": [{", ".join(map(json_str, entry.media))}], '
+            f'"content": {json_str(entry.content)}, "key": {json_str(entry.key)}}}'
+        )
+    except TypeError:
+        return f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
+
+
+def json_list(items: tuple[str, ...]) -> str:
+    """``_dumps(items)`` for a tuple of str (raises TypeError for anything else in it)."""
+    return f"[{', '.join(map(json_str, items))}]"
 
 
 def _entry_dict(entry: Entry) -> dict:

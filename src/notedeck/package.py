@@ -16,6 +16,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from itertools import count
+from operator import attrgetter
 from pathlib import Path
 
 import genanki
@@ -118,11 +119,22 @@ class NoteSpec:
 
 
 class _TimedNote(genanki.Note):
-    """A genanki note that keeps its own mod time instead of the package timestamp."""
+    """A genanki note that keeps its own mod time instead of the package timestamp.
 
-    def __init__(self, mod: int, **kwargs):
-        super().__init__(**kwargs)
-        self.mod = mod
+    Built for every card of every build, so it skips what ``genanki.Note.__init__`` spends per
+    note: it sets the same attributes directly and takes its tag list and cards from notes
+    built before it (see ``_NoteParts``).
+    """
+
+    def __init__(self, spec: NoteSpec, parts: _NoteParts):
+        self.model = MODELS[spec.note_type]
+        self.fields = list(spec.fields)
+        self._sort_field = spec.fields[0]
+        self._tags = parts.tags(spec.tags)
+        self.due = 0
+        self._guid = spec.guid
+        self.mod = spec.mod
+        parts.set_cards(self)
 
     def write_to_db(self, cursor, timestamp, deck_id, id_gen):
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
@@ -130,6 +142,33 @@ class _TimedNote(genanki.Note):
     def _check_invalid_html_tags_in_fields(self):
         """Skipped: it only warns (apkg_bytes silences warnings), and every field has already
         been through nh3, so there is nothing for it to find."""
+
+
+class _NoteParts:
+    """What notes of one package can share instead of each computing it again: genanki's
+    validated tag list per distinct tags (a tag with a space still raises genanki's error), and
+    the cards of a front/back note, which depend only on its note type and which of its fields
+    are empty.  Cloze cards depend on the text, so genanki computes those per note."""
+
+    def __init__(self):
+        self._tags: dict[tuple[str, ...], list[str]] = {}
+        self._cards: dict[tuple, list[genanki.Card]] = {}
+
+    def tags(self, tags: tuple[str, ...]) -> list[str]:
+        shared = self._tags.get(tags)
+        if shared is None:
+            note = genanki.Note(tags=tags)
+            shared = self._tags[tags] = note.tags
+        return shared
+
+    def set_cards(self, note: _TimedNote) -> None:
+        if note.model.model_type != genanki.Model.FRONT_BACK:
+            return
+        key = (note.model.model_id, *map(bool, note.fields))
+        shared = self._cards.get(key)
+        if shared is None:
+            shared = self._cards[key] = note.cards  # genanki's own computation, once
+        note.cards = shared  # cached_property: an instance attribute is what it caches into
 
 
 def models_fingerprint() -> str:
@@ -164,18 +203,12 @@ def apkg_bytes(
     """
     timestamp = max((n.mod for n in notes), default=0)
     decks: dict[str, genanki.Deck] = {}
-    for spec in sorted(notes, key=lambda n: (n.deck, n.guid)):
-        deck = decks.setdefault(spec.deck, genanki.Deck(stable_id("deck", spec.deck), spec.deck))
-        deck.add_note(
-            _TimedNote(
-                spec.mod,
-                model=MODELS[spec.note_type],
-                fields=list(spec.fields),
-                tags=list(spec.tags),
-                guid=spec.guid,
-                sort_field=spec.fields[0],
-            )
-        )
+    parts = _NoteParts()
+    for spec in sorted(notes, key=attrgetter("deck", "guid")):
+        deck = decks.get(spec.deck)
+        if deck is None:
+            deck = decks[spec.deck] = genanki.Deck(stable_id("deck", spec.deck), spec.deck)
+        deck.add_note(_TimedNote(spec, parts))
     conn = sqlite3.connect(":memory:")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -242,19 +275,17 @@ def note_search(note_type: str, fields: tuple[str, ...]) -> str:
     exactly as written.  Inside a quoted field search ``\\``, ``"``, ``*`` and ``_`` are
     special and are escaped here.
     """
-    names = [f["name"] for f in MODELS[note_type].fields]
-    terms = [
-        f'"{names[0]}:{_search_escape(fields[0])}"',
-        f'"{names[-1]}:{_search_escape(fields[-1])}"',
-    ]
-    return "(" + " ".join(terms) + ")"
+    first, last = _SEARCH_FIELDS[note_type]
+    return f'("{first}:{_search_escape(fields[0])}" "{last}:{_search_escape(fields[-1])}")'
 
 
 def _search_escape(value: str) -> str:
-    return value.translate(_SEARCH_ESCAPES)
+    """Backslash first, so the backslashes added after it are not escaped again (a chain of
+    ``replace`` is ten times faster than ``translate`` with a dict, on every card's diff line)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("*", "\\*").replace("_", "\\_")
 
 
-_SEARCH_ESCAPES = str.maketrans({c: "\\" + c for c in '\\"*_'})
+_SEARCH_FIELDS = {t: (m.fields[0]["name"], m.fields[-1]["name"]) for t, m in MODELS.items()}
 
 
 def write_apkg(path: Path, data: bytes) -> None:
