@@ -65,6 +65,12 @@ def _clock() -> int:
     return int(time.time())
 
 
+def build_clock() -> int:
+    """The build's time, read once by the main process: the books a build packages in worker
+    processes are stamped with the same clock as if it had packaged them itself."""
+    return _clock()
+
+
 def _hash(*parts) -> str:
     return hashlib.sha256(_JSON.encode(parts).encode()).hexdigest()[:16]
 
@@ -171,8 +177,10 @@ def package_book(
     media: dict[str, Path],
     config: Config,
     failed_files: tuple[str, ...],
+    clock: int | None = None,
 ) -> tuple[BookResult, list[Warning_]]:
-    """One book's deck and manifest: stamp, diff, and write only when something changed."""
+    """One book's deck and manifest: stamp, diff, and write only when something changed.
+    ``clock`` is the build's time (``build_clock``); by default, now."""
     from .package import apkg_bytes, models_fingerprint
 
     slug = book_slug(title)
@@ -180,7 +188,7 @@ def package_book(
     man_path = manifest_path(config.out_dir, slug)
     old = load_manifest(man_path, title)
     on_disk = _sha256(deck_path)
-    now = max(_clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
+    now = max(clock or _clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
     cards = _reassign_guids(cards, old)
     decks = _deck_names(cards, config)
     entries = {

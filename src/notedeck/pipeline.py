@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .books import deck_name, package_book, removed_search, vanished_books
+from .books import build_clock, deck_name, package_book, removed_search, vanished_books
 from .cache import BookState, FileCache
 from .config import Config
 from .errors import NotedeckError, NoteError, OutputError, debugging
@@ -249,7 +249,7 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     to_write = [title for title in titles if reused[title] is None]
     size = sum(len(by_book[title]) for title in to_write)
     workers = worker_count(config.jobs, len(to_write), size, MIN_CARDS)
-    state = (by_book, media, config, collected.failed_files)
+    state = (by_book, media, config, collected.failed_files, build_clock())
     packaged = ordered_map(_package, to_write, workers, state)
     if cache:
         cache.save()  # while the workers package (if there are workers)
@@ -284,8 +284,8 @@ def _reuse(
 def _package(state: tuple, title: str) -> tuple[BookResult, list[Warning_]]:
     """Package one book (in a worker process when several books changed).  The result leaves
     out the cards when they are the ones given (the usual case), so they need not travel back."""
-    by_book, media, config, failed_files = state
-    result, warnings = package_book(title, by_book[title], media, config, failed_files)
+    by_book, media, config, failed_files, clock = state
+    result, warnings = package_book(title, by_book[title], media, config, failed_files, clock)
     if [r.card.guid for r in result.cards] == [r.card.guid for r in by_book[title]]:
         result = replace(result, cards=())
     return result, warnings
