@@ -18,8 +18,9 @@ _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)((?:(?!\1).){1,1000}?)(?<!
 _CODE = re.compile(r"`([^`]*)`")
 # "require- ments" from a PDF is joined; "pre- and post-processing" is English and stays.
 _PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
-_MAY_EMPHASISE = re.compile(r"[*_]|==|~~")  # what _EMPHASIS or _SINGLE_EMPHASIS needs
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[^\w\s]")
+_FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.DOTALL)
 
 FIRST_PERSON = re.compile(
     r"^(?:i|i'm|i've|i'd|i'll|my|me|we|we're|our|today|tomorrow|yesterday|tonight|"
@@ -43,9 +44,12 @@ def strip_markup(text: str) -> str:
         text = _LINK.sub(r"\1", text)
     if "`" in text:
         text = _CODE.sub(r"\1", text)
-    for _ in range(3 if _MAY_EMPHASISE.search(text) else 0):
-        new = _EMPHASIS.sub(r"\2", text)
-        new = _SINGLE_EMPHASIS.sub(r"\2", new)
+    for _ in range(3):
+        new = text
+        if "**" in new or "__" in new or "==" in new or "~~" in new:  # what _EMPHASIS needs
+            new = _EMPHASIS.sub(r"\2", new)
+        if "*" in new or "_" in new:  # what _SINGLE_EMPHASIS needs
+            new = _SINGLE_EMPHASIS.sub(r"\2", new)
         if new == text:
             break
         text = new
@@ -64,7 +68,7 @@ def join_pdf_breaks(text: str) -> str:
 def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = _NOT_WORD.sub(" ", text)
     text = _ARTICLE.sub("", " ".join(text.split()))
     return text
 
@@ -76,7 +80,7 @@ def is_chatter(text: str) -> bool:
 
 
 def first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(?:\s|$)", text, re.DOTALL)
+    match = _FIRST_SENTENCE.match(text)
     return match.group(1) if match else text
 
 

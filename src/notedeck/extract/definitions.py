@@ -93,7 +93,7 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
 
 def term_line(text: str) -> re.Match | None:
     """A "**Term**: text" or "Term – text" line whose term looks like a term."""
-    match = BOLD_TERM.match(text)
+    match = BOLD_TERM.match(text) if "**" in text or "__" in text else None
     if match:
         term = match.group("term")
         return (
@@ -101,7 +101,7 @@ def term_line(text: str) -> re.Match | None:
             if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
             else None
         )
-    match = PLAIN_TERM.match(text)
+    match = _plain_term(text)
     if not match or "**" in match.group("term") or "`" in match.group("term"):
         return None
     return (
@@ -110,6 +110,13 @@ def term_line(text: str) -> re.Match | None:
         and _reads_as_definition(match.group("def"), match.group("term"))
         else None
     )
+
+
+def _plain_term(text: str) -> re.Match | None:
+    """``PLAIN_TERM.match``, skipped on text without the ":", "=" or dash it needs."""
+    if ":" in text or "=" in text or "-" in text or "–" in text or "—" in text:
+        return PLAIN_TERM.match(text)
+    return None
 
 
 def matched_term(match: re.Match) -> str:
@@ -158,7 +165,7 @@ def _statements(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, list[str]]] = []
     after_key_value = False
     for n, raw in enumerate(text.split("\n")):
-        key_value = bool(PLAIN_TERM.match(raw) and raw.lstrip()[:1].isupper())
+        key_value = bool(_plain_term(raw) and raw.lstrip()[:1].isupper())
         is_term = term_line(raw) is not None  # once per line: the test is pure, not cheap
         if not out or is_term or (key_value and after_key_value):
             out.append((n, [raw]))

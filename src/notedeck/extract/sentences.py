@@ -135,9 +135,10 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
     hits_per_sentence = []
     for start, sentence in parts:
         offset = text.count("\n", 0, start)
-        hits = _pairs(sentence, offset) or _bold(sentence, offset)
+        plain = strip_markup(join_pdf_breaks(sentence))  # shared by _pairs and _plain
+        hits = _pairs(plain, offset) or _bold(sentence, offset)
         if not hits and not summary_section:
-            hits = _plain(sentence, offset)
+            hits = _plain(sentence, plain.strip(), offset)
         hits_per_sentence.append(hits)
     found: list[Found] = []
     for n, hits in enumerate(hits_per_sentence):
@@ -180,6 +181,8 @@ def _subject_like(term: str) -> bool:
 
 def _bold(sentence: str, offset: int) -> list[Found]:
     """ "A **term** is …" (possibly several per sentence) and "**Term** builds …"."""
+    if "**" not in sentence and "__" not in sentence:  # every pattern here needs bold
+        return []
     matches = list(BOLD_IS.finditer(sentence))
     out = []
     for i, match in enumerate(matches):
@@ -206,12 +209,12 @@ def _bold(sentence: str, offset: int) -> list[Found]:
     return out
 
 
-def _plain(sentence: str, offset: int) -> list[Found]:
-    """ "An epoch is one full pass …": a short subject, a defining verb, a real predicate."""
-    plain = strip_markup(join_pdf_breaks(sentence)).strip()
+def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
+    """ "An epoch is one full pass …": a short subject, a defining verb, a real predicate.
+    ``plain`` is the sentence without markup, stripped."""
     if is_chatter(plain) or plain.endswith((":", "?")):  # a lead-in or a question, not a definition
         return []
-    acronym = STANDS_FOR.match(plain)
+    acronym = STANDS_FOR.match(plain) if "stands" in plain else None
     if acronym:
         return [Found(acronym.group("term"), sentence.strip(), offset, verb="stands for")]
     match = PLAIN_IS.match(plain)
@@ -241,12 +244,14 @@ def _defines(match: re.Match) -> bool:
     )
 
 
-def _pairs(sentence: str, offset: int) -> list[Found]:
-    """Parallel definitions: "X means …, while Y means …", "X (…) or Y (…)", "In X …; in Y …"."""
-    plain = strip_markup(join_pdf_breaks(sentence))
+def _pairs(plain: str, offset: int) -> list[Found]:
+    """Parallel definitions: "X means …, while Y means …", "X (…) or Y (…)", "In X …; in Y …".
+    ``plain`` is the sentence without markup."""
     alternatives = _alternatives(plain, offset)
     if alternatives:
         return alternatives
+    if ";" not in plain and "while" not in plain and "whereas" not in plain:
+        return []  # CONTRAST cannot split it: one clause
     clauses = [c.strip() for c in CONTRAST.split(plain) if c.strip()]
     if len(clauses) < 2:
         return []
