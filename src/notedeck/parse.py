@@ -37,6 +37,8 @@ MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECA
 MARKERS = ("skip", "skip-section")
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
+CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
+_NON_WORD = re.compile(r"[^\w]+")
 # markdown-it silently drops the REST OF THE FILE below a block nested deeper than maxNesting
 # (default 20, i.e. a 10-level list); allow 200 levels of lists and report anything deeper.
 MAX_NESTING = 408
@@ -201,7 +203,7 @@ def _list_items(tokens: list[Token], offset: int) -> list[ListItem]:
         if blocks and isinstance(blocks[0], Paragraph):
             text = blocks.pop(0).text
         checkbox = None
-        match = re.match(r"^\[([ xX])\]\s+", text)
+        match = CHECKBOX.match(text) if text.startswith("[") else None
         if match:
             checkbox, text = match.group(1).lower(), text[match.end() :]
         items.append(ListItem(text, _line(tokens[i], offset), checkbox, tuple(blocks)))
@@ -271,8 +273,9 @@ def find_book_in_heading(title: str, books: tuple[Book, ...]) -> Book | None:
     return best[1] if best else None
 
 
+@lru_cache(maxsize=1024)  # pure; every heading is compared with every book title and alias
 def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def chapter_in(title: str) -> str | None:

@@ -27,6 +27,7 @@ FIRST_PERSON = re.compile(
     r"finally|ugh|ok|okay|note to self|todo|to do|skipped|read|reading|started|finished)\b",
     re.IGNORECASE,
 )
+_FIRST_PERSON_INITIALS = frozenset("imwotyfunsr")  # of every word FIRST_PERSON lists
 
 
 # strip_markup and normalise_key are pure and called many times on the same text (a heading
@@ -59,8 +60,8 @@ def strip_markup(text: str) -> str:
 
 def join_pdf_breaks(text: str) -> str:
     """Join words broken by PDF copy-paste ("require- ments" → "requirements")."""
-    if "-" not in text and "\u00ad" not in text and "\u2010" not in text:
-        return text
+    if "- " not in text and "\u00ad " not in text and "\u2010 " not in text:
+        return text  # _PDF_BREAK needs a hyphen and a space
     return _PDF_BREAK.sub(r"\1", text)
 
 
@@ -69,13 +70,17 @@ def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
     text = _NOT_WORD.sub(" ", text)
-    text = _ARTICLE.sub("", " ".join(text.split()))
-    return text
+    text = " ".join(text.split())
+    article = _ARTICLE.match(text)  # anchored: the one match sub could make
+    return text[article.end() :] if article else text
 
 
 def is_chatter(text: str) -> bool:
     """True for diary-style first-person text that should never become a card."""
     plain = strip_markup(text).lstrip("-*>#• ").strip()
+    first = plain[:1]
+    if first.isascii() and first.lower() not in _FIRST_PERSON_INITIALS:
+        return False  # no FIRST_PERSON word starts with it (non-ASCII letters may fold to one)
     return bool(FIRST_PERSON.match(plain))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..config import Config
 from ..model import Card, Document, Section, SourceFile
@@ -67,10 +68,7 @@ class Context:
         note_type: str = "basic",
     ) -> Card:
         book = section.book or ""
-        tags = [slug_tag(book), f"notedeck::{kind}"]
-        if section.chapter:
-            tags.append(f"{slug_tag(book)}::ch{slug_tag(section.chapter)}")
-        tags += [slug_tag(t) for t in (*self.config.tags, *self.source.options.tags)]
+        extra = (*self.config.tags, *self.source.options.tags)
         return Card(
             kind=kind,
             question=question.strip(),
@@ -81,9 +79,18 @@ class Context:
             context=section.path,
             source=self.source.rel,
             line=line,
-            tags=tuple(dict.fromkeys(t for t in tags if t)),
+            tags=_tags(book, kind, section.chapter, extra),
             note_type=note_type,
         )
+
+
+@lru_cache(maxsize=1024)  # pure; the same few books, kinds and chapters for every card
+def _tags(book: str, kind: str, chapter: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
+    tags = [slug_tag(book), f"notedeck::{kind}"]
+    if chapter:
+        tags.append(f"{slug_tag(book)}::ch{slug_tag(chapter)}")
+    tags += [slug_tag(t) for t in extra]
+    return tuple(dict.fromkeys(t for t in tags if t))
 
 
 def extract(document: Document, config: Config) -> list[Card]:

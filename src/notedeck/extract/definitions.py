@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..model import Card, Code, DefinitionList, ListBlock, ListItem, Paragraph, Quote, Section
 from ..text import is_chatter, normalise_key, strip_markup
@@ -41,6 +42,7 @@ STATEMENT = re.compile(
     r"^\s*(?:the|this|that|our|my|his|her|their)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|were)\b",
     re.I,
 )
+TERM_WORD = re.compile(r"^(?:the\s+)?(?:term|concept|notion)\s+", re.IGNORECASE)
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 SUMMARY = re.compile(
     r"^(?:summary|conclusions?|recap|wrap[- ]?up|tl;?dr|key takeaways|takeaways)\b", re.I
@@ -91,6 +93,7 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
         yield from _from_block(child, section, ctx)
 
 
+@lru_cache(maxsize=256)  # pure, and asked twice for most lines (statement split, then the card)
 def term_line(text: str) -> re.Match | None:
     """A "**Term**: text" or "Term – text" line whose term looks like a term."""
     match = BOLD_TERM.match(text) if "**" in text or "__" in text else None
@@ -141,7 +144,7 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
     if has_explicit_syntax(text) or is_image_only(text):
         return
     summary = bool(SUMMARY.match(section.title))
-    for offset, statement in _statements(BREAK.sub("\n", text)):
+    for offset, statement in _statements(BREAK.sub("\n", text) if "<" in text else text):
         match = term_line(statement) or _bold_heading_line(statement)
         if match and not is_chatter(statement):
             yield _card(ctx, section, matched_term(match), match.group("def"), line + offset)
@@ -212,7 +215,7 @@ def _card(
     ctx, section: Section, term: str, answer: str, line: int, article: str = "", verb: str = ""
 ) -> Card:
     term = strip_markup(term).strip().rstrip(":").strip()
-    term = re.sub(r"^(?:the\s+)?(?:term|concept|notion)\s+", "", term, flags=re.IGNORECASE)
+    term = TERM_WORD.sub("", term)
     if not article:
         term = natural_case(term, ctx.source.text)
     plural = (

@@ -37,6 +37,7 @@ CLOZE = re.compile(
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 COMMENT = re.compile(r"[ \t]*<!--(?:(?!<!--).)*?-->", re.DOTALL)  # stops at the next "<!--": linear
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)
+_MAYBE_TAGGED = re.compile(r"#flashcard", re.IGNORECASE)  # what every FLASHCARD_TAG match holds
 METADATA_KEYS = {
     "status", "up", "tags", "tag", "date", "source", "author", "authors", "created", "updated",
     "type", "related", "links", "link", "aliases", "alias", "priority", "rating", "due", "url",
@@ -51,9 +52,14 @@ def has_explicit_syntax(text: str) -> bool:
     return bool(
         _has_cloze(text)
         or ("::" in text and any(_inline_card(line.strip()) for line in lines))
-        or (Q_LINE.match(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
+        or (_q_line(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
         or ("?" in text and any(MARK_LINE.match(line) for line in lines))
     )
+
+
+def _q_line(line: str) -> re.Match | None:
+    """``Q_LINE.match``, skipped unless the line starts with the "Q" every match starts with."""
+    return Q_LINE.match(line) if line.lstrip()[:1] in ("Q", "q") else None
 
 
 def _has_cloze(text: str) -> bool:
@@ -104,8 +110,9 @@ def _tagged_flashcards(ctx) -> bool:
 
 @lru_cache(maxsize=4)
 def _text_tagged(text: str) -> bool:
-    """Searched once per file, not once per section."""
-    return has_outside_code(text, FLASHCARD_TAG)
+    """Searched once per file, not once per section; splitting out the code is skipped when
+    "#flashcard" is nowhere in the file (any match outside code contains it)."""
+    return bool(_MAYBE_TAGGED.search(text)) and has_outside_code(text, FLASHCARD_TAG)
 
 
 def _from_nested(block, section: Section, ctx, highlights: bool) -> Iterator[Card]:
@@ -148,7 +155,7 @@ def _from_paragraph(
             question = "\n".join(lines[:mark]).strip()
             card = ctx.card(section, "explicit", question, answer, question, block.line, note_type)
             return [card], ctx.source.body_line + end - 1
-    if Q_LINE.match(lines[0]):
+    if _q_line(lines[0]):
         qa = _qa_source(text, start + len(lines) - 1, following, ctx)
         if qa is not None:
             qa_text, last = qa
@@ -218,7 +225,7 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
         cloze = _to_cloze(text)
         yield ctx.card(section, "cloze", cloze, "", CLOZE.sub(r"\2", cloze), line, "cloze")
         return
-    if Q_LINE.match(text.split("\n", 1)[0]):
+    if _q_line(text.split("\n", 1)[0]):
         cards = _qa_cards(text, line, section, ctx)
         if cards:
             yield from cards

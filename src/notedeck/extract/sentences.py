@@ -16,6 +16,7 @@ from .common import is_image_only
 from .terms import acceptable_term, word_set
 
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
+VERB_WORDS = word_set("is are refers refer means mean describes denotes represents")
 TERM_PREFIX = r"(?P<prefix>(?:the\s+)?(?:term|concept|word|notion|phrase)\s+)?"
 BOLD_IS = re.compile(
     r"(?P<lead>^|(?<=[.!?:;])\s+|,?\s+(?:and|while|whereas|but)\s+)"
@@ -217,7 +218,7 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     acronym = STANDS_FOR.match(plain) if "stands" in plain else None
     if acronym:
         return [Found(acronym.group("term"), sentence.strip(), offset, verb="stands for")]
-    match = PLAIN_IS.match(plain)
+    match = _plain_is(plain)
     if not match or not acceptable_term(match.group("term")) or not _defines(match):
         return []
     predicate = plain[match.start("def") :]
@@ -227,6 +228,14 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
     ]
+
+
+def _plain_is(plain: str) -> re.Match | None:
+    """``PLAIN_IS.match``, skipped when no word of the text is a defining verb: the verb stands
+    between whitespace, so it is one of ``str.split``'s words (``lower`` = IGNORECASE on ASCII)."""
+    if plain.isascii() and VERB_WORDS.isdisjoint(plain.lower().split()):
+        return None
+    return PLAIN_IS.match(plain)
 
 
 def _defines(match: re.Match) -> bool:

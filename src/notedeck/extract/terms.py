@@ -14,6 +14,9 @@ from functools import lru_cache
 from ..text import strip_markup
 
 MAX_TERM_WORDS = 6
+ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+PLURAL_END = re.compile(r"[^suiy'’]s$|[aeiouy]s$")
+SINGULAR_END = re.compile(r"(?:ss|us|is|ics)$")
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -97,6 +100,9 @@ QUALIFIER = re.compile(
     r"revisited|continued|deep dive|a primer|the basics|cheat ?sheet|quick version|recap)\)?\s*$",
     re.IGNORECASE,
 )
+# Every QUALIFIER match ends in one of these (IGNORECASE is plain lower() on ASCII text).
+_QUALIFIER_WORDS = ("depth", "detail", "revisited", "continued", "dive", "primer", "basics")
+_QUALIFIER_WORDS += ("sheet", "version", "recap")
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 SYMBOLS = re.compile(r"[^\w\s'’()\-/+.,&:#]+")
 
@@ -107,7 +113,7 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     ``strict`` applies to terms without bold: no function words, no imperatives, no commentary
     heads, no bare numbers.  Bold terms only need to be short and not a pronoun or diary word.
     """
-    plain = re.sub(r"^(?:a|an|the)\s+", "", strip_markup(term).strip(), flags=re.IGNORECASE)
+    plain = ARTICLE.sub("", strip_markup(term).strip())
     plain = PARENTHETICAL.sub("", plain).strip()
     words = plain.split()
     if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
@@ -173,7 +179,8 @@ def clean_title(title: str) -> str:
     """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
     "… in more depth" qualifiers."""
     title = NUMBERING.sub("", strip_markup(title))
-    title = QUALIFIER.sub("", title)
+    if not title.isascii() or any(word in title.lower() for word in _QUALIFIER_WORDS):
+        title = QUALIFIER.sub("", title)
     title = PARENTHETICAL.sub("", title)
     title = SYMBOLS.sub("", title)
     return " ".join(title.split()).strip(" -–—:")
@@ -271,8 +278,4 @@ def is_plural(term: str) -> bool:
     """Rough English plural test on the last word ("Vector clocks", not "Analysis", "CQRS")."""
     words = strip_markup(term).split()
     last = words[-1] if words else ""
-    return (
-        bool(re.search(r"[^suiy'’]s$|[aeiouy]s$", last))
-        and not re.search(r"(?:ss|us|is|ics)$", last)
-        and not last.isupper()
-    )
+    return bool(PLURAL_END.search(last)) and not SINGULAR_END.search(last) and not last.isupper()
