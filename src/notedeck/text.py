@@ -20,14 +20,18 @@ _CODE = re.compile(r"`([^`]*)`")
 _PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w\s]")
+# _NOT_WORD as a table for ASCII text (str.translate is cheaper than re.sub per character)
+_ASCII_NOT_WORD = {n: " " for n in range(128) if _NOT_WORD.match(chr(n))}
 _FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.DOTALL)
 
+_FIRST_PERSON_WORDS = (
+    "i", "i'm", "i've", "i'd", "i'll", "my", "me", "we", "we're", "our", "today", "tomorrow",
+    "yesterday", "tonight", "finally", "ugh", "ok", "okay", "note to self", "todo", "to do",
+    "skipped", "read", "reading", "started", "finished",
+)  # fmt: skip
 FIRST_PERSON = re.compile(
-    r"^(?:i|i'm|i've|i'd|i'll|my|me|we|we're|our|today|tomorrow|yesterday|tonight|"
-    r"finally|ugh|ok|okay|note to self|todo|to do|skipped|read|reading|started|finished)\b",
-    re.IGNORECASE,
+    r"^(?:" + "|".join(map(re.escape, _FIRST_PERSON_WORDS)) + r")\b", re.IGNORECASE
 )
-_FIRST_PERSON_INITIALS = frozenset("imwotyfunsr")  # of every word FIRST_PERSON lists
 
 
 # strip_markup and normalise_key are pure and called many times on the same text (a heading
@@ -69,8 +73,10 @@ def join_pdf_breaks(text: str) -> str:
 def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
-    text = _NOT_WORD.sub(" ", text)
+    text = text.translate(_ASCII_NOT_WORD) if text.isascii() else _NOT_WORD.sub(" ", text)
     text = " ".join(text.split())
+    if text[:1] not in ("a", "t") and text[:1].isascii():  # casefolded: no "A"/"T"
+        return text  # _ARTICLE cannot match
     article = _ARTICLE.match(text)  # anchored: the one match sub could make
     return text[article.end() :] if article else text
 
@@ -78,9 +84,8 @@ def normalise_key(text: str) -> str:
 def is_chatter(text: str) -> bool:
     """True for diary-style first-person text that should never become a card."""
     plain = strip_markup(text).lstrip("-*>#• ").strip()
-    first = plain[:1]
-    if first.isascii() and first.lower() not in _FIRST_PERSON_INITIALS:
-        return False  # no FIRST_PERSON word starts with it (non-ASCII letters may fold to one)
+    if plain[:12].isascii() and not plain[:12].lower().startswith(_FIRST_PERSON_WORDS):
+        return False  # IGNORECASE is lower() on ASCII; other letters may fold onto ASCII ones
     return bool(FIRST_PERSON.match(plain))
 
 

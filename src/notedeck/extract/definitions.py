@@ -87,8 +87,8 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
             extra = "\n".join(block_markdown(c) for c in item.children)
             answer = match.group("def").strip() + ("\n\n" + extra if extra.strip() else "")
             yield _card(ctx, section, matched_term(match), answer, item.line)
-        else:
-            yield from _from_paragraph(item.text, item.line, section, ctx)
+        elif not is_image_only(item.text):  # _from_paragraph without a second syntax check
+            yield from _from_statements(item.text, item.line, section, ctx)
     for child in item.children:
         yield from _from_block(child, section, ctx)
 
@@ -141,9 +141,12 @@ def _reads_as_definition(text: str, term: str) -> bool:
 
 
 def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
-    if has_explicit_syntax(text) or is_image_only(text):
-        return
-    summary = bool(SUMMARY.match(section.title))
+    if not has_explicit_syntax(text) and not is_image_only(text):
+        yield from _from_statements(text, line, section, ctx)
+
+
+def _from_statements(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
+    summary = _is_summary(section.title)
     for offset, statement in _statements(BREAK.sub("\n", text) if "<" in text else text):
         match = term_line(statement) or _bold_heading_line(statement)
         if match and not is_chatter(statement):
@@ -161,10 +164,18 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
             )
 
 
+@lru_cache(maxsize=256)  # asked for every paragraph and list item under the heading
+def _is_summary(title: str) -> bool:
+    return bool(SUMMARY.match(title))
+
+
 def _statements(text: str) -> list[tuple[int, str]]:
     """Split a paragraph where a line starts a new "Key: value" (one definition per line), so a
     definition never swallows the "Homework: …" line under it.  A "Key: value"-shaped line only
     splits after another such line; after prose it is the prose continuing ("Here it is: …")."""
+    if "\n" not in text:  # one line: nothing to split (most list items)
+        stripped = text.strip()
+        return [(0, stripped)] if stripped else []
     out: list[tuple[int, list[str]]] = []
     after_key_value = False
     for n, raw in enumerate(text.split("\n")):
@@ -180,6 +191,8 @@ def _statements(text: str) -> list[tuple[int, str]]:
 
 def _bold_heading_line(statement: str) -> re.Match | None:
     """ "**Mean**" alone on a line, its definition on the lines below."""
+    if "**" not in statement and "__" not in statement:  # BOLD_LINE needs bold
+        return None
     lines = statement.split("\n", 1)
     match = BOLD_LINE.match(lines[0])
     if len(lines) < 2 or not match or not acceptable_term(match.group("term"), strict=False):
