@@ -58,6 +58,7 @@ ALT_STOP = word_set(
 )
 CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+")
 SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
+BOUNDARY = re.compile(r"[.!?](?:\*\*|__)?\s")  # what SENTENCE's look-behind and first space need
 # First words of a predicate that make "X is …" commentary rather than a definition.
 NOT_DEFINITION = word_set(
     "not still really very so too also just quite pretty probably maybe definitely actually "
@@ -119,7 +120,12 @@ class Found:
 def sentences(text: str) -> list[tuple[int, str]]:
     """(character offset, sentence) pairs; "e.g. x" and "ch. 2" do not end a sentence."""
     out, start = [], 0
-    for match in SENTENCE.finditer(text):
+    # SENTENCE.finditer tried its three look-behinds at every character; each of its matches
+    # starts at the whitespace of a BOUNDARY match, so only those places are tried.
+    for candidate in BOUNDARY.finditer(text):
+        match = SENTENCE.match(text, candidate.end() - 1)
+        if match is None:
+            continue
         out.append((start, text[start : match.start()]))
         start = match.end()
     out.append((start, text[start:]))

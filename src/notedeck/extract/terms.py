@@ -112,7 +112,7 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     heads, no bare numbers.  Bold terms only need to be short and not a pronoun or diary word.
     """
     plain = ARTICLE.sub("", strip_markup(term).strip())
-    plain = PARENTHETICAL.sub("", plain).strip()
+    plain = drop_parentheticals(plain).strip()
     words = plain.split()
     if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
         return False
@@ -165,6 +165,11 @@ GENERIC_TAILS = word_set(
 )
 
 
+def drop_parentheticals(text: str) -> str:
+    """Text without "(…)" asides; the unanchored pattern is tried only where there is one."""
+    return PARENTHETICAL.sub("", text) if "(" in text else text
+
+
 def is_generic_title(title: str, ctx) -> bool:
     """ "Summary", "My notes", "Random thoughts", "Open questions": headings about the notes."""
     plain = clean_title(title)
@@ -179,7 +184,7 @@ def clean_title(title: str) -> str:
     title = NUMBERING.sub("", strip_markup(title))
     if not title.isascii() or any(word in title.lower() for word in _QUALIFIER_WORDS):
         title = QUALIFIER.sub("", title)
-    title = PARENTHETICAL.sub("", title)
+    title = drop_parentheticals(title)
     title = SYMBOLS.sub("", title)
     return " ".join(title.split()).strip(" -–—:")
 
