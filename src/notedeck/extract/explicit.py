@@ -59,7 +59,10 @@ def has_explicit_syntax(text: str) -> bool:
 
 def _q_line(line: str) -> re.Match | None:
     """``Q_LINE.match``, skipped unless the line starts with the "Q" every match starts with."""
-    return Q_LINE.match(line) if line.lstrip()[:1] in ("Q", "q") else None
+    first = line[:1]
+    if first.isspace():
+        first = line.lstrip()[:1]
+    return Q_LINE.match(line) if first in ("Q", "q") else None
 
 
 def _has_cloze(text: str) -> bool:

@@ -264,17 +264,44 @@ def _word_ends(text: str, at: int) -> bool:
 def _words_only(text: str) -> str:
     """The note without images, link targets and code: an alt text or a file name such as
     "lambda diagram" or "lambda.png" says nothing about how the writer spells a name."""
-    # Bounded spans keep a long line of unclosed "![[" or "](" linear (notedeck issue 7).
-    text = re.sub(
-        r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`", " ", text
-    )  # noqa: E501
-    return re.sub(r"\]\([^)]{0,4000}\)", "]", text)
+    if "![" in text:
+        text = _IMAGE_OR_CODE.sub(" ", text)
+    elif "`" in text:  # no image: only the code alternative can match, and it scans faster
+        text = _CODE_ONLY.sub(" ", text)
+    return _LINK_TARGET.sub("]", text) if "](" in text else text
+
+
+# Bounded spans keep a long line of unclosed "![[" or "](" linear (notedeck issue 7).
+_IMAGE_OR_CODE = re.compile(
+    r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`"
+)
+_CODE_ONLY = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]{0,4000}\)")
 
 
 @lru_cache(maxsize=8)
 def _prose(text: str) -> str:
-    """The note without heading lines: Title Case headings prove nothing about names."""
-    return re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)
+    r"""The note without heading lines: Title Case headings prove nothing about names.
+
+    Line by line, this is ``re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)`` (which tried
+    its ``^`` at every character): a line whose first non-blank character is "#" is emptied,
+    and the blank lines just above it go with it (the pattern's ``\s*`` spans them).
+    """
+    out: list[str] = []
+    blank: list[str] = []  # blank lines not yet known to precede a heading
+    for line in text.split("\n"):
+        stripped = line.lstrip()  # str whitespace is re's \s
+        if not stripped:
+            blank.append(line)
+        elif stripped[0] == "#":
+            blank = []
+            out.append("")
+        else:
+            out.extend(blank)
+            blank = []
+            out.append(line)
+    out.extend(blank)
+    return "\n".join(out)
 
 
 def is_plural(term: str) -> bool:
