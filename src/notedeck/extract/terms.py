@@ -203,9 +203,9 @@ def natural_case(term: str, text: str) -> str:
     if first.endswith(("'s", "’s")) or _mid_sentence(first, _prose(text)):
         return term  # a possessive, or capitalised mid-sentence: a name
     lower = first[0].lower() + first[1:]
-    used_lower = _used_as_word(lower, _words_only(text))
-    if used_lower or COMMON_NOUN.search(first.split("-")[-1]):  # not "images/lambda.png"
-        return lower + term[len(first) :]
+    # The suffix test first: it is cheap, and when it holds the note need not be scanned.
+    if COMMON_NOUN.search(first.split("-")[-1]) or _used_as_word(lower, _words_only(text)):
+        return lower + term[len(first) :]  # (_words_only: not "images/lambda.png")
     return term
 
 
