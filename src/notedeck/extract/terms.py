@@ -309,7 +309,7 @@ def is_plural(term: str) -> bool:
     words = strip_markup(term).split()
     last = words[-1] if words else ""
     # re.search(r"[^suiy'’]s$|[aeiouy]s$") and not re.search(r"(?:ss|us|is|ics)$"), as string
-    # tests: the two classes together allow any letter but "s" and the apostrophes before the "s".
+    # tests: the two classes together allow any character but "s" and apostrophes before the "s".
     return (
         len(last) >= 2
         and last[-1] == "s"
