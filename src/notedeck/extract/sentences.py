@@ -9,7 +9,7 @@ the note, cut at sentence boundaries so a long paragraph never becomes one huge 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..text import is_chatter, join_pdf_breaks, strip_markup
 from .common import is_image_only
@@ -150,7 +150,9 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
     found: list[Found] = []
     for n, hits in enumerate(hits_per_sentence):
         if len(hits) == 1 and hits[0].run_on and hits[0].answer == parts[n][1].strip():
-            hits = [replace(hits[0], answer=_run_on(parts, hits_per_sentence, n))]
+            hit = hits[0]  # a new Found, not dataclasses.replace (which re-reads the fields)
+            answer = _run_on(parts, hits_per_sentence, n)
+            hits = [Found(hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on)]
         found.extend(hits)
     return found
 
