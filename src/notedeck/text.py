@@ -81,8 +81,12 @@ def join_pdf_breaks(text: str) -> str:
 @lru_cache(maxsize=1 << 13)
 def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
-    text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()
-    text = text.translate(_ASCII_NOT_WORD) if text.isascii() else _NOT_WORD.sub(" ", text)
+    text = strip_markup(text)
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower
+        text = text.lower().translate(_ASCII_NOT_WORD)
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = text.translate(_ASCII_NOT_WORD) if text.isascii() else _NOT_WORD.sub(" ", text)
     text = " ".join(text.split())
     if text[:1] not in ("a", "t") and text[:1].isascii():  # casefolded: no "A"/"T"
         return text  # _ARTICLE cannot match
