@@ -150,6 +150,8 @@ def _split_sections(
 
 def _check_nesting(tokens: list[Token], rel: str, offset: int) -> None:
     """Refuse a file the parser truncated, rather than build a deck missing everything after it."""
+    if len(tokens) < MAX_NESTING:  # a token's level is at most its index: nothing to look at
+        return
     for tok in tokens:
         if tok.level >= MAX_NESTING - 1:
             raise NoteError(
