@@ -238,6 +238,8 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
         note_type = "reversed" if block[1] == "??" else "basic"
         yield ctx.card(section, "explicit", block[0], block[2], block[0], line, note_type)
         return
+    if "::" not in text:  # no line can be a front::back card
+        return
     for offset, raw in enumerate(text.split("\n")):
         split = _inline_card(raw.strip())
         if split:
