@@ -239,10 +239,15 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
 
 
 def _plain_is(plain: str) -> re.Match | None:
-    """``PLAIN_IS.match``, skipped when no word of the text is a defining verb: the verb stands
-    between whitespace, so it is one of ``str.split``'s words (``lower`` = IGNORECASE on ASCII)."""
-    if plain.isascii() and VERB_WORDS.isdisjoint(plain.lower().split()):
-        return None
+    """``PLAIN_IS.match`` on single-spaced text, skipped when no defining verb is where the
+    pattern needs one.  The verb stands between spaces, so it is one of ``str.split``'s words
+    (``lower`` = IGNORECASE on ASCII); without an alias "(…)", what comes before it ("The",
+    "the concept", a term of at most 51 characters, ",", a space) ends by index 69, so the verb
+    is one of the words of the first 80 characters."""
+    if plain.isascii():
+        head = plain if "(" in plain else plain[:80]
+        if VERB_WORDS.isdisjoint(head.lower().split()):
+            return None
     return PLAIN_IS.match(plain)
 
 
