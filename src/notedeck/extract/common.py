@@ -57,6 +57,8 @@ IMAGE_ONLY = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]|\s)*\s*$")
 
 
 def is_image_only(text: str) -> bool:
+    if "![" not in text:  # no image: only blank text matches (re's \s is str.isspace)
+        return not text.strip()
     return bool(IMAGE_ONLY.match(text))
 
 

@@ -60,7 +60,12 @@ def _bold_questions(section: Section, ctx) -> Iterator[Card]:
 
 def _heading(section: Section, ctx) -> Iterator[Card]:
     title = section.title
-    versus = VERSUS.match(natural_case(clean_title(title), ctx.source.text).rstrip("?"))
+    cleaned = clean_title(title)
+    # natural_case only changes the first letter's case, which VERSUS (case-insensitive, any
+    # text before the "vs") cannot see: it scans the note, so it runs only on a "vs" title.
+    versus = VERSUS.match(cleaned.rstrip("?")) and VERSUS.match(
+        natural_case(cleaned, ctx.source.text).rstrip("?")
+    )
     if not _names_a_concept(section, ctx, bool(versus)):
         return
     body = _description(section)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..model import Card, Code, DefinitionList, ListBlock, ListItem, Paragraph, Quote, Section
 from ..text import is_chatter, normalise_key, strip_markup
@@ -41,6 +42,7 @@ STATEMENT = re.compile(
     r"^\s*(?:the|this|that|our|my|his|her|their)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|were)\b",
     re.I,
 )
+TERM_WORD = re.compile(r"^(?:the\s+)?(?:term|concept|notion)\s+", re.IGNORECASE)
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 SUMMARY = re.compile(
     r"^(?:summary|conclusions?|recap|wrap[- ]?up|tl;?dr|key takeaways|takeaways)\b", re.I
@@ -85,15 +87,16 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
             extra = "\n".join(block_markdown(c) for c in item.children)
             answer = match.group("def").strip() + ("\n\n" + extra if extra.strip() else "")
             yield _card(ctx, section, matched_term(match), answer, item.line)
-        else:
-            yield from _from_paragraph(item.text, item.line, section, ctx)
+        elif not is_image_only(item.text):  # _from_paragraph without a second syntax check
+            yield from _from_statements(item.text, item.line, section, ctx)
     for child in item.children:
         yield from _from_block(child, section, ctx)
 
 
+@lru_cache(maxsize=256)  # pure, and asked twice for most lines (statement split, then the card)
 def term_line(text: str) -> re.Match | None:
     """A "**Term**: text" or "Term – text" line whose term looks like a term."""
-    match = BOLD_TERM.match(text)
+    match = BOLD_TERM.match(text) if "**" in text or "__" in text else None
     if match:
         term = match.group("term")
         return (
@@ -101,7 +104,7 @@ def term_line(text: str) -> re.Match | None:
             if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
             else None
         )
-    match = PLAIN_TERM.match(text)
+    match = _plain_term(text)
     if not match or "**" in match.group("term") or "`" in match.group("term"):
         return None
     return (
@@ -110,6 +113,13 @@ def term_line(text: str) -> re.Match | None:
         and _reads_as_definition(match.group("def"), match.group("term"))
         else None
     )
+
+
+def _plain_term(text: str) -> re.Match | None:
+    """``PLAIN_TERM.match``, skipped on text without the ":", "=" or dash it needs."""
+    if ":" in text or "=" in text or "-" in text or "–" in text or "—" in text:
+        return PLAIN_TERM.match(text)
+    return None
 
 
 def matched_term(match: re.Match) -> str:
@@ -131,10 +141,13 @@ def _reads_as_definition(text: str, term: str) -> bool:
 
 
 def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
-    if has_explicit_syntax(text) or is_image_only(text):
-        return
-    summary = bool(SUMMARY.match(section.title))
-    for offset, statement in _statements(BREAK.sub("\n", text)):
+    if not has_explicit_syntax(text) and not is_image_only(text):
+        yield from _from_statements(text, line, section, ctx)
+
+
+def _from_statements(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
+    summary = _is_summary(section.title)
+    for offset, statement in _statements(BREAK.sub("\n", text) if "<" in text else text):
         match = term_line(statement) or _bold_heading_line(statement)
         if match and not is_chatter(statement):
             yield _card(ctx, section, matched_term(match), match.group("def"), line + offset)
@@ -151,14 +164,22 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
             )
 
 
+@lru_cache(maxsize=256)  # asked for every paragraph and list item under the heading
+def _is_summary(title: str) -> bool:
+    return bool(SUMMARY.match(title))
+
+
 def _statements(text: str) -> list[tuple[int, str]]:
     """Split a paragraph where a line starts a new "Key: value" (one definition per line), so a
     definition never swallows the "Homework: …" line under it.  A "Key: value"-shaped line only
     splits after another such line; after prose it is the prose continuing ("Here it is: …")."""
+    if "\n" not in text:  # one line: nothing to split (most list items)
+        stripped = text.strip()
+        return [(0, stripped)] if stripped else []
     out: list[tuple[int, list[str]]] = []
     after_key_value = False
     for n, raw in enumerate(text.split("\n")):
-        key_value = bool(PLAIN_TERM.match(raw) and raw.lstrip()[:1].isupper())
+        key_value = bool(_plain_term(raw) and raw.lstrip()[:1].isupper())
         is_term = term_line(raw) is not None  # once per line: the test is pure, not cheap
         if not out or is_term or (key_value and after_key_value):
             out.append((n, [raw]))
@@ -170,6 +191,8 @@ def _statements(text: str) -> list[tuple[int, str]]:
 
 def _bold_heading_line(statement: str) -> re.Match | None:
     """ "**Mean**" alone on a line, its definition on the lines below."""
+    if "**" not in statement and "__" not in statement:  # BOLD_LINE needs bold
+        return None
     lines = statement.split("\n", 1)
     match = BOLD_LINE.match(lines[0])
     if len(lines) < 2 or not match or not acceptable_term(match.group("term"), strict=False):
@@ -205,7 +228,7 @@ def _card(
     ctx, section: Section, term: str, answer: str, line: int, article: str = "", verb: str = ""
 ) -> Card:
     term = strip_markup(term).strip().rstrip(":").strip()
-    term = re.sub(r"^(?:the\s+)?(?:term|concept|notion)\s+", "", term, flags=re.IGNORECASE)
+    term = TERM_WORD.sub("", term)
     if not article:
         term = natural_case(term, ctx.source.text)
     plural = (

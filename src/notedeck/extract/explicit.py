@@ -28,6 +28,7 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 Q_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
 A_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
 MARK_LINE = re.compile(r"^\s*(\?{1,2})\s*$")
+MARK_SPLIT = re.compile(r"^\s*(\?{1,2})\s*$", re.MULTILINE)
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # Tempered, bounded spans: the lazy ".+?(?:::.*?)?" form was cubic on "{{c1::" repeated.
 CLOZE = re.compile(
@@ -36,6 +37,7 @@ CLOZE = re.compile(
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 COMMENT = re.compile(r"[ \t]*<!--(?:(?!<!--).)*?-->", re.DOTALL)  # stops at the next "<!--": linear
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)
+_MAYBE_TAGGED = re.compile(r"#flashcard", re.IGNORECASE)  # what every FLASHCARD_TAG match holds
 METADATA_KEYS = {
     "status", "up", "tags", "tag", "date", "source", "author", "authors", "created", "updated",
     "type", "related", "links", "link", "aliases", "alias", "priority", "rating", "due", "url",
@@ -48,11 +50,24 @@ def has_explicit_syntax(text: str) -> bool:
     """True when another rule must leave this text to the explicit extractor."""
     lines = text.split("\n")
     return bool(
-        CLOZE.search(text)
-        or any(_inline_card(line.strip()) for line in lines)
-        or (Q_LINE.match(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
-        or any(MARK_LINE.match(line) for line in lines)
+        _has_cloze(text)
+        or ("::" in text and any(_inline_card(line.strip()) for line in lines))
+        or (_q_line(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
+        or ("?" in text and any(MARK_LINE.match(line) for line in lines))
     )
+
+
+def _q_line(line: str) -> re.Match | None:
+    """``Q_LINE.match``, skipped unless the line starts with the "Q" every match starts with."""
+    first = line[:1]
+    if first.isspace():
+        first = line.lstrip()[:1]
+    return Q_LINE.match(line) if first in ("Q", "q") else None
+
+
+def _has_cloze(text: str) -> bool:
+    """``CLOZE.search``, skipped on text without the "{{c" every cloze starts with."""
+    return "{{c" in text and bool(CLOZE.search(text))
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
@@ -60,13 +75,16 @@ def extract(section: Section, ctx) -> Iterator[Card]:
         yield from cards
 
 
-def covered_lines(section: Section, ctx) -> frozenset[int]:
-    """Source lines used by explicit cards: automatic rules must not make cards from them."""
+def cards_and_lines(section: Section, ctx) -> tuple[list[Card], frozenset[int]]:
+    """The section's explicit cards and the source lines they use, from one scan: automatic
+    rules must not make cards from those lines."""
+    found: list[Card] = []
     lines: set[int] = set()
     for cards, first, last in _scan(section, ctx):
         if cards:
+            found.extend(cards)
             lines.update(range(first, last + 1))
-    return frozenset(lines)
+    return found, frozenset(lines)
 
 
 def _scan(section: Section, ctx) -> Iterator[tuple[list[Card], int, int]]:
@@ -95,8 +113,9 @@ def _tagged_flashcards(ctx) -> bool:
 
 @lru_cache(maxsize=4)
 def _text_tagged(text: str) -> bool:
-    """Searched once per file, not once per section."""
-    return has_outside_code(text, FLASHCARD_TAG)
+    """Searched once per file, not once per section; splitting out the code is skipped when
+    "#flashcard" is nowhere in the file (any match outside code contains it)."""
+    return bool(_MAYBE_TAGGED.search(text)) and has_outside_code(text, FLASHCARD_TAG)
 
 
 def _from_nested(block, section: Section, ctx, highlights: bool) -> Iterator[Card]:
@@ -124,9 +143,13 @@ def _from_paragraph(
     start = block.line - ctx.source.body_line  # 0-based index of the paragraph in the body
     in_source = 0 <= start < len(raw) and raw[start].strip() == block.text.split("\n", 1)[0].strip()
     own_last = block.line + len(lines) - 1
-    if not in_source or CLOZE.search(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
+    if not in_source or _has_cloze(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
         return list(_from_text(block.text, block.line, section, ctx, highlights)), own_last
-    mark = next((n for n, line in enumerate(lines) if MARK_LINE.match(line)), None)
+    mark = (
+        next((n for n, line in enumerate(lines) if MARK_LINE.match(line)), None)
+        if "?" in text
+        else None
+    )
     if mark is not None and "\n".join(lines[:mark]).strip():
         answer, end = _answer_lines(raw, start + mark + 1)
         answer = _strip_noise(answer)
@@ -135,7 +158,7 @@ def _from_paragraph(
             question = "\n".join(lines[:mark]).strip()
             card = ctx.card(section, "explicit", question, answer, question, block.line, note_type)
             return [card], ctx.source.body_line + end - 1
-    if Q_LINE.match(lines[0]):
+    if _q_line(lines[0]):
         qa = _qa_source(text, start + len(lines) - 1, following, ctx)
         if qa is not None:
             qa_text, last = qa
@@ -201,19 +224,21 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
     text = _untag(text)
     if not text:
         return
-    if CLOZE.search(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
+    if _has_cloze(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
         cloze = _to_cloze(text)
         yield ctx.card(section, "cloze", cloze, "", CLOZE.sub(r"\2", cloze), line, "cloze")
         return
-    if Q_LINE.match(text.split("\n", 1)[0]):
+    if _q_line(text.split("\n", 1)[0]):
         cards = _qa_cards(text, line, section, ctx)
         if cards:
             yield from cards
             return
-    block = re.split(r"^\s*(\?{1,2})\s*$", text, maxsplit=1, flags=re.MULTILINE)
+    block = MARK_SPLIT.split(text, maxsplit=1) if "?" in text else [text]
     if len(block) == 3 and block[0].strip() and block[2].strip():
         note_type = "reversed" if block[1] == "??" else "basic"
         yield ctx.card(section, "explicit", block[0], block[2], block[0], line, note_type)
+        return
+    if "::" not in text:  # no line can be a front::back card
         return
     for offset, raw in enumerate(text.split("\n")):
         split = _inline_card(raw.strip())

@@ -20,7 +20,14 @@ from ..text import is_chatter, strip_markup
 from . import sentences
 from .common import is_image_only, list_markdown, lower_first
 from .definitions import term_line
-from .terms import PARENTHETICAL, clean_title, is_generic_title, is_plural, natural_case, word_set
+from .terms import (
+    clean_title,
+    drop_parentheticals,
+    is_generic_title,
+    is_plural,
+    natural_case,
+    word_set,
+)
 
 HAS = re.compile(
     r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"
@@ -149,7 +156,7 @@ def _lead_in(text: str) -> str | None:
 
 def phrase_question(lead: str, count: int, ordered: bool = False) -> str:
     """A question from a lead-in sentence; falls back to the lead-in plus the item count."""
-    lead = " ".join(PARENTHETICAL.sub("", lead).split()).rstrip(":").strip() or lead
+    lead = " ".join(drop_parentheticals(lead).split()).rstrip(":").strip() or lead
     if WH.match(lead):
         return lead[0].upper() + lead[1:] + "?"
     has = HAS.match(lead)

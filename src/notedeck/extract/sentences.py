@@ -9,13 +9,14 @@ the note, cut at sentence boundaries so a long paragraph never becomes one huge 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..text import is_chatter, join_pdf_breaks, strip_markup
 from .common import is_image_only
 from .terms import acceptable_term, word_set
 
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
+VERB_WORDS = word_set("is are refers refer means mean describes denotes represents")
 TERM_PREFIX = r"(?P<prefix>(?:the\s+)?(?:term|concept|word|notion|phrase)\s+)?"
 BOLD_IS = re.compile(
     r"(?P<lead>^|(?<=[.!?:;])\s+|,?\s+(?:and|while|whereas|but)\s+)"
@@ -57,6 +58,7 @@ ALT_STOP = word_set(
 )
 CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+")
 SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
+BOUNDARY = re.compile(r"[.!?](?:\*\*|__)?\s")  # what SENTENCE's look-behind and first space need
 # First words of a predicate that make "X is …" commentary rather than a definition.
 NOT_DEFINITION = word_set(
     "not still really very so too also just quite pretty probably maybe definitely actually "
@@ -118,11 +120,16 @@ class Found:
 def sentences(text: str) -> list[tuple[int, str]]:
     """(character offset, sentence) pairs; "e.g. x" and "ch. 2" do not end a sentence."""
     out, start = [], 0
-    for match in SENTENCE.finditer(text):
+    # SENTENCE.finditer tried its three look-behinds at every character; each of its matches
+    # starts at the whitespace of a BOUNDARY match, so only those places are tried.
+    for candidate in BOUNDARY.finditer(text):
+        match = SENTENCE.match(text, candidate.end() - 1)
+        if match is None:
+            continue
         out.append((start, text[start : match.start()]))
         start = match.end()
     out.append((start, text[start:]))
-    return [(i, s) for i, s in out if s.strip()]
+    return [(i, s) for i, s in out if s and not s.isspace()]  # s.strip() without the copy
 
 
 def find(text: str, summary_section: bool = False) -> list[Found]:
@@ -135,14 +142,17 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
     hits_per_sentence = []
     for start, sentence in parts:
         offset = text.count("\n", 0, start)
-        hits = _pairs(sentence, offset) or _bold(sentence, offset)
+        plain = strip_markup(join_pdf_breaks(sentence))  # shared by _pairs and _plain
+        hits = _pairs(plain, offset) or _bold(sentence, offset)
         if not hits and not summary_section:
-            hits = _plain(sentence, offset)
+            hits = _plain(sentence, plain.strip(), offset)
         hits_per_sentence.append(hits)
     found: list[Found] = []
     for n, hits in enumerate(hits_per_sentence):
         if len(hits) == 1 and hits[0].run_on and hits[0].answer == parts[n][1].strip():
-            hits = [replace(hits[0], answer=_run_on(parts, hits_per_sentence, n))]
+            hit = hits[0]  # a new Found, not dataclasses.replace (which re-reads the fields)
+            answer = _run_on(parts, hits_per_sentence, n)
+            hits = [Found(hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on)]
         found.extend(hits)
     return found
 
@@ -180,6 +190,8 @@ def _subject_like(term: str) -> bool:
 
 def _bold(sentence: str, offset: int) -> list[Found]:
     """ "A **term** is …" (possibly several per sentence) and "**Term** builds …"."""
+    if "**" not in sentence and "__" not in sentence:  # every pattern here needs bold
+        return []
     matches = list(BOLD_IS.finditer(sentence))
     out = []
     for i, match in enumerate(matches):
@@ -206,15 +218,15 @@ def _bold(sentence: str, offset: int) -> list[Found]:
     return out
 
 
-def _plain(sentence: str, offset: int) -> list[Found]:
-    """ "An epoch is one full pass …": a short subject, a defining verb, a real predicate."""
-    plain = strip_markup(join_pdf_breaks(sentence)).strip()
+def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
+    """ "An epoch is one full pass …": a short subject, a defining verb, a real predicate.
+    ``plain`` is the sentence without markup, stripped."""
     if is_chatter(plain) or plain.endswith((":", "?")):  # a lead-in or a question, not a definition
         return []
-    acronym = STANDS_FOR.match(plain)
+    acronym = STANDS_FOR.match(plain) if "stands" in plain else None
     if acronym:
         return [Found(acronym.group("term"), sentence.strip(), offset, verb="stands for")]
-    match = PLAIN_IS.match(plain)
+    match = _plain_is(plain)
     if not match or not acceptable_term(match.group("term")) or not _defines(match):
         return []
     predicate = plain[match.start("def") :]
@@ -224,6 +236,19 @@ def _plain(sentence: str, offset: int) -> list[Found]:
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
     ]
+
+
+def _plain_is(plain: str) -> re.Match | None:
+    """``PLAIN_IS.match`` on single-spaced text, skipped when no defining verb is where the
+    pattern needs one.  The verb stands between spaces, so it is one of ``str.split``'s words
+    (``lower`` = IGNORECASE on ASCII); without an alias "(…)", what comes before it ("The",
+    "the concept", a term of at most 51 characters, ",", a space) ends by index 69, so the verb
+    is one of the words of the first 80 characters."""
+    if plain.isascii():
+        head = plain if "(" in plain else plain[:80]
+        if VERB_WORDS.isdisjoint(head.lower().split()):
+            return None
+    return PLAIN_IS.match(plain)
 
 
 def _defines(match: re.Match) -> bool:
@@ -241,12 +266,14 @@ def _defines(match: re.Match) -> bool:
     )
 
 
-def _pairs(sentence: str, offset: int) -> list[Found]:
-    """Parallel definitions: "X means …, while Y means …", "X (…) or Y (…)", "In X …; in Y …"."""
-    plain = strip_markup(join_pdf_breaks(sentence))
+def _pairs(plain: str, offset: int) -> list[Found]:
+    """Parallel definitions: "X means …, while Y means …", "X (…) or Y (…)", "In X …; in Y …".
+    ``plain`` is the sentence without markup."""
     alternatives = _alternatives(plain, offset)
     if alternatives:
         return alternatives
+    if ";" not in plain and "while" not in plain and "whereas" not in plain:
+        return []  # CONTRAST cannot split it: one clause
     clauses = [c.strip() for c in CONTRAST.split(plain) if c.strip()]
     if len(clauses) < 2:
         return []

@@ -14,6 +14,7 @@ from functools import lru_cache
 from ..text import strip_markup
 
 MAX_TERM_WORDS = 6
+ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -97,6 +98,9 @@ QUALIFIER = re.compile(
     r"revisited|continued|deep dive|a primer|the basics|cheat ?sheet|quick version|recap)\)?\s*$",
     re.IGNORECASE,
 )
+# Every QUALIFIER match ends in one of these (IGNORECASE is plain lower() on ASCII text).
+_QUALIFIER_WORDS = ("depth", "detail", "revisited", "continued", "dive", "primer", "basics")
+_QUALIFIER_WORDS += ("sheet", "version", "recap")
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 SYMBOLS = re.compile(r"[^\w\s'’()\-/+.,&:#]+")
 
@@ -107,8 +111,8 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     ``strict`` applies to terms without bold: no function words, no imperatives, no commentary
     heads, no bare numbers.  Bold terms only need to be short and not a pronoun or diary word.
     """
-    plain = re.sub(r"^(?:a|an|the)\s+", "", strip_markup(term).strip(), flags=re.IGNORECASE)
-    plain = PARENTHETICAL.sub("", plain).strip()
+    plain = ARTICLE.sub("", strip_markup(term).strip())
+    plain = drop_parentheticals(plain).strip()
     words = plain.split()
     if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
         return False
@@ -161,6 +165,11 @@ GENERIC_TAILS = word_set(
 )
 
 
+def drop_parentheticals(text: str) -> str:
+    """Text without "(…)" asides; the unanchored pattern is tried only where there is one."""
+    return PARENTHETICAL.sub("", text) if "(" in text else text
+
+
 def is_generic_title(title: str, ctx) -> bool:
     """ "Summary", "My notes", "Random thoughts", "Open questions": headings about the notes."""
     plain = clean_title(title)
@@ -173,8 +182,9 @@ def clean_title(title: str) -> str:
     """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
     "… in more depth" qualifiers."""
     title = NUMBERING.sub("", strip_markup(title))
-    title = QUALIFIER.sub("", title)
-    title = PARENTHETICAL.sub("", title)
+    if not title.isascii() or any(word in title.lower() for word in _QUALIFIER_WORDS):
+        title = QUALIFIER.sub("", title)
+    title = drop_parentheticals(title)
     title = SYMBOLS.sub("", title)
     return " ".join(title.split()).strip(" -–—:")
 
@@ -193,9 +203,9 @@ def natural_case(term: str, text: str) -> str:
     if first.endswith(("'s", "’s")) or _mid_sentence(first, _prose(text)):
         return term  # a possessive, or capitalised mid-sentence: a name
     lower = first[0].lower() + first[1:]
-    used_lower = _used_as_word(lower, _words_only(text))
-    if used_lower or COMMON_NOUN.search(first.split("-")[-1]):  # not "images/lambda.png"
-        return lower + term[len(first) :]
+    # The suffix test first: it is cheap, and when it holds the note need not be scanned.
+    if COMMON_NOUN.search(first.split("-")[-1]) or _used_as_word(lower, _words_only(text)):
+        return lower + term[len(first) :]  # (_words_only: not "images/lambda.png")
     return term
 
 
@@ -254,25 +264,56 @@ def _word_ends(text: str, at: int) -> bool:
 def _words_only(text: str) -> str:
     """The note without images, link targets and code: an alt text or a file name such as
     "lambda diagram" or "lambda.png" says nothing about how the writer spells a name."""
-    # Bounded spans keep a long line of unclosed "![[" or "](" linear (notedeck issue 7).
-    text = re.sub(
-        r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`", " ", text
-    )  # noqa: E501
-    return re.sub(r"\]\([^)]{0,4000}\)", "]", text)
+    if "![" in text:
+        text = _IMAGE_OR_CODE.sub(" ", text)
+    elif "`" in text:  # no image: only the code alternative can match, and it scans faster
+        text = _CODE_ONLY.sub(" ", text)
+    return _LINK_TARGET.sub("]", text) if "](" in text else text
+
+
+# Bounded spans keep a long line of unclosed "![[" or "](" linear (notedeck issue 7).
+_IMAGE_OR_CODE = re.compile(
+    r"!\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)|!\[\[[^\[\]]{0,1000}\]\]|`[^`]*`"
+)
+_CODE_ONLY = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]{0,4000}\)")
 
 
 @lru_cache(maxsize=8)
 def _prose(text: str) -> str:
-    """The note without heading lines: Title Case headings prove nothing about names."""
-    return re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)
+    r"""The note without heading lines: Title Case headings prove nothing about names.
+
+    Line by line, this is ``re.sub(r"^\s*#.*$", "", text, flags=re.MULTILINE)`` (which tried
+    its ``^`` at every character): a line whose first non-blank character is "#" is emptied,
+    and the blank lines just above it go with it (the pattern's ``\s*`` spans them).
+    """
+    out: list[str] = []
+    blank: list[str] = []  # blank lines not yet known to precede a heading
+    for line in text.split("\n"):
+        stripped = line.lstrip()  # str whitespace is re's \s
+        if not stripped:
+            blank.append(line)
+        elif stripped[0] == "#":
+            blank = []
+            out.append("")
+        else:
+            out.extend(blank)
+            blank = []
+            out.append(line)
+    out.extend(blank)
+    return "\n".join(out)
 
 
 def is_plural(term: str) -> bool:
     """Rough English plural test on the last word ("Vector clocks", not "Analysis", "CQRS")."""
     words = strip_markup(term).split()
     last = words[-1] if words else ""
+    # re.search(r"[^suiy'’]s$|[aeiouy]s$") and not re.search(r"(?:ss|us|is|ics)$"), as string
+    # tests: the two classes together allow any character but "s" and apostrophes before the "s".
     return (
-        bool(re.search(r"[^suiy'’]s$|[aeiouy]s$", last))
-        and not re.search(r"(?:ss|us|is|ics)$", last)
+        len(last) >= 2
+        and last[-1] == "s"
+        and last[-2] not in "s'’"
+        and not last.endswith(("us", "is", "ics"))
         and not last.isupper()
     )
