@@ -6,10 +6,7 @@ book/chapter routing of daily logs and the skip markers are worked out here.
 
 from __future__ import annotations
 
-import logging
 import re
-import types
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,42 +56,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"]).use(deflist_plugin)
     md.core.ruler.disable("inline")
     md.core.ruler.disable("text_join")  # joins the inline children the parse no longer makes
-    for rule in list(md.block.ruler.__rules__):
-        md.block.ruler.at(rule.name, _without_debug_log(rule.fn), {"alt": rule.alt})
     return md
-
-
-class _NoDebug:
-    """A logger whose ``debug`` does nothing; every other method is the real logger's."""
-
-    def __init__(self, logger: logging.Logger) -> None:
-        self._logger = logger
-
-    def debug(self, *args, **kwargs) -> None:
-        pass
-
-    def __getattr__(self, name: str):
-        return getattr(self._logger, name)
-
-
-def _without_debug_log(rule: Callable) -> Callable:
-    """The block rule with a ``LOGGER`` whose ``debug`` does nothing (unless markdown-it's debug
-    logging is on when the parser is built).
-
-    markdown-it's block rules call ``LOGGER.debug`` each time they are tried: ~200,000 calls,
-    a few percent of the parse time, for a 10k-card build.  The rule's code runs unchanged with
-    its own copy of its module's globals, so markdown-it itself (e.g. as the renderer uses it)
-    is untouched.
-    """
-    logger = rule.__globals__.get("LOGGER") if hasattr(rule, "__globals__") else None
-    if not isinstance(logger, logging.Logger) or logger.isEnabledFor(logging.DEBUG):
-        return rule
-    names = {**rule.__globals__, "LOGGER": _NoDebug(logger)}
-    quiet = types.FunctionType(
-        rule.__code__, names, rule.__name__, rule.__defaults__, rule.__closure__
-    )
-    quiet.__kwdefaults__ = rule.__kwdefaults__
-    return quiet
 
 
 def parse(source: SourceFile, config: Config) -> Document:
