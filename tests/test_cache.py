@@ -13,7 +13,7 @@ import pytest
 
 from conftest import AnkiCollection, build_notes
 from notedeck import cache as cache_module
-from notedeck import pipeline
+from notedeck import filework
 from notedeck.cache import CARD_FIELDS, FileCache
 from notedeck.config import load_config
 from notedeck.model import Card
@@ -214,14 +214,14 @@ def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch)
     """If rendering one card fails (the build reports it), the file must fail again next time
     instead of coming back from the cache without that card."""
     config = load_config(notes, notes.parent / "decks")
-    real = pipeline._render
+    real = filework._render
 
     def flaky(card, cfg):
         if card.source.endswith("ch02.md") and card.line > 40:
             raise RuntimeError("render bug")
         return real(card, cfg)
 
-    monkeypatch.setattr(pipeline, "_render", flaky)
+    monkeypatch.setattr(filework, "_render", flaky)
     cache = FileCache(config)
     collected = collect(config, cache=cache)  # reported for that file, the build goes on
     assert any("ch02.md" in str(e) and "render bug" in str(e) for e in collected.errors)

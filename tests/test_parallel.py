@@ -78,7 +78,7 @@ def test_parallel_decks_import_into_anki(shipped_notes, tmp_path, anki_collectio
 # single-threaded process, so its workers are forked and run the patched code too.
 PATCHED_BUILD = """
 import sys
-import notedeck.books, notedeck.pipeline
+import notedeck.books, notedeck.filework, notedeck.pipeline
 notedeck.books._clock = lambda: 1_800_000_000
 {patch}
 from notedeck.cli import main
@@ -86,12 +86,12 @@ main(["build", sys.argv[1], "-o", sys.argv[2], "--jobs", sys.argv[3], "-q"])
 """
 
 FAILING_RENDER = """
-real_render = notedeck.pipeline._render
+real_render = notedeck.filework._render
 def failing_render(card, config):
     if "lambda" in card.question.casefold():
         raise ValueError("simulated render bug")
     return real_render(card, config)
-notedeck.pipeline._render = failing_render
+notedeck.filework._render = failing_render
 """
 
 

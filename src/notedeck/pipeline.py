@@ -7,16 +7,20 @@ written atomically, each changed card stamped newer than the last build so Anki 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 from .books import build_clock, deck_name, package_book, removed_search, vanished_books
 from .cache import BookState, FileCache
 from .config import Config
-from .errors import NotedeckError, NoteError, OutputError, debugging
+from .errors import NotedeckError, OutputError
+from .filework import (
+    FreshRender,
+    shows_both_sides,
+    without_field_separator,
+    work_on_file,
+)
 from .identity import assign_guids, book_slug
 from .manifest import load_manifest, manifest_path
 from .model import (
@@ -25,7 +29,6 @@ from .model import (
     Card,
     Document,
     RenderedCard,
-    SourceFile,
     Warning_,
 )
 from .reader import read_notes
@@ -69,7 +72,9 @@ def collect(
     misses = [source for source in reading.files if hits.get(source.rel) is None]
     workers = worker_count(config.jobs, len(misses), len(misses), MIN_FILES)
     state = (config, misses, keep_documents)
-    worked = ordered_map(_work_on_file, range(len(misses)), workers, state)
+    worked = ordered_map(work_on_file, range(len(misses)), workers, state)
+    if workers > 1:
+        _import_packaging()  # while the workers parse
     documents, cards, renders = [], [], []
     for n, source in enumerate(reading.files):
         if progress:
@@ -98,8 +103,30 @@ def collect(
         settled = assign_guids(cards)
         if cache:
             cache.settle(*settled)
-    cards, warnings = settled
-    warnings = [*reading.warnings, *warnings]
+    cards, guid_warnings = settled
+    warnings = [*reading.warnings, *guid_warnings]
+    rendered, media = _settle_renders(cards, renders, cache, warnings, errors, failed)
+    return Collected(
+        tuple(documents),
+        tuple(rendered),
+        tuple(sorted(media.items())),
+        tuple(warnings),
+        tuple(errors),
+        tuple(dict.fromkeys(failed)),
+        len(reading.files),
+    )
+
+
+def _settle_renders(
+    cards: list[Card],
+    renders: list,
+    cache: FileCache | None,
+    warnings: list[Warning_],
+    errors: list[Warning_],
+    failed: list[str],
+) -> tuple[list[RenderedCard], dict[str, Path]]:
+    """Each card (now with its GUID) with its rendering: fresh from this build, from the cache,
+    or an error; cards with a blank side are left out with a warning."""
     rendered, media = [], {}
     for card, done in zip(cards, renders, strict=True):
         if isinstance(done, NotedeckError):  # rendering failed: the file's other cards still build
@@ -109,123 +136,28 @@ def collect(
                 cache.failed(card.source)
             continue
         if isinstance(done, FreshRender):
-            result, card_warnings, files = replace(done.card, card=card), done.warnings, done.files
+            r = done.card
+            result = RenderedCard(card, r.front, r.back, r.context, r.source, r.media)
+            blank = done.blank
+            warnings.extend(done.warnings)
+            media.update(done.files)
             if cache:
-                cache.rendered(result, card_warnings, files)
+                cache.rendered(result, done.warnings, done.files)
         else:  # the cache's rendered fields
-            result, card_warnings, files = RenderedCard(card, *done), [], {}
-        warnings.extend(card_warnings)
-        media.update(files)
-        result = _without_field_separator(result)
-        front_shows = shows_something(result.front)
-        if front_shows and (card.note_type == "cloze" or shows_something(result.back)):
+            result = without_field_separator(RenderedCard(card, *done))
+            blank = not shows_both_sides(result)
+        if blank:  # e.g. "**term**: -" renders as an empty list: Anki would show a blank side
+            message = f"skipped a card with a blank side: {card.question!r}"
+            warnings.append(Warning_(message, card.source, card.line))
+        else:
             rendered.append(result)
-        else:  # e.g. "**term**: -" renders as an empty list: Anki would show a blank side
-            blank = f"skipped a card with a blank side: {card.question!r}"
-            warnings.append(Warning_(blank, card.source, card.line))
-    media_files = tuple(sorted(media.items()))
-    failed_files = tuple(dict.fromkeys(failed))
-    return Collected(
-        tuple(documents),
-        tuple(rendered),
-        media_files,
-        tuple(warnings),
-        tuple(errors),
-        failed_files,
-        len(reading.files),
-    )
+    return rendered, media
 
 
-@dataclass(frozen=True)
-class FreshRender:
-    """One card rendered this build (before its GUID is known: rendering never depends on it)."""
-
-    card: RenderedCard
-    warnings: list[Warning_]
-    files: dict[str, Path]
-
-
-@dataclass(frozen=True)
-class FileWork:
-    """What one note file gave: its cards and, aligned, each card's rendering (or why it
-    failed) — or the error that stopped the whole file."""
-
-    document: Document | None
-    cards: tuple[Card, ...] = ()
-    renders: tuple[FreshRender | NotedeckError, ...] = ()
-    error: NotedeckError | None = None
-
-
-def _work_on_file(state: tuple[Config, list[SourceFile], bool], index: int) -> FileWork:
-    """Parse, extract and render one note (in a worker process when the build is big)."""
-    config, sources, keep_documents = state
-    source = sources[index]
-    try:
-        document, cards = _parse_and_extract(source, config)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-        return FileWork(None, error=file_error(source.rel, exc))
-    renders = []
-    for card in cards:
-        try:
-            renders.append(FreshRender(*_render(card, config)))
-        except Exception as exc:  # noqa: BLE001 - the file's other cards still build
-            renders.append(file_error(card.source, exc, card.line))
-    return FileWork(document if keep_documents else None, tuple(cards), tuple(renders))
-
-
-_TAG = re.compile(r"<(?!img\b)[^<>]*>", re.IGNORECASE)
-
-
-def shows_something(html: str) -> bool:
-    """True if Anki would show text or an image for this field (markup alone shows nothing)."""
-    text = _TAG.sub("", html).replace("&nbsp;", " ").replace("&#8203;", "").replace("\u200b", "")
-    return bool(text.strip())
-
-
-def _without_field_separator(result: RenderedCard) -> RenderedCard:
-    """\x1f separates Anki's fields: one inside a field (say, from a book title) breaks the deck."""
-    fields = (result.front, result.back, result.context, result.source)
-    if not any("\x1f" in f for f in fields):
-        return result
-    front, back, context, source = (f.replace("\x1f", " ") for f in fields)
-    return replace(result, front=front, back=back, context=context, source=source)
-
-
-def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckError:
-    """What went wrong with one file, as a one-line NotedeckError (re-raised when debugging)."""
-    if isinstance(exc, NotedeckError):
-        return exc
-    if debugging():
-        raise exc
-    if isinstance(exc, RecursionError):
-        return NoteError(
-            rel, "nested too deeply to read (lists, quotes or links); flatten it", line
-        )
-    detail = (str(exc).splitlines() or [""])[0][:200]
-    problem = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-    report = "a notedeck bug, please report it (--debug shows more)"
-    return NoteError(rel, f"could not be processed ({problem}); {report}", line)
-
-
-def _parse_and_extract(source, config: Config) -> tuple[Document, list[Card]]:
-    from .extract import extract
-    from .parse import parse
-
-    document = parse(source, config)
-    return document, extract(document, config)
-
-
-def _render(card: Card, config: Config):
-    from .render import render_card
-
-    return render_card(card, _media_context(config.notes_dir, card.source))
-
-
-@lru_cache(maxsize=256)  # one per note file, not one per card (pathlib joins are not free)
-def _media_context(notes_dir: Path, source: str):
-    from .render import MediaContext
-
-    return MediaContext(notes_dir, (notes_dir / source).parent)
+def _import_packaging() -> None:
+    """Import genanki and the packaging code now, while the main process waits for the worker
+    processes: the packaging workers, forked later, then start with them loaded."""
+    from . import package  # noqa: F401
 
 
 def _as_warning(exc: NotedeckError) -> Warning_:
