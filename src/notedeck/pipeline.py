@@ -17,8 +17,6 @@ from .config import Config
 from .errors import NotedeckError, OutputError
 from .filework import (
     FreshRender,
-    shows_both_sides,
-    without_field_separator,
     work_on_file,
 )
 from .identity import assign_guids, book_slug
@@ -138,19 +136,19 @@ def _settle_renders(
         if isinstance(done, FreshRender):
             r = done.card
             result = RenderedCard(card, r.front, r.back, r.context, r.source, r.media)
-            blank = done.blank
             warnings.extend(done.warnings)
             media.update(done.files)
-            if cache:
+            if cache and done.blank:
+                cache.failed(card.source)  # its warning must show on every build
+            elif cache:
                 cache.rendered(result, done.warnings, done.files)
-        else:  # the cache's rendered fields
-            result = without_field_separator(RenderedCard(card, *done))
-            blank = not shows_both_sides(result)
-        if blank:  # e.g. "**term**: -" renders as an empty list: Anki would show a blank side
-            message = f"skipped a card with a blank side: {card.question!r}"
-            warnings.append(Warning_(message, card.source, card.line))
-        else:
-            rendered.append(result)
+            if done.blank:  # e.g. "**term**: -" renders as an empty list: Anki would show nothing
+                message = f"skipped a card with a blank side: {card.question!r}"
+                warnings.append(Warning_(message, card.source, card.line))
+                continue
+        else:  # the cache's fields: checked and cleaned when they were rendered
+            result = RenderedCard(card, *done)
+        rendered.append(result)
     return rendered, media
 
 
