@@ -39,12 +39,11 @@ class FileWork:
     error: NotedeckError | None = None
 
 
-def work_on_file(state: tuple[Config, list[SourceFile], bool], index: int) -> FileWork:
-    """Parse, extract and render note ``index`` of ``state``'s sources.  ``state`` is shared by
-    every task of a worker pool; the documents are sent back only when ``state`` asks for them
-    (preview and check read them, a build does not)."""
-    config, sources, keep_documents = state
-    source = sources[index]
+def work_on_file(state: tuple[Config, bool], source: SourceFile) -> FileWork:
+    """Parse, extract and render one note.  ``state`` is what every file's task shares: the
+    config, and whether to send the document back (preview and check read it, a build does
+    not: sending every parse tree back from the workers would cost more than it is worth)."""
+    config, keep_documents = state
     try:
         document, cards = _parse_and_extract(source, config)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others

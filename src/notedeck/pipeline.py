@@ -30,7 +30,7 @@ from .model import (
     Warning_,
 )
 from .reader import read_notes
-from .workers import MIN_CARDS, MIN_FILES, ordered_map, worker_count
+from .workers import MIN_CARDS, MIN_FILES, Workers
 
 __all__ = ["Collected", "build", "collect", "deck_name", "removed_search"]
 
@@ -58,21 +58,22 @@ def collect(
     progress: Progress | None = None,
     cache: FileCache | None = None,
     keep_documents: bool = True,
+    workers: Workers | None = None,
 ) -> Collected:
     """Read, parse, extract and render every note; a file that fails is reported, never fatal.
     With ``cache``, unchanged files are only read (so their documents are not in ``documents``:
-    preview/check/stats collect without a cache).  ``build`` needs no documents: not keeping
-    them spares a big build from sending every parse tree back from the worker processes."""
+    preview/check/stats collect without a cache; ``build`` needs no documents at all).
+    ``workers``: the build's worker processes, if it has them already."""
+    if workers is None:
+        with Workers(config.jobs) as own:
+            return collect(config, progress, cache, keep_documents, own)
     reading = read_notes(config)
     errors = [_as_warning(e) for e in reading.errors]
     failed = list(reading.failed)
     hits = {source.rel: cache.lookup(source) for source in reading.files} if cache else {}
     misses = [source for source in reading.files if hits.get(source.rel) is None]
-    workers = worker_count(config.jobs, len(misses), len(misses), MIN_FILES)
-    state = (config, misses, keep_documents)
-    worked = ordered_map(work_on_file, range(len(misses)), workers, state)
-    if workers > 1:
-        _import_packaging()  # while the workers parse
+    state = (config, keep_documents)
+    worked = workers.map(work_on_file, misses, state, len(misses), MIN_FILES)
     documents, cards, renders = [], [], []
     for n, source in enumerate(reading.files):
         if progress:
@@ -95,7 +96,6 @@ def collect(
         renders.extend(work.renders)
         if cache:
             cache.extracted(source, list(work.cards))
-    next(worked, None)  # every file is in: this runs the pool to its end, the workers exit
     settled = cache.replay(cards) if cache else None
     if settled is None:
         settled = assign_guids(cards)
@@ -152,19 +152,18 @@ def _settle_renders(
     return rendered, media
 
 
-def _import_packaging() -> None:
-    """Import genanki and the packaging code now, while the main process waits for the worker
-    processes: the packaging workers, forked later, then start with them loaded."""
-    from . import package  # noqa: F401
-
-
 def _as_warning(exc: NotedeckError) -> Warning_:
     return Warning_(str(exc))
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
+    with Workers(config.jobs) as workers:
+        return _build(config, progress, workers)
+
+
+def _build(config: Config, progress: Progress | None, workers: Workers) -> BuildReport:
     cache = None if config.dry_run else FileCache(config)
-    collected = collect(config, progress, cache, keep_documents=False)
+    collected = collect(config, progress, cache, keep_documents=False, workers=workers)
     if not config.dry_run:
         _prepare_output(config.out_dir)
     media = dict(collected.media)
@@ -178,9 +177,9 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     reused = {title: _reuse(title, by_book[title], config, books) for title in titles}
     to_write = [title for title in titles if reused[title] is None]
     size = sum(len(by_book[title]) for title in to_write)
-    workers = worker_count(config.jobs, len(to_write), size, MIN_CARDS)
-    state = (by_book, media, config, collected.failed_files, build_clock())
-    packaged = ordered_map(_package, to_write, workers, state)
+    state = (media, config, collected.failed_files, build_clock())
+    books_to_write = [(title, by_book[title]) for title in to_write]
+    packaged = workers.map(_package, books_to_write, state, size, MIN_CARDS)
     if cache:
         cache.save()  # while the workers package (if there are workers)
     written = {t: _with_cards(done, by_book[t]) for t, done in zip(to_write, packaged, strict=True)}
@@ -211,12 +210,15 @@ def _reuse(
     return None if result is None else (result, [])
 
 
-def _package(state: tuple, title: str) -> tuple[BookResult, list[Warning_]]:
+def _package(
+    state: tuple, book: tuple[str, list[RenderedCard]]
+) -> tuple[BookResult, list[Warning_]]:
     """Package one book (in a worker process when several books changed).  The result leaves
     out the cards when they are the ones given (the usual case), so they need not travel back."""
-    by_book, media, config, failed_files, clock = state
-    result, warnings = package_book(title, by_book[title], media, config, failed_files, clock)
-    if [r.card.guid for r in result.cards] == [r.card.guid for r in by_book[title]]:
+    media, config, failed_files, clock = state
+    title, cards = book
+    result, warnings = package_book(title, cards, media, config, failed_files, clock)
+    if [r.card.guid for r in result.cards] == [r.card.guid for r in cards]:
         result = replace(result, cards=())
     return result, warnings
 

@@ -8,8 +8,8 @@ parallel build gives byte-for-byte the decks, warnings and errors of a serial on
 Processes cost something to start (on Linux they are forked from the build with notedeck already
 imported; elsewhere, or from a process running threads, they are spawned and import it), so small
 builds, ``--debug`` (tracebacks must come from where they were raised) and one-CPU machines stay
-in one process.  Workers ignore Ctrl-C:
-the main process gets it, stops the pool and reports the interruption once.
+in one process.  Workers ignore Ctrl-C: the main process gets it, stops the pool and reports the
+interruption once.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ from typing import Any, TypeVar
 
 from .errors import debugging
 
+S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_FILES = 24  # below this many files to parse, starting processes costs more than it saves
 MIN_CARDS = 2000  # packaging is parallel per book, once there are this many cards to write
-
-_state: Any = None  # what every task of the current pool shares (the build's Config)
 
 
 def available_cpus() -> int:
@@ -55,46 +54,68 @@ def worker_count(jobs: int | None, tasks: int, size: int, minimum: int) -> int:
     return min(available_cpus(), tasks)
 
 
-def ordered_map(
-    func: Callable[[Any, T], R], items: Sequence[T], workers: int, state: Any
-) -> Iterator[R]:
-    """``func(state, item)`` for every item, in order, in ``workers`` processes (or in this one).
+class Workers:
+    """The worker processes of one build: started by the first stage big enough to want them,
+    then reused by the next.  They are forked while the build is still small, and each task
+    carries its own data: workers forked late from a big build share its memory only until they
+    touch it, and packaging touches every card (at 100k cards that doubled the peak memory)."""
 
-    With workers, every task is queued before this returns, so the caller can do other work
-    while they run.  ``state`` is handed to each worker once (not with every item); ``func``
-    must be a module-level function so a spawned worker can import it.
-    """
-    if workers <= 1:
-        return (func(state, item) for item in items)
-    forking = _can_fork()
-    context = multiprocessing.get_context("fork" if forking else "spawn")
-    chunk = max(1, len(items) // (workers * 8))  # small chunks keep both workers busy to the end
-    if forking:
-        # Forked workers share the build's memory until they write to it, and the garbage
-        # collector writes to every object it visits: frozen objects are not visited, so the
-        # workers' pages stay shared (at 100k cards, hundreds of MB).
-        gc.freeze()
-    try:
-        pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
-    finally:
+    def __init__(self, jobs: int | None):
+        self.jobs = jobs
+        self._pool: Pool | None = None
+        self._count = 1
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self._pool is None:
+            return
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self._pool.terminate()  # a worker killed mid-write leaves a temp file, no torn deck
+        self._pool.close()  # after an error in one task, the others finish what they write
+        self._pool.join()
+
+    def map(
+        self, func: Callable[[S, T], R], items: Sequence[T], state: S, size: int, minimum: int
+    ) -> Iterator[R]:
+        """``func(state, item)`` for every item, in order: in the workers when the stage's
+        ``size`` (files, cards) reaches ``minimum`` or the user chose ``jobs``, else here.
+
+        With workers, the tasks are queued before this returns, so the caller can do other work
+        while they run.  ``func`` must be a module-level function (a spawned worker imports it).
+        """
+        count = worker_count(self.jobs, len(items), size, minimum)
+        if count <= 1:
+            return (func(state, item) for item in items)
+        pool = self._pool or self._start(count)
+        chunk = max(1, len(items) // (self._count * 8))  # small chunks keep every worker busy
+        tasks = ((func, state, item) for item in items)  # ``state`` is pickled once per chunk
+        return self._results(pool.imap(_call, tasks, chunksize=chunk))
+
+    def _start(self, count: int) -> Pool:
+        forking = _can_fork()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
         if forking:
-            gc.unfreeze()  # in this process; the workers keep their frozen copy
-    results = pool.imap(_call, [(func, item) for item in items], chunksize=chunk)
-    return _results(pool, results)
+            gc.freeze()  # the collector would write to (so copy) every object it visits
+        try:
+            self._pool = context.Pool(count, initializer=_start_worker)
+        finally:
+            if forking:
+                gc.unfreeze()  # in this process; the workers keep their frozen copy
+        self._count = count
+        return self._pool
 
-
-def _results(pool: Pool, results: Iterator[Any]) -> Iterator[Any]:
-    try:
-        for result in results:
-            if isinstance(result, _Stopped):
-                raise result.exception
-            yield result
-    except (KeyboardInterrupt, GeneratorExit):  # Ctrl-C, or the caller stopped early
-        pool.terminate()  # a worker killed mid-write leaves a temp file, never a torn deck
-        raise
-    finally:
-        pool.close()  # an error in one task lets the others finish what they are writing
-        pool.join()
+    def _results(self, results: Iterator[Any]) -> Iterator[Any]:
+        try:
+            for result in results:
+                if isinstance(result, _Stopped):
+                    raise result.exception
+                yield result
+        except KeyboardInterrupt:
+            if self._pool is not None:
+                self._pool.terminate()
+            raise
 
 
 def _can_fork() -> bool:
@@ -129,16 +150,14 @@ class _Stopped:
         self.exception = exception
 
 
-def _start_worker(state: Any) -> None:
-    global _state
+def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
-    _state = state
 
 
-def _call(task: tuple[Callable[[Any, T], R], T]) -> R | _Stopped:
-    func, item = task
+def _call(task: tuple[Callable[[Any, T], R], Any, T]) -> R | _Stopped:
+    func, state, item = task
     try:
-        return func(_state, item)
+        return func(state, item)
     except Exception:
         raise  # the pool sends it back and imap raises it in the main process
     except BaseException as exc:  # noqa: BLE001 - see _Stopped
