@@ -106,7 +106,7 @@ def patched_build(patch: str, notes: Path, out: Path, jobs: int) -> tuple[int, s
     )
     files = {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.iterdir())
+        for p in sorted(out.iterdir() if out.exists() else ())
         if p.is_file()
     }
     return proc.returncode, proc.stderr, files
@@ -159,6 +159,26 @@ notedeck.pipeline.package_book = interrupted
     assert stderr.strip().splitlines() == [
         "notedeck: interrupted — previous decks were left as they were"
     ]
+
+
+@forks
+def test_a_worker_that_dies_is_one_clean_error_not_a_hang(tmp_path):
+    patch = """
+import os
+real_render = notedeck.filework._render
+def killed(card, config):  # as if the kernel's out-of-memory killer took the worker
+    if "lambda" in card.question.casefold():
+        os._exit(137)
+    return real_render(card, config)
+notedeck.filework._render = killed
+"""
+    code, stderr, files = patched_build(patch, SHIPPED_NOTES, tmp_path / "decks", jobs=2)
+    assert code == 1
+    assert stderr.strip().splitlines() == [
+        "error: a worker process stopped unexpectedly (out of memory?); "
+        "`notedeck build --jobs 1` builds in one process"
+    ]
+    assert not files, "no deck from a build that did not finish"
 
 
 def test_spawned_workers_give_the_same_build(tmp_path, monkeypatch):

@@ -21,10 +21,12 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.pool import Pool
-from typing import Any, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import repeat
+from typing import TypeVar
 
-from .errors import debugging
+from .errors import NotedeckError, debugging
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -32,6 +34,10 @@ R = TypeVar("R")
 
 MIN_FILES = 24  # below this many files to parse, starting processes costs more than it saves
 MIN_CARDS = 2000  # packaging is parallel per book, once there are this many cards to write
+
+
+class WorkerError(NotedeckError):
+    """A worker process died (killed for memory, say): the build cannot finish."""
 
 
 def available_cpus() -> int:
@@ -62,7 +68,7 @@ class Workers:
 
     def __init__(self, jobs: int | None):
         self.jobs = jobs
-        self._pool: Pool | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._count = 1
 
     def __enter__(self) -> Workers:
@@ -72,9 +78,9 @@ class Workers:
         if self._pool is None:
             return
         if kind is not None and issubclass(kind, KeyboardInterrupt):
-            self._pool.terminate()  # a worker killed mid-write leaves a temp file, no torn deck
-        self._pool.close()  # after an error in one task, the others finish what they write
-        self._pool.join()
+            self._stop()
+        else:  # after an error, tasks not started are dropped; running ones finish their writes
+            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
     def map(
         self, func: Callable[[S, T], R], items: Sequence[T], state: S, size: int, minimum: int
@@ -90,39 +96,53 @@ class Workers:
             return (func(state, item) for item in items)
         pool = self._pool or self._start(count)
         chunk = max(1, len(items) // (self._count * 8))  # small chunks keep every worker busy
-        tasks = ((func, state, item) for item in items)  # ``state`` is pickled once per chunk
-        return self._results(pool.imap(_call, tasks, chunksize=chunk))
+        # ``state`` travels with every chunk of items, pickled once per chunk.
+        results = pool.map(_call, repeat(func), repeat(state), items, chunksize=chunk)
+        return self._results(results)
 
-    def _start(self, count: int) -> Pool:
+    def _start(self, count: int) -> ProcessPoolExecutor:
         forking = _can_fork()
         context = multiprocessing.get_context("fork" if forking else "spawn")
+        self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
+        self._count = count
         if forking:
             gc.freeze()  # the collector would write to (so copy) every object it visits
-        try:
-            self._pool = context.Pool(count, initializer=_start_worker)
+        try:  # the first task forks every worker: now, while the build is small
+            self._pool.submit(int)
         finally:
             if forking:
                 gc.unfreeze()  # in this process; the workers keep their frozen copy
-        self._count = count
         return self._pool
 
-    def _results(self, results: Iterator[Any]) -> Iterator[Any]:
+    def _results(self, results: Iterator[R]) -> Iterator[R]:
         try:
-            for result in results:
-                if isinstance(result, _Stopped):
-                    raise result.exception
-                yield result
+            yield from results
+        except BrokenProcessPool:
+            raise WorkerError(
+                "a worker process stopped unexpectedly (out of memory?); "
+                "`notedeck build --jobs 1` builds in one process"
+            ) from None
         except KeyboardInterrupt:
-            if self._pool is not None:
-                self._pool.terminate()
+            self._stop()
             raise
+
+    def _stop(self) -> None:
+        """Ctrl-C: drop the tasks not started and end the workers now (they ignore SIGINT)."""
+        assert self._pool is not None
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        stop_now = getattr(self._pool, "terminate_workers", None)  # Python 3.14+
+        if stop_now:
+            stop_now()
+            return
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            process.terminate()  # a worker killed mid-write leaves a temp file, no torn deck
 
 
 def _can_fork() -> bool:
     """Forked workers start at once with notedeck and its libraries imported, but forking is
     only safe from a process with one thread (a lock another thread holds would stay locked in
     the child forever), and only Linux lets us count them; elsewhere workers are spawned.
-    A pool that just closed (the build's first) leaves its threads ending for a moment."""
+    A pool that just closed (say, the previous build's) leaves its threads ending for a moment."""
     if not sys.platform.startswith("linux"):
         return False
     deadline = time.monotonic() + 0.2
@@ -142,23 +162,9 @@ def _thread_count() -> int:
         return 0
 
 
-class _Stopped:
-    """A BaseException raised in a task: it would end the worker and leave the pool waiting
-    forever for the task's result, so it travels back as a value and is raised here."""
-
-    def __init__(self, exception: BaseException):
-        self.exception = exception
-
-
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
 
 
-def _call(task: tuple[Callable[[Any, T], R], Any, T]) -> R | _Stopped:
-    func, state, item = task
-    try:
-        return func(state, item)
-    except Exception:
-        raise  # the pool sends it back and imap raises it in the main process
-    except BaseException as exc:  # noqa: BLE001 - see _Stopped
-        return _Stopped(exc)
+def _call(func: Callable[[S, T], R], state: S, item: T) -> R:
+    return func(state, item)
