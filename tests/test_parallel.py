@@ -204,6 +204,9 @@ def test_small_builds_and_debugging_stay_in_one_process(monkeypatch):
     assert worker_count(None, 3, MIN_CARDS, MIN_CARDS) == 3, "never more workers than tasks"
     assert worker_count(3, 2, 2, MIN_FILES) == 2, "--jobs counts even for small builds"
     assert worker_count(1, 200, 200, MIN_FILES) == 1
+    monkeypatch.setattr("notedeck.workers.available_cpus", lambda: 128)
+    assert worker_count(None, 2000, 2000, MIN_FILES) == 16, "each worker costs memory"
+    assert worker_count(100, 2000, 2000, MIN_FILES) == 61, "Windows waits on 61 processes at most"
     monkeypatch.setenv("NOTEDECK_DEBUG", "1")
     assert worker_count(4, 200, 200, MIN_FILES) == 1, "tracebacks must come from where they happen"
 

@@ -34,6 +34,8 @@ R = TypeVar("R")
 
 MIN_FILES = 24  # below this many files to parse, starting processes costs more than it saves
 MIN_CARDS = 2000  # packaging is parallel per book, once there are this many cards to write
+AUTO_WORKERS = 16  # at most, unless asked: each worker holds its own parser, caches and a book
+MAX_WORKERS = 61  # Windows cannot wait on more processes than this
 
 
 class WorkerError(NotedeckError):
@@ -54,10 +56,10 @@ def worker_count(jobs: int | None, tasks: int, size: int, minimum: int) -> int:
     if tasks <= 1 or debugging():
         return 1
     if jobs is not None:
-        return max(1, min(jobs, tasks))
+        return max(1, min(jobs, tasks, MAX_WORKERS))
     if size < minimum:
         return 1
-    return min(available_cpus(), tasks)
+    return min(available_cpus(), tasks, AUTO_WORKERS)
 
 
 class Workers:
