@@ -10,10 +10,13 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import notedeck.books
 import notedeck.pipeline
@@ -23,6 +26,7 @@ from notedeck.config import load_config
 from notedeck.errors import ConfigError, NoteError, OutputError
 from notedeck.pipeline import build, collect
 from notedeck.workers import MIN_CARDS, MIN_FILES, worker_count
+from test_properties import ROUTING, notes
 
 QUALITY_NOTES = ROOT / "benchmarks" / "quality" / "corpus"
 forks = pytest.mark.skipif(
@@ -50,7 +54,7 @@ def outcome(notes: Path, out: Path, jobs: int) -> dict:
         "books": [(b.title, len(b.cards), len(b.added), b.written) for b in report.books],
         "files": {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.iterdir())
+            for p in sorted(out.iterdir() if out.exists() else ())
             if p.is_file()
         },
     }
@@ -188,6 +192,24 @@ def test_spawned_workers_give_the_same_build(tmp_path, monkeypatch):
     serial = outcome(copy, tmp_path / "serial", jobs=1)
     monkeypatch.setattr("notedeck.workers._can_fork", lambda: False)
     assert outcome(copy, tmp_path / "spawned", jobs=2) == serial
+
+
+@settings(max_examples=max(3, settings.default.max_examples // 5))  # a pool per example: ci 8
+@given(st.lists(notes(), min_size=2, max_size=4), st.booleans())
+def test_any_notes_build_the_same_in_workers(texts, routed):
+    """Arbitrary notes (tests/test_properties.py's generator), several files, one or two books."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        notes_dir = root / "notes"
+        (notes_dir / "book").mkdir(parents=True)
+        if routed:
+            (notes_dir / "notedeck.yaml").write_text(ROUTING, encoding="utf-8")
+        else:
+            (notes_dir / "book" / "book.yaml").write_text("title: Prop Book\n", encoding="utf-8")
+        for n, text in enumerate(texts):
+            (notes_dir / "book" / f"n{n}.md").write_bytes(text.encode("utf-8", "surrogatepass"))
+        serial = outcome(notes_dir, root / "serial", jobs=1)
+        assert outcome(notes_dir, root / "parallel", jobs=2) == serial
 
 
 def test_errors_survive_the_trip_from_a_worker():
