@@ -15,7 +15,6 @@ after a crash between the two renames.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import tempfile
@@ -169,8 +168,10 @@ def _temp_prefix(path: Path) -> str:
 
 def remove_stale_temps(path: Path) -> None:
     """Delete temporary files a killed build (SIGKILL, power loss) left next to ``path``."""
-    for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*.tmp"):
-        stale.unlink(missing_ok=True)
+    prefix = _temp_prefix(path)
+    for name in os.listdir(path.parent):  # what glob(prefix*.tmp) finds, without its overhead
+        if name.startswith(prefix) and name.endswith(".tmp") and len(name) >= len(prefix) + 4:
+            (path.parent / name).unlink(missing_ok=True)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
