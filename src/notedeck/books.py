@@ -23,7 +23,7 @@ from .identity import History, assign_guids, book_slug
 from .manifest import (
     Entry,
     Manifest,
-    json_list,
+    entry_text,
     json_str,
     load_manifest,
     manifest_path,
@@ -80,25 +80,32 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _hashes(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[str, ...]):
-    """``_hash(deck, note_type, fields, tags)`` and the same without the last field, from one
-    escaping of each string: the JSON text is spelled out (it runs twice per card, and the
-    encoder's setup costs more than the escaping).  Anything but str goes through ``_hash``."""
+    """``_hash(deck, note_type, fields, tags)``, the same without the last field, and the card's
+    ``entry_text`` for the manifest line, from one escaping of each string: the JSON text is
+    spelled out (this runs per card, and the encoder's setup costs more than the escaping), and
+    the two hashes share the sha256 of their common start.  Anything but str goes through
+    ``_hash`` (and has no text: save_manifest then escapes it itself)."""
     try:
-        head = f"[{json_str(deck)}, {json_str(note_type)}, ["
         shown = list(map(json_str, fields))
-        tail = f"], {json_list(tags)}]"
+        tags_text = ", ".join(map(json_str, tags))
+        deck_text, type_text = json_str(deck), json_str(note_type)
     except TypeError:
-        return _hash(deck, note_type, fields, tags), _hash(deck, note_type, fields[:-1], tags)
-    full = head + ", ".join(shown) + tail
-    return _sha16(full), _sha16(head + ", ".join(shown[:-1]) + tail)
+        shown = []
+    if len(shown) < 2:
+        return _hash(deck, note_type, fields, tags), _hash(deck, note_type, fields[:-1], tags), None
+    seen = ", ".join(shown[:-1])  # every field but the source line
+    tail = f"], [{tags_text}]]"
+    full = hashlib.sha256(f"[{deck_text}, {type_text}, [{seen}".encode())
+    content = full.copy()
+    full.update(f", {shown[-1]}{tail}".encode())
+    content.update(tail.encode())
+    text = entry_text(deck_text, type_text, f"{seen}, {shown[-1]}", tags_text)
+    return full.hexdigest()[:16], content.hexdigest()[:16], text
 
 
-def _sha16(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
-    """The manifest entry of one card: a new mod time only when what is written changed.
+def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> tuple[Entry, str | None]:
+    """The manifest entry of one card, and its ``entry_text``: a new mod time only when what is
+    written changed.
 
     ``hash`` covers every byte written for the note (so a moved source line still reaches Anki);
     ``content`` leaves the source field out, so the diff calls a card changed only when the
@@ -106,9 +113,9 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
     """
     card = r.card
     fields = (r.front, r.back, r.context, r.source)
-    digest, content = _hashes(deck, card.note_type, fields, card.tags)
+    digest, content, text = _hashes(deck, card.note_type, fields, card.tags)
     mod = old.mod if old and old.hash == digest else now
-    return Entry(
+    entry = Entry(
         digest,
         mod,
         card.question,
@@ -122,6 +129,7 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> Entry:
         content,
         card.key,
     )
+    return entry, text
 
 
 def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCard]:
@@ -191,12 +199,12 @@ def package_book(
     now = max(clock or _clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
     cards = _reassign_guids(cards, old)
     decks = _deck_names(cards, config)
-    entries = {
-        r.card.guid: _entry(
-            r, decks[r.card.book, r.card.chapter], old.entries.get(r.card.guid), now
+    entries, texts = {}, {}
+    for r in cards:
+        guid = r.card.guid
+        entries[guid], texts[guid] = _entry(
+            r, decks[r.card.book, r.card.chapter], old.entries.get(guid), now
         )
-        for r in cards
-    }
     warnings = _keep_failed_files(entries, old, set(failed_files))
     added, changed, removed = _diff(old.entries, entries)
     model_hash = models_fingerprint()
@@ -209,7 +217,7 @@ def package_book(
     written = False
     if not config.dry_run and not up_to_date:
         data = apkg_bytes(_specs(entries), _book_media(entries, media), model_mod)
-        written = _write_book(deck_path, man_path, manifest, data)
+        written = _write_book(deck_path, man_path, manifest, data, texts)
     result = BookResult(
         title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings)
     )
@@ -284,14 +292,17 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _write_book(deck_path: Path, man_path: Path, manifest: Manifest, data: bytes) -> bool:
+def _write_book(
+    deck_path: Path, man_path: Path, manifest: Manifest, data: bytes, texts: dict[str, str | None]
+) -> bool:
     """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
     from .package import write_apkg
 
     try:
         for path in (deck_path, man_path):
             remove_stale_temps(path)
-        save_manifest(man_path, replace(manifest, deck_sha256=hashlib.sha256(data).hexdigest()))
+        deck_sha256 = hashlib.sha256(data).hexdigest()
+        save_manifest(man_path, replace(manifest, deck_sha256=deck_sha256), texts)
         write_apkg(deck_path, data)
     except OSError as exc:
         raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None

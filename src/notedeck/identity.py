@@ -28,27 +28,29 @@ def _digest(*parts: str) -> bytes:
 
 
 def card_guid(book: str, kind: str, key: str, note_type: str = "basic") -> str:
-    """Anki note GUID: 64 bits of sha256 over the stable key, base91 like Anki's own."""
-    parts = [book_slug(book), kind, key]
+    """Anki note GUID: 64 bits of sha256 over the stable key, base91 like Anki's own.  The
+    hashed text is ``_digest``'s, spelled out: this runs for every card of a build."""
+    text = f"{book_slug(book)}\x1f{kind}\x1f{key}"
     if note_type != "basic":
-        parts.append(note_type)
-    return _base91(int.from_bytes(_digest(*parts)[:8], "big"))
+        text += f"\x1f{note_type}"
+    return _base91(int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big"))
 
 
 def _base91(value: int) -> str:
-    """Base91 digits, most significant first, two per step from a table of every digit pair
-    (half the divmods of one per step: this runs for every card of a build).  A pair table
-    leaves at most one leading zero digit "a", which is stripped: a number's own first digit is
-    never zero."""
-    out = []
-    while value:
-        value, rem = divmod(value, _PAIR_BASE)
-        out.append(_PAIRS[rem])
-    return "".join(reversed(out)).lstrip("a") or "a"
+    """Base91 digits of a 64-bit value, most significant first: five digit pairs (91**10 >
+    2**64) from a table of every pair, unrolled into four divmods (this runs for every card of a
+    build).  The leading zero digits "a" are stripped: a number's own first digit is never
+    zero."""
+    high, low = divmod(value, _PAIR_BASE_CUBED)  # high < _PAIR_BASE**2 below 2**64
+    p1, p2 = divmod(high, _PAIR_BASE)
+    middle, p5 = divmod(low, _PAIR_BASE)
+    p3, p4 = divmod(middle, _PAIR_BASE)
+    return (_PAIRS[p1] + _PAIRS[p2] + _PAIRS[p3] + _PAIRS[p4] + _PAIRS[p5]).lstrip("a") or "a"
 
 
 _PAIRS = tuple(high + low for high in _BASE91 for low in _BASE91)
 _PAIR_BASE = len(_PAIRS)
+_PAIR_BASE_CUBED = _PAIR_BASE**3
 
 
 def stable_id(*parts: str) -> int:

@@ -15,10 +15,10 @@ after a crash between the two renames.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -82,9 +82,12 @@ def _loaded_entry(e: dict) -> Entry:
     return Entry(**e)
 
 
-def save_manifest(path: Path, manifest: Manifest) -> None:
+def save_manifest(
+    path: Path, manifest: Manifest, texts: Mapping[str, str | None] | None = None
+) -> None:
     """JSON with one card per line: readable and diffable, and written by json's C encoder
-    (``indent`` switches json to its pure-Python encoder, the cost of a 10k-card book)."""
+    (``indent`` switches json to its pure-Python encoder, the cost of a 10k-card book).
+    ``texts``: GUID → ``entry_text`` of that card, when the caller has already escaped it."""
     head = {
         "notedeck_manifest": MANIFEST_VERSION,
         "book": manifest.book,
@@ -94,7 +97,8 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
         "deck_sha256": manifest.deck_sha256,
     }
     lines = [f" {_dumps(k)}: {_dumps(v)}," for k, v in head.items()]
-    cards = [_card_line(guid, entry) for guid, entry in sorted(manifest.entries.items())]
+    known = texts or {}
+    cards = [_card_line(g, entry, known.get(g)) for g, entry in sorted(manifest.entries.items())]
     body = ",\n".join(cards)
     text = "{\n" + "\n".join(lines) + '\n "cards": {' + (f"\n{body}\n }}" if cards else "}")
     atomic_write_bytes(path, (text + "\n}\n").encode("utf-8"))
@@ -108,25 +112,35 @@ _JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per c
 json_str = json.encoder.encode_basestring  # what _JSON writes for a str, quotes included
 
 
-def _card_line(guid: str, entry: Entry) -> str:
+def _card_line(guid: str, entry: Entry, text: str | None = None) -> str:
     """``  "guid": {entry as JSON}``, the text ``_dumps`` writes, spelled out: this runs once per
     card, and the encoder's setup and type checks cost more than the escaping of each string.
-    Values of other types than Entry declares (a hand-edited manifest) go through ``_dumps``."""
+    ``text`` is the entry's ``entry_text`` if known.  Values of other types than Entry declares
+    (a hand-edited manifest) go through ``_dumps``."""
     try:
         if type(entry.mod) is not int:
             raise TypeError(entry.mod)
+        if text is None:
+            fields = ", ".join(map(json_str, entry.fields))
+            tags = ", ".join(map(json_str, entry.tags))
+            text = entry_text(json_str(entry.deck), json_str(entry.note_type), fields, tags)
         return (
             f"  {json_str(guid)}: "
             f'{{"hash": {json_str(entry.hash)}, "mod": {entry.mod}, '
             f'"question": {json_str(entry.question)}, "source": {json_str(entry.source)}, '
-            f'"deck": {json_str(entry.deck)}, "note_type": {json_str(entry.note_type)}, '
-            f'"fields": [{", ".join(map(json_str, entry.fields))}], '
-            f'"tags": [{", ".join(map(json_str, entry.tags))}], '
-            f'"kind": {json_str(entry.kind)}, "media": [{", ".join(map(json_str, entry.media))}], '
+            f'{text}, "kind": {json_str(entry.kind)}, '
+            f'"media": [{", ".join(map(json_str, entry.media))}], '
             f'"content": {json_str(entry.content)}, "key": {json_str(entry.key)}}}'
         )
     except TypeError:
         return f"  {_dumps(guid)}: {_dumps(_entry_dict(entry))}"
+
+
+def entry_text(deck: str, note_type: str, fields: str, tags: str) -> str:
+    """The deck, note type, fields and tags of a manifest card line, from their JSON text
+    (``fields`` and ``tags``: each item's JSON, joined by ", "), so that books.py, which
+    escapes the same strings for its hashes, escapes them only once."""
+    return f'"deck": {deck}, "note_type": {note_type}, "fields": [{fields}], "tags": [{tags}]'
 
 
 def json_list(items: tuple[str, ...]) -> str:
@@ -154,8 +168,10 @@ def _temp_prefix(path: Path) -> str:
 
 def remove_stale_temps(path: Path) -> None:
     """Delete temporary files a killed build (SIGKILL, power loss) left next to ``path``."""
-    for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*.tmp"):
-        stale.unlink(missing_ok=True)
+    prefix = _temp_prefix(path)
+    for name in os.listdir(path.parent):  # what glob(prefix*.tmp) finds, without its overhead
+        if name.startswith(prefix) and name.endswith(".tmp") and len(name) >= len(prefix) + 4:
+            (path.parent / name).unlink(missing_ok=True)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
