@@ -153,27 +153,6 @@ def test_manifest_lines_from_the_hashed_text_are_the_same(tmp_path):
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
-def test_col_json_is_what_genankis_own_deck_writes(monkeypatch):
-    """apkg_bytes writes the col row's decks and models JSON without genanki re-parsing it for
-    every deck: the package must stay byte-identical to genanki's own Deck.write_to_db."""
-    import genanki
-
-    from notedeck.identity import stable_id
-
-    decks = ("Book", "Book::Chapter 1 — ünï", 'Book::"2"', "Book::Chapter 3", "Zeta")
-    specs = [
-        NoteSpec(
-            f"g{n}", decks[n % len(decks)], kind, (f"{{{{c1::x}}}} {n}", "A", "", "f:1"), (), n
-        )
-        for n, kind in enumerate(["basic", "cloze", "reversed", "basic", "cloze"] * 7)
-    ]
-    ours = apkg_bytes(specs, {}, model_mod=5)
-    monkeypatch.setattr(
-        package, "_Deck", lambda name, col: genanki.Deck(stable_id("deck", name), name)
-    )
-    assert apkg_bytes(specs, {}, model_mod=5) == ours
-
-
 def test_notes_sharing_tags_and_cards_get_their_own_cards():
     """apkg_bytes shares genanki's cards between front/back notes whose fields are empty in the
     same places; a reversed note with an empty back has no second card, cloze counts its own."""

@@ -175,66 +175,6 @@ class _NoteParts:
         note.cards = shared  # cached_property: an instance attribute is what it caches into
 
 
-class _ColJson:
-    """The decks and models JSON of the package's ``col`` row as genanki's
-    ``Deck.write_to_db`` leaves it after each deck, kept as each value's JSON text.
-
-    genanki re-reads, re-parses and re-writes both whole columns for every deck (20 chapter
-    decks per book).  The column text after each deck must stay exactly what genanki writes
-    (every UPDATE shapes the database's pages, and so the .apkg's bytes), including its quirk
-    that the models column gains a duplicate key: it updates the parsed ``{"id": …}`` with
-    ``{id: …}`` (an int key), and json writes both as ``"id"``.  Here each column is the loaded
-    dict as key → value text (json.loads keeps a duplicate key's first position and last
-    value), and a column's text is one join.  A test pins the bytes to genanki's own writer.
-    """
-
-    def __init__(self):
-        self.decks: dict[str, str] | None = None
-        self.models: dict[str, str] = {}
-
-    def start(self, cursor) -> None:
-        """Read the columns as genanki's schema script left them (once per package)."""
-        if self.decks is None:
-            decks, models = cursor.execute("SELECT decks, models FROM col").fetchone()
-            self.decks = {k: json.dumps(v) for k, v in json.loads(decks).items()}
-            self.models = {k: json.dumps(v) for k, v in json.loads(models).items()}
-
-    def decks_text(self, deck_id: int, deck_json: dict) -> str:
-        self.decks[str(deck_id)] = json.dumps(deck_json)
-        return _object(self.decks.items())
-
-    def models_text(self, models: list[tuple[int, dict]]) -> str:
-        added = [(str(model_id), json.dumps(value)) for model_id, value in models]
-        text = _object([*self.models.items(), *added])
-        self.models.update(added)
-        return text
-
-
-def _object(items) -> str:
-    """json.dumps of a dict from its keys and its values' JSON text."""
-    return "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in items) + "}"
-
-
-class _Deck(genanki.Deck):
-    """genanki's deck, writing the col row's JSON through ``_ColJson`` (same text, same
-    statements, without re-parsing every deck written before it)."""
-
-    def __init__(self, name: str, col: _ColJson):
-        super().__init__(stable_id("deck", name), name)
-        self.col = col
-
-    def write_to_db(self, cursor, timestamp, id_gen):
-        self.col.start(cursor)
-        decks = self.col.decks_text(self.deck_id, self.to_json())
-        cursor.execute("UPDATE col SET decks = ?", (decks,))
-        for note in self.notes:
-            self.add_model(note.model)
-        models = [(m.model_id, m.to_json(timestamp, self.deck_id)) for m in self.models.values()]
-        cursor.execute("UPDATE col SET models = ?", (self.col.models_text(models),))
-        for note in self.notes:
-            note.write_to_db(cursor, timestamp, self.deck_id, id_gen)
-
-
 def models_fingerprint() -> str:
     """A hash of everything Anki stores about the note types (names, fields, templates, CSS).
 
@@ -266,12 +206,12 @@ def apkg_bytes(
     (default: the newest note's mod time).
     """
     timestamp = max((n.mod for n in notes), default=0)
-    decks: dict[str, _Deck] = {}
-    parts, col = _NoteParts(), _ColJson()
+    decks: dict[str, genanki.Deck] = {}
+    parts = _NoteParts()
     for spec in sorted(notes, key=attrgetter("deck", "guid")):
         deck = decks.get(spec.deck)
         if deck is None:
-            deck = decks[spec.deck] = _Deck(spec.deck, col)
+            deck = decks[spec.deck] = genanki.Deck(stable_id("deck", spec.deck), spec.deck)
         deck.add_note(_TimedNote(spec, parts))
     conn = sqlite3.connect(":memory:")
     with warnings.catch_warnings():
