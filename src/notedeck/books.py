@@ -259,9 +259,11 @@ def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, .
             return before.hash != after.hash
         return before.content != after.content
 
-    added = _changes((g, e) for g, e in new.items() if g not in old)
-    changed = _changes((g, e) for g, e in new.items() if g in old and differs(old[g], e))
-    removed = _changes((g, e) for g, e in old.items() if g not in new)
+    added = tuple(Change(g, e.question, e.source) for g, e in new.items() if g not in old)
+    changed = tuple(
+        Change(g, e.question, e.source) for g, e in new.items() if g in old and differs(old[g], e)
+    )
+    removed = _changes((g, e) for g, e in old.items() if g not in new)  # Anki search for these
     return added, changed, removed
 
 
@@ -315,7 +317,8 @@ def removed_search(changes: Iterable[Change]) -> str:
 
 
 def _changes(items: Iterable[tuple[str, Entry]]) -> tuple[Change, ...]:
-    """Diff lines; each search uses the note's Front and Source fields exactly as written."""
+    """Diff lines of removed cards, with the Anki search that finds each (import never deletes
+    notes, so the learner does): the note's Front and Source fields exactly as written."""
     from .package import note_search
 
     return tuple(

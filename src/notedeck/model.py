@@ -187,7 +187,7 @@ class Change:
     guid: str
     question: str
     source: str
-    search: str = ""  # an Anki search that finds exactly this note (Anki cannot search by GUID)
+    search: str = ""  # removed cards: an Anki search that finds this note (none by GUID)
 
 
 @dataclass(frozen=True)
