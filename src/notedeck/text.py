@@ -17,7 +17,7 @@ _LINK = re.compile(r"\[([^\[\]]{0,1000})\]\([^)]{0,4000}\)")
 _EMPHASIS = re.compile(r"(\*\*|__|==|~~)((?:(?!\1).){1,1000}?)\1")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)((?:(?!\1).){1,1000}?)(?<!\s)\1(?![\w*])")
 # Every pattern strip_markup applies needs one of these ("[" for links and images, "\\" for "\\|").
-_MARKUP_CHAR = re.compile(r"[\[`*_=~\\]")
+MARKUP_CHAR = re.compile(r"[\[`*_=~\\]")
 # Replacements as match[n] rather than r"\n" templates: a template is expanded in Python for
 # every match, which made these subs 2-4x slower (the groups always take part in a match).
 _GROUP_1, _GROUP_2 = itemgetter(1), itemgetter(2)
@@ -48,7 +48,7 @@ FIRST_PERSON = re.compile(
 @lru_cache(maxsize=1 << 13)
 def strip_markup(text: str) -> str:
     """Plain text of an inline markdown fragment (for keys, headings and matching)."""
-    if _MARKUP_CHAR.search(text) is None:  # no pattern below can match: one scan, not ten
+    if MARKUP_CHAR.search(text) is None:  # no pattern below can match: one scan, not ten
         return " ".join(text.split())
     # Each pattern runs only if its marker is there: most fragments are plain words.
     if "[[" in text:
@@ -81,13 +81,21 @@ def join_pdf_breaks(text: str) -> str:
 @lru_cache(maxsize=1 << 13)
 def normalise_key(text: str) -> str:
     """Identity key of a question part: case, markup, articles and punctuation do not matter."""
+    if text.isascii() and MARKUP_CHAR.search(text) is None:
+        # strip_markup would only fold whitespace, which the fold below repeats: skip it
+        # (half the cost of a call; most keys, questions and answers are plain ASCII).
+        text = text.lower().translate(_ASCII_NOT_WORD)
+        return _drop_article(" ".join(text.split()))
     text = strip_markup(text)
     if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower
         text = text.lower().translate(_ASCII_NOT_WORD)
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
         text = text.translate(_ASCII_NOT_WORD) if text.isascii() else _NOT_WORD.sub(" ", text)
-    text = " ".join(text.split())
+    return _drop_article(" ".join(text.split()))
+
+
+def _drop_article(text: str) -> str:
     if text[:1] not in ("a", "t") and text[:1].isascii():  # casefolded: no "A"/"T"
         return text  # _ARTICLE cannot match
     article = _ARTICLE.match(text)  # anchored: the one match sub could make
