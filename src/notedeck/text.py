@@ -104,6 +104,12 @@ def _drop_article(text: str) -> str:
 
 def is_chatter(text: str) -> bool:
     """True for diary-style first-person text that should never become a card."""
+    if text.isascii() and MARKUP_CHAR.search(text) is None:
+        # strip_markup would only fold whitespace, and folding a prefix gives a prefix of the
+        # folded text: when it holds 12 characters after the bullets, those are plain[:12].
+        head = " ".join(text[:80].split()).lstrip("-*>#• ")
+        if len(head) >= 12 and not head[:12].lower().startswith(_FIRST_PERSON_WORDS):
+            return False
     plain = strip_markup(text).lstrip("-*>#• ").strip()
     if plain[:12].isascii() and not plain[:12].lower().startswith(_FIRST_PERSON_WORDS):
         return False  # IGNORECASE is lower() on ASCII; other letters may fold onto ASCII ones

@@ -138,9 +138,11 @@ def _qualify_repeats(cards: list[Card]) -> list[Card]:
         groups.setdefault(normalise_key(card.question), []).append(n)
     out = list(cards)
     for members in groups.values():
+        if len(members) < 2:  # nearly every question: no answers to compare
+            continue
         answers = {normalise_key(cards[n].answer) for n in members}
         headings = {cards[n].context[-1] if cards[n].context else "" for n in members}
-        if len(members) < 2 or len(answers) < 2 or len(headings) < len(members):
+        if len(answers) < 2 or len(headings) < len(members):
             continue
         for n in members:
             heading = cards[n].context[-1] if cards[n].context else ""
