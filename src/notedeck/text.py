@@ -95,6 +95,15 @@ def normalise_key(text: str) -> str:
     return _drop_article(" ".join(text.split()))
 
 
+def normalise_again(key: str) -> str:
+    """``normalise_key(key)`` for a ``key`` that normalise_key returned.  Its ASCII keys are
+    lower-case words of [a-z0-9_] single-spaced, which only a leading article left by a double
+    one ("the the x") or "_" markup ("_x_" is a word) would change again."""
+    if key.isascii() and "_" not in key and not key.startswith(("a ", "an ", "the ")):
+        return key
+    return normalise_key(key)
+
+
 def _drop_article(text: str) -> str:
     if text[:1] not in ("a", "t") and text[:1].isascii():  # casefolded: no "A"/"T"
         return text  # _ARTICLE cannot match
@@ -106,9 +115,11 @@ def is_chatter(text: str) -> bool:
     """True for diary-style first-person text that should never become a card."""
     if text.isascii() and MARKUP_CHAR.search(text) is None:
         # strip_markup would only fold whitespace, and folding a prefix gives a prefix of the
-        # folded text: when it holds 12 characters after the bullets, those are plain[:12].
+        # folded text: when it holds 12 characters after the bullets (or is all of the text),
+        # its first 12 are plain[:12].
         head = " ".join(text[:80].split()).lstrip("-*>#• ")
-        if len(head) >= 12 and not head[:12].lower().startswith(_FIRST_PERSON_WORDS):
+        known = len(head) >= 12 or len(text) <= 80
+        if known and not head[:12].lower().startswith(_FIRST_PERSON_WORDS):
             return False
     plain = strip_markup(text).lstrip("-*>#• ").strip()
     if plain[:12].isascii() and not plain[:12].lower().startswith(_FIRST_PERSON_WORDS):

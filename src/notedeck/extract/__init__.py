@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..config import Config
 from ..model import Card, Document, Section, SourceFile
-from ..text import normalise_key
+from ..text import normalise_again, normalise_key
 from . import concepts, definitions, explicit, lists, tables
 from .common import slug_tag
 
@@ -66,14 +66,19 @@ class Context:
         key: str,
         line: int,
         note_type: str = "basic",
+        *,
+        normalised: bool = False,
     ) -> Card:
+        """A card under ``section``; ``normalised``: ``key`` is a normalise_key result already
+        (normalised once more all the same, as it always was, but at no cost)."""
         book = section.book or ""
+        key = normalise_again(key) if normalised else normalise_key(key)
         extra = (*self.config.tags, *self.source.options.tags)
         return Card(
             kind=kind,
             question=question.strip(),
             answer=answer.strip(),
-            key=normalise_key(key) or normalise_key(question),
+            key=key or normalise_key(question),
             book=book,
             chapter=section.chapter,
             context=section.path,

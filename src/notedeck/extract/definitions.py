@@ -243,8 +243,9 @@ def _card(
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     if note_type == "reversed":
         answer = mask_term(answer, term)
+    key = normalise_key(term)
     return ctx.card(
-        section, "definition", question, answer.strip(), normalise_key(term), line, note_type
+        section, "definition", question, answer.strip(), key, line, note_type, normalised=True
     )
 
 
