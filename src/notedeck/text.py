@@ -6,6 +6,10 @@ import re
 import unicodedata
 from functools import lru_cache
 from operator import itemgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Book
 
 # Spans are bounded ({0,1000}): unbounded ones made a long line of unclosed "[[", "*" or "_"
 # quadratic (a 100 KB line took minutes); no real link, label or emphasis is that long.
@@ -26,6 +30,7 @@ _CODE = re.compile(r"`([^`]*)`")
 _PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w\s]")
+_NON_WORD_RUN = re.compile(r"[^\w]+")
 # _NOT_WORD as a translate table for ASCII text, 3x cheaper than the sub.  Every ASCII
 # character has an entry: a missing one costs translate a caught LookupError per call.
 _ASCII_NOT_WORD = "".join(" " if _NOT_WORD.match(chr(n)) else chr(n) for n in range(128))
@@ -138,3 +143,21 @@ def word_count(text: str) -> int:
 
 def ends_with_colon(text: str) -> bool:
     return strip_markup(text).rstrip().endswith(":")
+
+
+def find_book_in_heading(title: str, books: tuple[Book, ...]) -> Book | None:
+    """The configured book a heading names by title or alias (whole words, any case).  Here
+    rather than in parse.py, so that the concept rule can use it without importing markdown-it."""
+    folded = f" {_fold(title)} "
+    best: tuple[int, Book] | None = None
+    for book in books:
+        for name in (book.title, *book.aliases):
+            needle = _fold(name)
+            if needle and f" {needle} " in folded and (best is None or len(needle) > best[0]):
+                best = (len(needle), book)
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=1024)  # pure; every heading is compared with every book title and alias
+def _fold(text: str) -> str:
+    return " ".join(_NON_WORD_RUN.sub(" ", text.casefold()).split())
