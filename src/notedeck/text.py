@@ -41,6 +41,8 @@ _FIRST_PERSON_WORDS = (
     "yesterday", "tonight", "finally", "ugh", "ok", "okay", "note to self", "todo", "to do",
     "skipped", "read", "reading", "started", "finished",
 )  # fmt: skip
+_FIRST_PERSON_INITIALS = frozenset(word[0] for word in _FIRST_PERSON_WORDS)
+_ASCII_BLANKS_AND_BULLETS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-*>#"  # str.split's ASCII blanks
 FIRST_PERSON = re.compile(
     r"^(?:" + "|".join(map(re.escape, _FIRST_PERSON_WORDS)) + r")\b", re.IGNORECASE
 )
@@ -119,9 +121,12 @@ def _drop_article(text: str) -> str:
 def is_chatter(text: str) -> bool:
     """True for diary-style first-person text that should never become a card."""
     if text.isascii() and MARKUP_CHAR.search(text) is None:
-        # strip_markup would only fold whitespace, and folding a prefix gives a prefix of the
-        # folded text: when it holds 12 characters after the bullets (or is all of the text),
-        # its first 12 are plain[:12].
+        # strip_markup would only fold whitespace, so plain starts where text does once blanks
+        # and bullets are skipped: most text cannot start with any first-person word.
+        if text.lstrip(_ASCII_BLANKS_AND_BULLETS)[:1].lower() not in _FIRST_PERSON_INITIALS:
+            return False
+        # Folding a prefix gives a prefix of the folded text: when it holds 12 characters
+        # after the bullets (or is all of the text), its first 12 are plain[:12].
         head = " ".join(text[:80].split()).lstrip("-*>#• ")
         known = len(head) >= 12 or len(text) <= 80
         if known and not head[:12].lower().startswith(_FIRST_PERSON_WORDS):

@@ -170,25 +170,26 @@ def _resolve_overlaps(cards: list[Card]) -> list[Card]:
     A comparison ("What is the difference between X and Y?") asks something no definition of X
     or Y answers, so it survives definitions made from its paragraph.
     """
-    rank = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
+    ranks = [_RANK.get(card.kind, len(_RANK)) for card in cards]
+    questions = [normalise_key(card.question) for card in cards]  # once per card, not twice
     best_by_question: dict[str, int] = {}
     best_by_line: dict[int, int] = {}
-    for card in cards:
-        r = rank.get(card.kind, len(rank))
-        q = normalise_key(card.question)
+    for card, r, q in zip(cards, ranks, questions, strict=True):
         best_by_question[q] = min(best_by_question.get(q, r), r)
         if card.kind in ("concept",):
             continue
         best_by_line[card.line] = min(best_by_line.get(card.line, r), r)
     kept = []
-    for card in cards:
-        r = rank.get(card.kind, len(rank))
-        if best_by_question[normalise_key(card.question)] < r:
+    for card, r, q in zip(cards, ranks, questions, strict=True):
+        if best_by_question[q] < r:
             continue
         if _dropped(card, r, best_by_line):
             continue
         kept.append(card)
     return kept
+
+
+_RANK = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
 
 
 def _dropped(card: Card, rank: int, best_by_line: dict[int, int]) -> bool:
