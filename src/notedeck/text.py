@@ -34,6 +34,7 @@ _NON_WORD_RUN = re.compile(r"[^\w]+")
 # _NOT_WORD as a translate table for ASCII text, 3x cheaper than the sub.  Every ASCII
 # character has an entry: a missing one costs translate a caught LookupError per call.
 _ASCII_NOT_WORD = "".join(" " if _NOT_WORD.match(chr(n)) else chr(n) for n in range(128))
+_ASCII_KEY = _ASCII_NOT_WORD.lower()  # lower() and the table in one pass (lower is A-Z → a-z)
 _FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.DOTALL)
 
 _FIRST_PERSON_WORDS = (
@@ -91,11 +92,11 @@ def normalise_key(text: str) -> str:
     if text.isascii() and MARKUP_CHAR.search(text) is None:
         # strip_markup would only fold whitespace, which the fold below repeats: skip it
         # (half the cost of a call; most keys, questions and answers are plain ASCII).
-        text = text.lower().translate(_ASCII_NOT_WORD)
-        return _drop_article(" ".join(text.split()))
+        text = " ".join(text.translate(_ASCII_KEY).split())
+        return _drop_article(text) if text[:1] in ("a", "t") else text
     text = strip_markup(text)
     if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower
-        text = text.lower().translate(_ASCII_NOT_WORD)
+        text = text.translate(_ASCII_KEY)
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
         text = text.translate(_ASCII_NOT_WORD) if text.isascii() else _NOT_WORD.sub(" ", text)
