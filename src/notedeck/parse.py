@@ -18,7 +18,6 @@ from .config import Config
 from .errors import ConfigError, NoteError
 from .model import (
     Block,
-    Book,
     Code,
     DefinitionList,
     Document,
@@ -31,14 +30,13 @@ from .model import (
     SourceFile,
     Table,
 )
-from .text import strip_markup
+from .text import find_book_in_heading, strip_markup
 
 MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
 MARKERS = ("skip", "skip-section")
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
 CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
-_NON_WORD = re.compile(r"[^\w]+")
 # markdown-it silently drops the REST OF THE FILE below a block nested deeper than maxNesting
 # (default 20, i.e. a 10-level list); allow 200 levels of lists and report anything deeper.
 MAX_NESTING = 408
@@ -262,23 +260,6 @@ def _deflist(tokens: list[Token], line: int) -> DefinitionList:
 
 
 # ---------------------------------------------------------------- routing
-
-
-def find_book_in_heading(title: str, books: tuple[Book, ...]) -> Book | None:
-    """The configured book a heading names by title or alias (whole words, any case)."""
-    folded = f" {_fold(title)} "
-    best: tuple[int, Book] | None = None
-    for book in books:
-        for name in (book.title, *book.aliases):
-            needle = _fold(name)
-            if needle and f" {needle} " in folded and (best is None or len(needle) > best[0]):
-                best = (len(needle), book)
-    return best[1] if best else None
-
-
-@lru_cache(maxsize=1024)  # pure; every heading is compared with every book title and alias
-def _fold(text: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def chapter_in(title: str) -> str | None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..config import Config
 from ..model import Card, Document, Section, SourceFile
-from ..text import normalise_key
+from ..text import normalise_again, normalise_key
 from . import concepts, definitions, explicit, lists, tables
 from .common import slug_tag
 
@@ -66,14 +66,19 @@ class Context:
         key: str,
         line: int,
         note_type: str = "basic",
+        *,
+        normalised: bool = False,
     ) -> Card:
+        """A card under ``section``; ``normalised``: ``key`` is a normalise_key result already
+        (normalised once more all the same, as it always was, but at no cost)."""
         book = section.book or ""
+        key = normalise_again(key) if normalised else normalise_key(key)
         extra = (*self.config.tags, *self.source.options.tags)
         return Card(
             kind=kind,
             question=question.strip(),
             answer=answer.strip(),
-            key=normalise_key(key) or normalise_key(question),
+            key=key or normalise_key(question),
             book=book,
             chapter=section.chapter,
             context=section.path,
@@ -138,9 +143,11 @@ def _qualify_repeats(cards: list[Card]) -> list[Card]:
         groups.setdefault(normalise_key(card.question), []).append(n)
     out = list(cards)
     for members in groups.values():
+        if len(members) < 2:  # nearly every question: no answers to compare
+            continue
         answers = {normalise_key(cards[n].answer) for n in members}
         headings = {cards[n].context[-1] if cards[n].context else "" for n in members}
-        if len(members) < 2 or len(answers) < 2 or len(headings) < len(members):
+        if len(answers) < 2 or len(headings) < len(members):
             continue
         for n in members:
             heading = cards[n].context[-1] if cards[n].context else ""
@@ -163,25 +170,26 @@ def _resolve_overlaps(cards: list[Card]) -> list[Card]:
     A comparison ("What is the difference between X and Y?") asks something no definition of X
     or Y answers, so it survives definitions made from its paragraph.
     """
-    rank = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
+    ranks = [_RANK.get(card.kind, len(_RANK)) for card in cards]
+    questions = [normalise_key(card.question) for card in cards]  # once per card, not twice
     best_by_question: dict[str, int] = {}
     best_by_line: dict[int, int] = {}
-    for card in cards:
-        r = rank.get(card.kind, len(rank))
-        q = normalise_key(card.question)
+    for card, r, q in zip(cards, ranks, questions, strict=True):
         best_by_question[q] = min(best_by_question.get(q, r), r)
         if card.kind in ("concept",):
             continue
         best_by_line[card.line] = min(best_by_line.get(card.line, r), r)
     kept = []
-    for card in cards:
-        r = rank.get(card.kind, len(rank))
-        if best_by_question[normalise_key(card.question)] < r:
+    for card, r, q in zip(cards, ranks, questions, strict=True):
+        if best_by_question[q] < r:
             continue
         if _dropped(card, r, best_by_line):
             continue
         kept.append(card)
     return kept
+
+
+_RANK = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
 
 
 def _dropped(card: Card, rank: int, best_by_line: dict[int, int]) -> bool:

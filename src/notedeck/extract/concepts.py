@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Card, ListBlock, Paragraph, Section
-from ..text import is_chatter, strip_markup, word_count
+from ..text import find_book_in_heading, is_chatter, strip_markup, word_count
 from .common import block_markdown, is_image_only
 from .sentences import sentences
 from .terms import clean_title, is_generic_title, is_plural, natural_case
@@ -89,8 +89,6 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
 
 
 def names_a_book_or_chapter(title: str, ctx) -> bool:
-    from ..parse import find_book_in_heading
-
     plain = clean_title(title)
     if CHAPTERISH.match(plain) or CHAPTERISH.match(strip_markup(title)):
         return True

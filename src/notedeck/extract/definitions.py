@@ -116,10 +116,14 @@ def term_line(text: str) -> re.Match | None:
 
 
 def _plain_term(text: str) -> re.Match | None:
-    """``PLAIN_TERM.match``, skipped on text without the ":", "=" or dash it needs."""
-    if ":" in text or "=" in text or "-" in text or "–" in text or "—" in text:
+    """``PLAIN_TERM.match``, skipped on text without the separator it needs: ":", "=", "—", or
+    a "-"/"–" after a space (DASH), not the hyphen of "late-arriving"."""
+    if ":" in text or "=" in text or "—" in text or _SPACED_DASH.search(text):
         return PLAIN_TERM.match(text)
     return None
+
+
+_SPACED_DASH = re.compile(r"\s[-–]")
 
 
 def matched_term(match: re.Match) -> str:
@@ -243,8 +247,9 @@ def _card(
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     if note_type == "reversed":
         answer = mask_term(answer, term)
+    key = normalise_key(term)
     return ctx.card(
-        section, "definition", question, answer.strip(), normalise_key(term), line, note_type
+        section, "definition", question, answer.strip(), key, line, note_type, normalised=True
     )
 
 

@@ -133,7 +133,8 @@ def _is_outline_item(item: ListItem, child: ListBlock) -> bool:
 def _worth_a_card(block: ListBlock) -> bool:
     """Two or more items, no tasks or images, and not a list of open questions."""
     items = [i for i in block.items if i.checkbox is None and not is_image_only(i.text)]
-    questions = sum(strip_markup(i.text).rstrip().endswith("?") for i in items)
+    # strip_markup never adds a "?": an item without one is no question (most items).
+    questions = sum("?" in i.text and strip_markup(i.text).rstrip().endswith("?") for i in items)
     return len(items) >= 2 and len(items) == len(block.items) and questions * 2 < len(items)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import is_chatter, join_pdf_breaks, strip_markup
+from ..text import MARKUP_CHAR, is_chatter, join_pdf_breaks, strip_markup
 from .common import is_image_only
 from .terms import acceptable_term, word_set
 
@@ -138,6 +138,8 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
     In a summary section only marked-up definitions count: a summary restates, so an unmarked
     "X is …" there is never the first definition of X.
     """
+    if _defines_nothing(text):
+        return []
     parts = sentences(text)
     hits_per_sentence = []
     for start, sentence in parts:
@@ -155,6 +157,22 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
             hits = [Found(hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on)]
         found.extend(hits)
     return found
+
+
+# A word every pattern of _pairs, _bold or _plain needs (besides "**", "__" and ";").
+_NEEDED_WORDS = VERB_WORDS | {"or", "while", "whereas", "stands"}
+
+
+def _defines_nothing(text: str) -> bool:
+    """True when no sentence of ``text`` can match: most list items and prose ("X batches …").
+
+    On ASCII text without markup characters or a PDF break ("- "), each sentence's plain text
+    is its words single-spaced, so the words the patterns need are words of ``text``: PLAIN_IS
+    and STANDS_FOR need a verb (or "stands") between spaces (IGNORECASE = ``lower`` on ASCII),
+    _alternatives " or ", CONTRAST ";" or a spaced "while"/"whereas", and _bold needs bold."""
+    if not text.isascii() or ";" in text or "- " in text or MARKUP_CHAR.search(text):
+        return False
+    return _NEEDED_WORDS.isdisjoint(text.lower().split())
 
 
 def _run_on(parts: list[tuple[int, str]], hits: list[list[Found]], n: int) -> str:
