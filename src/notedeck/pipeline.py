@@ -15,27 +15,18 @@ from .books import build_clock, deck_name, package_book, removed_search, vanishe
 from .cache import BookState, FileCache
 from .config import Config
 from .errors import NotedeckError, OutputError
-from .filework import (
-    FreshRender,
-    work_on_file,
-)
+from .filework import FreshRender, work_on_file
 from .identity import assign_guids, book_slug
 from .manifest import load_manifest, manifest_path
-from .model import (
-    BookResult,
-    BuildReport,
-    Card,
-    Document,
-    RenderedCard,
-    Warning_,
-)
+from .model import BookResult, BuildReport, Card, Document, RenderedCard, Warning_
 from .reader import read_notes
 from .workers import MIN_CARDS, MIN_FILES, Workers
 
 __all__ = ["Collected", "build", "collect", "deck_name", "removed_search"]
 
-# parse/extract/render (markdown-it, nh3) and package (genanki) are imported where they are used:
-# a rebuild served from the cache, and `notedeck --help`, never pay for them.
+# parse/extract/render (markdown-it, nh3; filework.py) and package (genanki; books.py) are
+# imported where they are used: a rebuild served from the cache, and `notedeck --help`, never
+# pay for them.
 
 Progress = Callable[[str, int, int], None]
 

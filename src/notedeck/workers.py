@@ -15,16 +15,19 @@ interruption once.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import repeat
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures are imported when workers start: a small build or a
+# rebuild served from the cache never pays for them.
 
 from .errors import NotedeckError, debugging
 
@@ -103,6 +106,9 @@ class Workers:
         return self._results(results)
 
     def _start(self, count: int) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         forking = _can_fork()
         context = multiprocessing.get_context("fork" if forking else "spawn")
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
@@ -117,6 +123,8 @@ class Workers:
         return self._pool
 
     def _results(self, results: Iterator[R]) -> Iterator[R]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             yield from results
         except BrokenProcessPool:
