@@ -37,6 +37,7 @@ R = TypeVar("R")
 
 MIN_FILES = 24  # below this many files to parse, starting processes costs more than it saves
 MIN_CARDS = 2000  # packaging is parallel per book, once there are this many cards to write
+MAX_CHUNK = 16  # items (note files) a worker takes at a time
 AUTO_WORKERS = 16  # at most, unless asked: each worker holds its own parser, caches and a book
 MAX_WORKERS = 61  # Windows cannot wait on more processes than this
 
@@ -82,10 +83,10 @@ class Workers:
     def __exit__(self, kind, error, traceback) -> None:
         if self._pool is None:
             return
-        if kind is not None and issubclass(kind, KeyboardInterrupt):
-            self._stop()
-        else:  # after an error, tasks not started are dropped; running ones finish their writes
-            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+        # After an error or Ctrl-C, tasks not started are dropped; running ones finish (Ctrl-C
+        # does not wait for them here: the interpreter does, on its way out).
+        interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
+        self._pool.shutdown(wait=not interrupted, cancel_futures=kind is not None)
 
     def map(
         self, func: Callable[[S, T], R], items: Sequence[T], state: S, size: int, minimum: int
@@ -100,7 +101,8 @@ class Workers:
         if count <= 1:
             return (func(state, item) for item in items)
         pool = self._pool or self._start(count)
-        chunk = max(1, len(items) // (self._count * 8))  # small chunks keep every worker busy
+        # Small chunks keep every worker busy to the end, and let Ctrl-C stop the build soon.
+        chunk = max(1, min(MAX_CHUNK, len(items) // (self._count * 8)))
         # ``state`` travels with every chunk of items, pickled once per chunk.
         results = pool.map(_call, repeat(func), repeat(state), items, chunksize=chunk)
         return self._results(results)
@@ -137,15 +139,11 @@ class Workers:
             raise
 
     def _stop(self) -> None:
-        """Ctrl-C: drop the tasks not started and end the workers now (they ignore SIGINT)."""
-        assert self._pool is not None
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        stop_now = getattr(self._pool, "terminate_workers", None)  # Python 3.14+
-        if stop_now:
-            stop_now()
-            return
-        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-            process.terminate()  # a worker killed mid-write leaves a temp file, no torn deck
+        """Ctrl-C: drop the tasks not started; each worker ends after the task it is running
+        (they ignore SIGINT), so a deck being written is finished, never torn.  Tasks are kept
+        small (``MAX_CHUNK`` files, or one book) for this to be quick."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _can_fork() -> bool:
