@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -183,6 +186,56 @@ notedeck.filework._render = killed
         "`notedeck build --jobs 1` builds in one process"
     ]
     assert not files, "no deck from a build that did not finish"
+
+
+@forks
+def test_a_real_ctrl_c_stops_workers_and_main_at_once(tmp_path):
+    """SIGINT to the whole process group (what a terminal's Ctrl-C sends) while the workers
+    parse: exit 130 with one line, the decks of the last build untouched, no temp file, and no
+    process left behind."""
+    notes, out = tmp_path / "notes", tmp_path / "decks"
+    shutil.copytree(SHIPPED_NOTES, notes)
+    for n in range(30):
+        (notes / "introducing-mlops" / f"extra-{n:02}.md").write_text(
+            f"# Extra {n}\n\nA **widget {n}** is a small part of a bigger machine.\n"
+        )
+    assert patched_build("", notes, out, jobs=1)[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (notes / "introducing-mlops" / "extra-00.md").write_text("A **gizmo** is a gadget.\n")
+    started = tmp_path / "started"
+    patch = f"""
+import pathlib, time
+real = notedeck.filework._parse_and_extract
+def slow(source, config):  # a worker has started: keep the build busy long enough to stop it
+    pathlib.Path({str(started)!r}).touch()
+    time.sleep(0.5)
+    return real(source, config)
+notedeck.filework._parse_and_extract = slow
+"""
+    script = PATCHED_BUILD.format(patch=patch)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(notes), str(out), "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, like a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert started.exists(), proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines() == [
+        "notedeck: interrupted — previous decks were left as they were"
+    ]
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before, "the last build's decks untouched, no temp file"
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # no worker outlived the build
+        os.killpg(proc.pid, 0)
 
 
 def test_spawned_workers_give_the_same_build(tmp_path, monkeypatch):
