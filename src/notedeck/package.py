@@ -245,10 +245,12 @@ def _json_str(text: str) -> str:
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """Deflate at level 1: a third of level 6's time (the collection is compressed in every
+    build that writes the deck) for a deck about 14% bigger (10,000 cards: 1.06 MB, not 0.94)."""
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+    archive.writestr(info, data, compresslevel=1)
 
 
 def newest_mod(path: Path) -> int:

@@ -76,11 +76,20 @@ class Workers:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
         self._count = 1
+        self._collecting = False
 
     def __enter__(self) -> Workers:
+        # A build allocates hundreds of thousands of objects that live until it ends (tokens,
+        # cards, fields) and next to no reference cycles, so the cyclic collector would scan
+        # them again and again for nothing: ~10% of a build's CPU.  It is paused for the build,
+        # here and in the workers (forked ones inherit the pause); refcounting frees the rest.
+        self._collecting = gc.isenabled()
+        gc.disable()
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
+        if self._collecting:
+            gc.enable()
         if self._pool is None:
             return
         # After an error or Ctrl-C, tasks not started are dropped; running ones finish (Ctrl-C
@@ -172,6 +181,7 @@ def _thread_count() -> int:
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    gc.disable()  # a spawned worker starts with it on (see Workers.__enter__)
 
 
 def _call(func: Callable[[S, T], R], state: S, item: T) -> R:
