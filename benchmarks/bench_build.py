@@ -14,7 +14,10 @@ per file, no card syntax) and measures, each in a fresh child process so peak me
 Wall time is measured inside the child from before notedeck (or markdown-it/genanki) is imported,
 so it includes every import the work needs but not the bare interpreter start.  Each step runs
 ``--repeat`` times and the best run is kept (the machine is shared, so the minimum is the least
-noisy estimate).  Memory: "RSS MB" is the main process's peak RSS; "all MB" the peak of the
+noisy estimate).  Children run as on a user's machine after the first run: with Python's
+bytecode cached (in the work folder; PYTHONDONTWRITEBYTECODE, set in some sandboxes and CI
+images, is dropped for them, or every run would recompile notedeck's sources), after one untimed
+warm-up build.  Memory: "RSS MB" is the main process's peak RSS; "all MB" the peak of the
 main process and its workers together, as PSS (a page forked workers still share with the main
 process counts once, not once per process), sampled every 50 ms.  Targets are printed next to
 the figures; nothing here asserts.
@@ -100,6 +103,23 @@ class Result:
         return self.cards / self.seconds if self.seconds else 0.0
 
 
+def child_env(work: Path) -> dict[str, str]:
+    """The children's environment: bytecode written to and read from ``work/pycache``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
+ENV: dict[str, str] | None = None  # set by main(); None = this process's environment
+
+
+def warm_up(work: Path, jobs: str) -> None:
+    """One untimed build of a small corpus big enough for worker processes: it compiles and
+    caches the bytecode of everything a build imports (and warms the OS file cache)."""
+    notes = corpus.generate(work / "notes-warm-up", 40)
+    measure(["build", str(notes), str(work / "decks-warm-up"), jobs], 1)
+
+
 def measure(args: list[str], repeat: int, before=None) -> Result:
     """Best of ``repeat`` child runs (``before(n)`` prepares run ``n``)."""
     runs = []
@@ -111,6 +131,7 @@ def measure(args: list[str], repeat: int, before=None) -> Result:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=ENV,
         )
         peak = _watch_memory(proc)
         stdout, stderr = proc.communicate()
@@ -165,6 +186,7 @@ def measure_help() -> float:
             [sys.executable, "-c", "from notedeck.cli import main; main()", "--help"],
             capture_output=True,
             check=True,
+            env=ENV,
         )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -228,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="notedeck-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     sizes = [(s, SIZES.get(s) or int(s)) for s in args.sizes.split(",") if s]
+    global ENV
+    ENV = child_env(work)
+    warm_up(work, args.jobs)
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, jobs: {args.jobs}, "
         f"corpus in {work}"
