@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ from conftest import ROOT, SHIPPED_NOTES
 from notedeck.cli import main
 from notedeck.config import load_config
 from notedeck.errors import ConfigError, NoteError, OutputError
+from notedeck.identity import _with_guid
+from notedeck.model import Card, RenderedCard
 from notedeck.pipeline import build, collect
 from notedeck.workers import MIN_CARDS, MIN_FILES, worker_count
 from test_properties import ROUTING, notes
@@ -270,6 +273,17 @@ def test_errors_survive_the_trip_from_a_worker():
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error)
         assert getattr(back, "line", None) == getattr(error, "line", None)
+
+
+def test_cards_survive_the_trip_exactly():
+    """Card and RenderedCard pickle as tuples of their fields (model.py): every field, in
+    order, comes back, also for a card whose GUID was set after it was made."""
+    card = Card("definition", "What is X?", "X is y.", "x", "B", "1", ("Ch",), "a.md", 3, ("t",))
+    cards = [card, _with_guid(card, "Gx"), replace(card, note_type="cloze", chapter=None)]
+    for original in [*cards, RenderedCard(cards[1], "f", "b", "c", "a.md:3", ("i.png",))]:
+        back = pickle.loads(pickle.dumps(original))
+        assert type(back) is type(original) and back == original
+        assert list(back.__dict__.items()) == list(original.__dict__.items())
 
 
 def test_small_builds_and_debugging_stay_in_one_process(monkeypatch):
