@@ -303,3 +303,27 @@ def test_small_builds_and_debugging_stay_in_one_process(monkeypatch):
 def test_jobs_option_is_checked():
     result = CliRunner().invoke(main, ["build", "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_the_biggest_book_is_packaged_first_and_reported_in_title_order(tmp_path, monkeypatch):
+    """A big book started last would keep one worker busy while the others idle."""
+    for title, count in (("Alpha", 1), ("Beta", 3), ("Gamma", 2)):
+        folder = tmp_path / "notes" / title.lower()
+        folder.mkdir(parents=True)
+        (folder / "book.yaml").write_text(f"title: {title}\n", encoding="utf-8")
+        terms = "\n".join(f"- **Term {n}**: meaning number {n} here." for n in range(count))
+        (folder / "notes.md").write_text(f"# Words\n\n{terms}\n", encoding="utf-8")
+    packaged = []
+    real = notedeck.pipeline.package_book
+    monkeypatch.setattr(
+        notedeck.pipeline,
+        "package_book",
+        lambda title, *args: packaged.append(title) or real(title, *args),
+    )
+    report = build(load_config(tmp_path / "notes", tmp_path / "out", jobs=1))
+    assert packaged == ["Beta", "Gamma", "Alpha"]
+    assert [(b.title, len(b.cards)) for b in report.books] == [
+        ("Alpha", 1),
+        ("Beta", 3),
+        ("Gamma", 2),
+    ]

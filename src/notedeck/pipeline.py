@@ -166,7 +166,8 @@ def _build(config: Config, progress: Progress | None, workers: Workers) -> Build
     titles, clashes = _distinct_slugs(sorted(by_book), config.out_dir)
     books = BookState(config, cache) if cache and not collected.failed_files else None
     reused = {title: _reuse(title, by_book[title], config, books) for title in titles}
-    to_write = [title for title in titles if reused[title] is None]
+    # Biggest book first: in parallel, a big book started last would leave the others idle.
+    to_write = sorted((t for t in titles if reused[t] is None), key=lambda t: -len(by_book[t]))
     size = sum(len(by_book[title]) for title in to_write)
     state = (media, config, collected.failed_files, build_clock())
     books_to_write = [(title, by_book[title]) for title in to_write]
