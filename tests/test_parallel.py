@@ -250,6 +250,26 @@ def test_spawned_workers_give_the_same_build(tmp_path, monkeypatch):
     assert outcome(copy, tmp_path / "spawned", jobs=2) == serial
 
 
+def test_a_script_without_a_main_guard_is_told_why_spawned_workers_fail(tmp_path):
+    """Spawned workers (macOS, Windows) import the main script again; unguarded, each one
+    fails before its first task.  The error says so instead of blaming memory."""
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import notedeck.workers\n"
+        "notedeck.workers._can_fork = lambda: False  # as on macOS and Windows\n"
+        "from notedeck.config import load_config\n"
+        "from notedeck.pipeline import build\n"
+        f"build(load_config({str(SHIPPED_NOTES)!r}, {str(tmp_path / 'out')!r}, jobs=2))\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode != 0
+    assert "could not start" in last and '__name__ == "__main__"' in last, last
+
+
 @settings(max_examples=max(3, settings.default.max_examples // 5))  # a pool per example: ci 8
 @given(st.lists(notes(), min_size=2, max_size=4), st.booleans())
 def test_any_notes_build_the_same_in_workers(texts, routed):

@@ -77,6 +77,8 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._count = 1
         self._collecting = False
+        self._spawned = False
+        self._answered = False  # a worker has sent a result back
 
     def __enter__(self) -> Workers:
         # A build allocates hundreds of thousands of objects that live until it ends (tokens,
@@ -121,6 +123,7 @@ class Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         forking = _can_fork()
+        self._spawned = not forking
         context = multiprocessing.get_context("fork" if forking else "spawn")
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
         self._count = count
@@ -137,15 +140,25 @@ class Workers:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            yield from results
+            for result in results:
+                self._answered = True
+                yield result
         except BrokenProcessPool:
-            raise WorkerError(
-                "a worker process stopped unexpectedly (out of memory?); "
-                "`notedeck build --jobs 1` builds in one process"
-            ) from None
+            raise WorkerError(self._broken_reason()) from None
         except KeyboardInterrupt:
             self._stop()
             raise
+
+    def _broken_reason(self) -> str:
+        """A spawned worker imports the main module again: a script that calls notedeck outside
+        an ``if __name__ == "__main__":`` block makes every worker fail before its first task."""
+        hint = "`notedeck build --jobs 1` builds in one process"
+        if self._spawned and not self._answered:
+            return (
+                "worker processes could not start (a script that calls notedeck must do so "
+                f'under `if __name__ == "__main__":`, or pass jobs=1); {hint}'
+            )
+        return f"a worker process stopped unexpectedly (out of memory?); {hint}"
 
     def _stop(self) -> None:
         """Ctrl-C: drop the tasks not started; each worker ends after the task it is running
