@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from conftest import AnkiCollection, build_notes
 from notedeck import cache as cache_module
@@ -17,7 +20,7 @@ from notedeck import filework
 from notedeck.cache import CARD_FIELDS, FileCache
 from notedeck.config import load_config
 from notedeck.model import Card
-from notedeck.pipeline import collect
+from notedeck.pipeline import build, collect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -230,3 +233,54 @@ def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch)
     written = {p.name for p in (notes.parent / "decks" / ".cache" / "files").iterdir()}
     assert written == {cache.keys[rel] for rel in rels}
     assert rels and not any(rel.endswith("ch02.md") for rel in rels)
+
+
+# ---------------------------------------------------------------- GUIDs across edits
+
+ROUTING = "books:\n  - {title: Prop Book, aliases: [PB]}\n  - {title: Other Book, aliases: [OB]}\n"
+TERM_LINES = st.lists(
+    st.tuples(st.sampled_from(["Ledger", "Shard"]), st.integers(0, 2)), min_size=1, max_size=3
+)
+SECTIONS = st.lists(st.tuples(st.sampled_from(["PB", "OB"]), TERM_LINES), min_size=1, max_size=2)
+NOTES = st.tuples(SECTIONS, *[st.one_of(st.none(), SECTIONS)] * 2)  # None: the file is deleted
+LEDGER, SHARD = ("PB", [("Ledger", 0)]), ("PB", [("Shard", 0)])
+
+
+def _note_text(sections) -> str:
+    lines = ["# Log", ""]
+    for alias, definitions in sections:
+        lines += [f"## {alias}", ""]
+        lines += [f"- **{term}**: meaning number {n} of it." for term, n in definitions]
+        lines.append("")
+    return "\n".join(lines)
+
+
+@settings(max_examples=max(40, settings.default.max_examples // 4), deadline=None)
+@given(st.lists(NOTES, min_size=2, max_size=4))
+@example([([SHARD], [LEDGER], [LEDGER]), ([SHARD], None, [LEDGER])]).via("twin deleted")
+@example([([SHARD], [LEDGER], None), ([SHARD], [("OB", [("Ledger", 0)])], None)]).via("moved")
+def test_cached_guids_after_any_edits_are_those_of_a_fresh_build(states):
+    """Files that define the same terms for two books, edited, moved between books and
+    deleted from build to build: the cached build (replayed or per-book settled GUIDs) gives
+    exactly the cards, GUIDs and warnings of a build without a cache.  (A card whose twin
+    is deleted goes back from ``key#2`` to the plain key's GUID even though its own file did
+    not change.)"""
+    with tempfile.TemporaryDirectory() as tmp:
+        notes_dir, out = Path(tmp) / "notes", Path(tmp) / "decks"
+        notes_dir.mkdir()
+        (notes_dir / "notedeck.yaml").write_text(ROUTING, encoding="utf-8")
+        config = load_config(notes_dir, out)
+        for state in states:
+            for n, note in enumerate(state):
+                path = notes_dir / f"log{n}.md"
+                if note is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_text(_note_text(note), encoding="utf-8")
+            cached = collect(config, cache=FileCache(config))
+            fresh = collect(config)
+            assert [(r.card, r.front, r.back) for r in cached.cards] == [
+                (r.card, r.front, r.back) for r in fresh.cards
+            ]
+            assert cached.warnings == fresh.warnings
+            build(config)  # leaves this state's cache for the next one

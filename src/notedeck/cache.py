@@ -9,8 +9,9 @@ A hit gives back the file's cards and their rendered fields, so a cached build g
 the cards an uncached one would.
 
 GUIDs depend on every card of a book (clashes are numbered), so entries do not own them: the
-last build's GUIDs and clash warnings are kept in ``guids`` and replayed only when every file's
-key is what it was then; otherwise ``assign_guids`` runs as usual.
+last build's GUIDs and clash warnings are kept in ``guids`` (with each file's key and books) and
+replayed only when every file's key is what it was then; otherwise ``assign_guids`` runs, and
+reuses the GUIDs of the books whose files are all exactly as they were (``settled_books``).
 
 Files whose cards reference local images or produced warnings are never cached: an image can
 change (or appear) without the note changing, and warnings must be repeated on every build.
@@ -38,6 +39,7 @@ from .model import BookResult, Card, RenderedCard, SourceFile, Warning_
 
 CACHE_DIR = ".cache"
 FORMAT = 1
+GUIDS_FORMAT = 2  # (signature, rel → (key, books, GUIDs), warnings); 1 had rel → GUIDs
 CARD_FIELDS = 11  # Card's fields before ``guid``, stored positionally (checked by a test)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
@@ -63,7 +65,7 @@ class FileCache:
         self.expected: dict[str, int] = {}  # rel → cards extracted (an entry needs all of them)
         self.hits = 0
         self.order: list[str] = []  # rel of every file looked up, in build order
-        self.last = _load_guids(self.root / "guids")  # (signature, rel → guids, warnings)
+        self.last = _load_guids(self.root / "guids")  # see _load_guids
         self.settled: tuple | None = None
 
     def _path(self, key: str) -> Path:
@@ -78,9 +80,7 @@ class FileCache:
             version, rows = marshal.loads(self._path(key).read_bytes())
             if version != FORMAT:
                 raise ValueError("old cache format")
-            guids = self.last[1].get(source.rel)
-            if not isinstance(guids, tuple) or len(guids) != len(rows):
-                guids = ("",) * len(rows)
+            guids = _last_guids(self.last[1].get(source.rel), key, len(rows))
             # The last build's GUIDs are filled in already; replay() keeps them only if every
             # file is as it was then, otherwise assign_guids() sets every GUID afresh.
             entry = CachedFile(
@@ -130,13 +130,43 @@ class FileCache:
         self.settled = self.last
         return cards, warnings
 
+    def settled_books(self, cards: list[Card]) -> frozenset[str]:
+        """Books whose cards are exactly those the last build gave GUIDs to: the same files, each
+        with the key it had then, give them (none new, none gone, none changed).  Their cards
+        hold those GUIDs already (``lookup``), so ``assign_guids`` need not work them out again.
+        """
+        now: dict[str, set[str]] = {}
+        for card in cards:
+            now.setdefault(card.book, set()).add(card.source)
+        then: dict[str, set[str]] = {}
+        for rel, (_, books, _) in self.last[1].items():
+            for book in books:
+                then.setdefault(book, set()).add(rel)
+        return frozenset(
+            book
+            for book, rels in now.items()
+            if rels == then.get(book) and all(self._as_then(rel) for rel in rels)
+        )
+
+    def _as_then(self, rel: str) -> bool:
+        """The file's key (so its text, options and everything in the salt) is the one the
+        last build read."""
+        key = self.keys.get(rel)
+        return key is not None and key == self.last[1][rel][0]
+
     def settle(self, cards: list[Card], warnings: list[Warning_]) -> None:
         """Remember the GUIDs just assigned, for the next build's replay()."""
-        by_file: dict[str, list[str]] = {}
+        by_file: dict[str, tuple[list[str], set[str]]] = {}
         for card in cards:
-            by_file.setdefault(card.source, []).append(card.guid)
+            guids, books = by_file.setdefault(card.source, ([], set()))
+            guids.append(card.guid)
+            books.add(card.book)
+        files = {
+            rel: (self.keys.get(rel), tuple(sorted(books)), tuple(guids))
+            for rel, (guids, books) in by_file.items()
+        }
         found = tuple((w.message, w.source, w.line) for w in warnings)
-        self.settled = (self.signature(), {rel: tuple(g) for rel, g in by_file.items()}, found)
+        self.settled = (self.signature(), files, found)
 
     def rendered(self, result: RenderedCard, warnings: list[Warning_], media: dict) -> None:
         """Record one freshly rendered card for its file's entry."""
@@ -158,7 +188,7 @@ class FileCache:
                 if key and len(rows) == self.expected.get(rel):
                     _write(self._path(key), marshal.dumps((FORMAT, rows)))
             if self.settled is not None and self.settled is not self.last and self.settled[0]:
-                _write(self.root / "guids", marshal.dumps((FORMAT, *self.settled)))
+                _write(self.root / "guids", marshal.dumps((GUIDS_FORMAT, *self.settled)))
             live = {key for key in self.keys.values() if key}
             for entry in os.scandir(folder):
                 if entry.name not in live:
@@ -168,14 +198,37 @@ class FileCache:
 
 
 def _load_guids(path: Path) -> tuple:
-    """(signature, rel → GUIDs, warnings) of the last build, or an empty state."""
+    """(signature, rel → (key, books, GUIDs), warnings) of the last build, or an empty state."""
     try:
-        version, signature, guids, warnings = marshal.loads(path.read_bytes())
-        if version == FORMAT and isinstance(guids, dict) and isinstance(warnings, tuple):
-            return signature, guids, warnings
+        version, signature, files, warnings = marshal.loads(path.read_bytes())
+        if (
+            version == GUIDS_FORMAT
+            and isinstance(files, dict)
+            and isinstance(warnings, tuple)
+            and all(_file_guids(entry) for entry in files.values())
+        ):
+            return signature, files, warnings
     except (OSError, ValueError, EOFError, TypeError):
         pass
     return None, {}, ()
+
+
+def _file_guids(entry) -> bool:
+    """One file's (key, books, GUIDs), as ``settle`` writes it."""
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 3
+        and isinstance(entry[0], str | None)
+        and isinstance(entry[1], tuple)
+        and isinstance(entry[2], tuple)
+    )
+
+
+def _last_guids(entry: tuple | None, key: str, count: int) -> tuple[str, ...]:
+    """The GUIDs the last build gave a file's cards, if it read the file as it is now."""
+    if entry is None or entry[0] != key or len(entry[2]) != count:
+        return ("",) * count
+    return entry[2]
 
 
 def build_salt(config: Config) -> str:

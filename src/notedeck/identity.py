@@ -90,7 +90,7 @@ class History:
 
 
 def assign_guids(
-    cards: list[Card], history: History | None = None
+    cards: list[Card], history: History | None = None, settled: frozenset[str] = frozenset()
 ) -> tuple[list[Card], list[Warning_]]:
     """Give every card its GUID; same-key cards in one book are numbered deterministically.
 
@@ -100,6 +100,11 @@ def assign_guids(
     best, trying the signature's features in order; the other cards take the lowest free
     numbers.  So renaming or reordering files, adding a second card with the same question or
     deleting one of two never moves review history from one card to another.
+
+    ``settled``: books whose cards are exactly the ones a build without history numbered last
+    time, each holding the GUID it got then (the build cache knows them).  A key alone in such
+    a book got ``card_guid`` of itself then and would now, so it keeps its GUID without hashing
+    again; twins are numbered as always.
     """
     groups: dict[GroupKey, list[Card]] = defaultdict(list)
     for card in cards:
@@ -111,6 +116,8 @@ def assign_guids(
             group.sort(key=lambda c: (c.source, c.line))
             warnings.extend(_clash_warnings(group))
             holders = _numbered_holders(group_key, group, history).items()
+        elif group[0].guid and group_key[0] in settled and not history:
+            holders = ((group[0].guid, group[0]),)
         else:  # most cards: a key no other card of the book has now or had last time
             holders = ((card_guid(*group_key), group[0]),)
         for guid, card in holders:

@@ -89,7 +89,7 @@ def collect(
             cache.extracted(source, list(work.cards))
     settled = cache.replay(cards) if cache else None
     if settled is None:
-        settled = assign_guids(cards)
+        settled = assign_guids(cards, settled=cache.settled_books(cards) if cache else frozenset())
         if cache:
             cache.settle(*settled)
     cards, guid_warnings = settled
