@@ -347,3 +347,23 @@ def test_the_biggest_book_is_packaged_first_and_reported_in_title_order(tmp_path
         ("Beta", 3),
         ("Gamma", 2),
     ]
+
+
+def test_the_garbage_collector_is_paused_only_while_a_build_runs(tmp_path, monkeypatch):
+    import gc
+
+    seen = []
+    real = notedeck.pipeline.assign_guids
+    monkeypatch.setattr(
+        notedeck.pipeline,
+        "assign_guids",
+        lambda *args, **kwargs: seen.append(gc.isenabled()) or real(*args, **kwargs),
+    )
+    build(load_config(SHIPPED_NOTES, tmp_path / "out", jobs=1))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        build(load_config(SHIPPED_NOTES, tmp_path / "again", jobs=1))
+        assert not gc.isenabled(), "a caller's own setting is left as it was"
+    finally:
+        gc.enable()
