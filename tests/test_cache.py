@@ -21,6 +21,7 @@ from notedeck.cache import CARD_FIELDS, FileCache
 from notedeck.config import load_config
 from notedeck.model import Card
 from notedeck.pipeline import build, collect
+from test_properties import ROUTING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -237,7 +238,6 @@ def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch)
 
 # ---------------------------------------------------------------- GUIDs across edits
 
-ROUTING = "books:\n  - {title: Prop Book, aliases: [PB]}\n  - {title: Other Book, aliases: [OB]}\n"
 TERM_LINES = st.lists(
     st.tuples(st.sampled_from(["Ledger", "Shard"]), st.integers(0, 2)), min_size=1, max_size=3
 )
