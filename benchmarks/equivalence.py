@@ -6,8 +6,8 @@
 A refactor that claims "behaviour unchanged" proves it here: dump before, dump after, compare.
 Each corpus (the shipped ``notes/``, the quality corpus, the regression notes and a 40-file
 synthetic corpus from ``benchmarks/corpus.py``) is built as the CLI builds it, in a fresh output
-folder with the wall clock frozen, then rebuilt unchanged, built again with two worker processes into another folder, then
-rebuilt after one note changed;
+folder with the wall clock frozen, then rebuilt unchanged, built again with two worker processes
+into another folder, then rebuilt after one note changed;
 ``preview --json``, ``check --json`` and ``stats --json`` are run too.  The dump keeps every byte
 of the decks and manifests and every line printed; only the temporary folder's path is replaced.
 """
@@ -67,7 +67,8 @@ def run(args: list[str], cwd: Path) -> str:
         text=True,
         check=False,
     )
-    return f"$ notedeck {' '.join(args)}\nexit {proc.returncode}\n{proc.stdout}--- stderr\n{proc.stderr}"
+    head = f"$ notedeck {' '.join(args)}\nexit {proc.returncode}\n"
+    return f"{head}{proc.stdout}--- stderr\n{proc.stderr}"
 
 
 def change_one(notes: Path) -> None:
