@@ -183,7 +183,7 @@ def measure_help() -> float:
     for _ in range(HELP_RUNS):
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "from notedeck.cli import main; main()", "--help"],
+            [sys.executable, "-c", "from notedeck.commands.cli import main; main()", "--help"],
             capture_output=True,
             check=True,
             env=ENV,

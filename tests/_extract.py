@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from notedeck.build.parse import parse
 from notedeck.config import Config
 from notedeck.extract import extract
 from notedeck.model import Book, Card, SourceFile
-from notedeck.parse import parse
 
 
 def cards(markdown: str, kind: str | None = None, book: str | None = "Book") -> list[Card]:

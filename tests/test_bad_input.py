@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from notedeck.cli import main
+from notedeck.commands.cli import main
 from notedeck.config import load_config
 from notedeck.pipeline import collect
 
@@ -466,7 +466,7 @@ def test_real_process_reports_many_bad_files_without_traceback(tmp_path):
     notes, out = _make(tmp_path, Case(files, 1))
     env = {**os.environ, "NOTEDECK_DEBUG": ""}
     proc = subprocess.run(
-        [sys.executable, "-m", "notedeck.cli", "build", str(notes), "-o", str(out)],
+        [sys.executable, "-m", "notedeck", "build", str(notes), "-o", str(out)],
         capture_output=True,
         text=True,
         env=env,
@@ -528,7 +528,7 @@ def test_a_failing_file_keeps_its_cards_from_the_last_build(tmp_path, breakage):
 
 
 def test_file_deleted_while_the_build_runs(tmp_path, monkeypatch):
-    import notedeck.reader as reader
+    import notedeck.build.read as reader
 
     notes, out = _make(tmp_path, Case(BOOK, 0))
     assert run_build(notes, "-o", out).exit_code == 0
@@ -548,7 +548,7 @@ def test_file_deleted_while_the_build_runs(tmp_path, monkeypatch):
 
 
 def test_unexpected_error_in_one_file_is_one_line_and_debug_shows_it(tmp_path, monkeypatch):
-    import notedeck.parse as parse_module
+    import notedeck.build.parse as parse_module
 
     notes, out = _make(tmp_path, Case({**GOOD, **BOOK}, 0))
     real_parse = parse_module.parse

@@ -15,12 +15,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import AnkiCollection, build_notes
-from notedeck import cache as cache_module
-from notedeck import filework
-from notedeck.cache import CARD_FIELDS, FileCache
+from notedeck.build import note as filework
 from notedeck.config import load_config
 from notedeck.model import Card
 from notedeck.pipeline import build, collect
+from notedeck.runtime import store as cache_module
+from notedeck.runtime.store import CARD_FIELDS, FileCache
 from test_properties import ROUTING
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def test_help_and_unchanged_rebuilds_skip_the_heavy_imports(notes):
     build_notes(notes)
     probe = (
         "import sys\nfrom notedeck.config import load_config\nfrom notedeck.pipeline import build\n"
-        "from notedeck.cli import main\n"
+        "from notedeck.commands.cli import main\n"
         f"build(load_config({str(notes)!r}, {str(notes.parent / 'decks')!r}))\n"
         "heavy = ('genanki', 'markdown_it', 'nh3', 'pygments')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"

@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli_notes import QUESTIONS, make_notes
-from notedeck import __version__, terminal
-from notedeck.cli import main
+from notedeck import __version__
+from notedeck.commands import terminal
+from notedeck.commands.cli import main
+from notedeck.commands.filters import CARD_KINDS
 from notedeck.extract import KIND_PRIORITY
-from notedeck.filters import CARD_KINDS
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_missing_notes_folder_is_one_clear_line(runner, tmp_path):
 
 def test_help_does_not_import_heavy_libraries():
     code = (
-        "import sys, notedeck.cli; "
+        "import sys, notedeck.commands.cli; "
         "heavy = ('genanki', 'markdown_it', 'fsrs', 'nh3', 'yaml'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cli_notes import make_notes
 from conftest import write_notes
-from notedeck.cli import main
+from notedeck.commands.cli import main
 
 PROBLEMS = {
     "notedeck.yaml": """
@@ -195,7 +195,7 @@ def test_skipped_and_generic_sections_are_silent(runner, tmp_path):
 
 
 def test_question_signature_ignores_phrasing_not_content():
-    from notedeck.check import question_signature
+    from notedeck.commands.check import question_signature
 
     assert question_signature("What are the properties of the CAP theorem?") == (
         "cap",

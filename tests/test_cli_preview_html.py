@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from click.testing import CliRunner
 
 from cli_notes import PNG, QUESTIONS, make_notes
-from notedeck.cli import main
+from notedeck.commands.cli import main
 
 
 class Structure(HTMLParser):
@@ -128,8 +128,8 @@ def test_page_respects_filters_and_escapes_text(tmp_path):
 
 
 def test_cloze_cards_hide_on_the_front_and_reveal_on_the_back():
+    from notedeck.commands.preview_page import build_page
     from notedeck.model import Card, RenderedCard
-    from notedeck.preview_page import build_page
 
     front = "Capital of Italy: {{c1::Rome::city}}."
     card = Card("cloze", front, "", "k", "Geo", None, (), "geo.md", 3, note_type="cloze", guid="g")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from notedeck.build.render.card import markdown_to_html
+from notedeck.commands.preview import card_text, format_card, html_to_text, indent_block
 from notedeck.model import Card, RenderedCard
-from notedeck.preview import card_text, format_card, html_to_text, indent_block
-from notedeck.render import markdown_to_html
 
 
 def test_lists_nest_and_number():

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli_notes import make_notes
-from notedeck.cli import main
+from notedeck.commands.cli import main
 
 
 @pytest.fixture

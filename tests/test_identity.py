@@ -16,8 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_notes
-from notedeck.config import load_config
-from notedeck.identity import (
+from notedeck.build.identity import (
     _BASE91,
     History,
     _base91,
@@ -26,6 +25,7 @@ from notedeck.identity import (
     book_slug,
     card_guid,
 )
+from notedeck.config import load_config
 from notedeck.model import Card
 from notedeck.pipeline import collect
 

@@ -154,7 +154,7 @@ def test_unknown_front_matter_option_lists_the_valid_ones():
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "notedeck.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "notedeck", *args], capture_output=True, text=True, timeout=120
     )
 
 

@@ -22,16 +22,16 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import notedeck.books
+import notedeck.build.package.deck
 import notedeck.pipeline
 from conftest import ROOT, SHIPPED_NOTES
-from notedeck.cli import main
+from notedeck.build.identity import _with_guid
+from notedeck.commands.cli import main
 from notedeck.config import load_config
 from notedeck.errors import ConfigError, NoteError, OutputError
-from notedeck.identity import _with_guid
 from notedeck.model import Card, RenderedCard
 from notedeck.pipeline import build, collect
-from notedeck.workers import MIN_CARDS, MIN_FILES, worker_count
+from notedeck.runtime.runner import MIN_CARDS, MIN_FILES, worker_count
 from test_properties import ROUTING, notes
 
 QUALITY_NOTES = ROOT / "benchmarks" / "quality" / "corpus"
@@ -42,7 +42,7 @@ forks = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
-    monkeypatch.setattr(notedeck.books, "_clock", lambda: 1_800_000_000)
+    monkeypatch.setattr(notedeck.build.package.deck, "_clock", lambda: 1_800_000_000)
 
 
 def outcome(notes: Path, out: Path, jobs: int) -> dict:
@@ -88,20 +88,20 @@ def test_parallel_decks_import_into_anki(shipped_notes, tmp_path, anki_collectio
 # single-threaded process, so its workers are forked and run the patched code too.
 PATCHED_BUILD = """
 import sys
-import notedeck.books, notedeck.filework, notedeck.pipeline
-notedeck.books._clock = lambda: 1_800_000_000
+import notedeck.build.package.deck, notedeck.build.note, notedeck.pipeline
+notedeck.build.package.deck._clock = lambda: 1_800_000_000
 {patch}
-from notedeck.cli import main
+from notedeck.commands.cli import main
 main(["build", sys.argv[1], "-o", sys.argv[2], "--jobs", sys.argv[3], "-q"])
 """
 
 FAILING_RENDER = """
-real_render = notedeck.filework._render
+real_render = notedeck.build.note._render
 def failing_render(card, config):
     if "lambda" in card.question.casefold():
         raise ValueError("simulated render bug")
     return real_render(card, config)
-notedeck.filework._render = failing_render
+notedeck.build.note._render = failing_render
 """
 
 
@@ -175,12 +175,12 @@ notedeck.pipeline.package_book = interrupted
 def test_a_worker_that_dies_is_one_clean_error_not_a_hang(tmp_path):
     patch = """
 import os
-real_render = notedeck.filework._render
+real_render = notedeck.build.note._render
 def killed(card, config):  # as if the kernel's out-of-memory killer took the worker
     if "lambda" in card.question.casefold():
         os._exit(137)
     return real_render(card, config)
-notedeck.filework._render = killed
+notedeck.build.note._render = killed
 """
     code, stderr, files = patched_build(patch, SHIPPED_NOTES, tmp_path / "decks", jobs=2)
     assert code == 1
@@ -208,12 +208,12 @@ def test_a_real_ctrl_c_stops_workers_and_main_at_once(tmp_path):
     started = tmp_path / "started"
     patch = f"""
 import pathlib, time
-real = notedeck.filework._parse_and_extract
+real = notedeck.build.note._parse_and_extract
 def slow(source, config):  # a worker has started: keep the build busy long enough to stop it
     pathlib.Path({str(started)!r}).touch()
     time.sleep(0.5)
     return real(source, config)
-notedeck.filework._parse_and_extract = slow
+notedeck.build.note._parse_and_extract = slow
 """
     script = PATCHED_BUILD.format(patch=patch)
     proc = subprocess.Popen(
@@ -246,7 +246,7 @@ def test_spawned_workers_give_the_same_build(tmp_path, monkeypatch):
     copy = tmp_path / "notes"
     shutil.copytree(SHIPPED_NOTES, copy)
     serial = outcome(copy, tmp_path / "serial", jobs=1)
-    monkeypatch.setattr("notedeck.workers._can_fork", lambda: False)
+    monkeypatch.setattr("notedeck.runtime.runner._can_fork", lambda: False)
     assert outcome(copy, tmp_path / "spawned", jobs=2) == serial
 
 
@@ -255,8 +255,8 @@ def test_a_script_without_a_main_guard_is_told_why_spawned_workers_fail(tmp_path
     fails before its first task.  The error says so instead of blaming memory."""
     script = tmp_path / "script.py"
     script.write_text(
-        "import notedeck.workers\n"
-        "notedeck.workers._can_fork = lambda: False  # as on macOS and Windows\n"
+        "import notedeck.runtime.runner\n"
+        "notedeck.runtime.runner._can_fork = lambda: False  # as on macOS and Windows\n"
         "from notedeck.config import load_config\n"
         "from notedeck.pipeline import build\n"
         f"build(load_config({str(SHIPPED_NOTES)!r}, {str(tmp_path / 'out')!r}, jobs=2))\n",
@@ -309,13 +309,13 @@ def test_cards_survive_the_trip_exactly():
 
 
 def test_small_builds_and_debugging_stay_in_one_process(monkeypatch):
-    monkeypatch.setattr("notedeck.workers.available_cpus", lambda: 8)
+    monkeypatch.setattr("notedeck.runtime.runner.available_cpus", lambda: 8)
     assert worker_count(None, 23, MIN_FILES - 1, MIN_FILES) == 1
     assert worker_count(None, 200, 200, MIN_FILES) == 8
     assert worker_count(None, 3, MIN_CARDS, MIN_CARDS) == 3, "never more workers than tasks"
     assert worker_count(3, 2, 2, MIN_FILES) == 2, "--jobs counts even for small builds"
     assert worker_count(1, 200, 200, MIN_FILES) == 1
-    monkeypatch.setattr("notedeck.workers.available_cpus", lambda: 128)
+    monkeypatch.setattr("notedeck.runtime.runner.available_cpus", lambda: 128)
     assert worker_count(None, 2000, 2000, MIN_FILES) == 16, "each worker costs memory"
     assert worker_count(100, 2000, 2000, MIN_FILES) == 61, "Windows waits on 61 processes at most"
     monkeypatch.setenv("NOTEDECK_DEBUG", "1")

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli_notes import make_notes
-from notedeck import quiz as quizlib
-from notedeck.cli import main
+from notedeck.commands import quiz as quizlib
+from notedeck.commands.cli import main
+from notedeck.commands.quizstate import QuizState
+from notedeck.commands.terminal import KeyIO
 from notedeck.config import load_config
 from notedeck.pipeline import collect
-from notedeck.quizstate import QuizState
-from notedeck.terminal import KeyIO
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -21,10 +21,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import AnkiCollection, write_notes
-from notedeck import cache as cache_module
-from notedeck import manifest as manifest_module
-from notedeck import package
-from notedeck.cli import main
+from notedeck.build.package import apkg as package
+from notedeck.build.package import manifest as manifest_module
+from notedeck.commands.cli import main
+from notedeck.runtime import store as cache_module
 
 pytest.importorskip("anki")
 
@@ -127,7 +127,7 @@ REMOVED = {"What is Watermark?"}
 def frozen_clock(monkeypatch):
     """Every build in the test happens in the same wall-clock second."""
     second = 1_790_000_000
-    monkeypatch.setattr("notedeck.books._clock", lambda: second)
+    monkeypatch.setattr("notedeck.build.package.deck._clock", lambda: second)
     return second
 
 
@@ -339,7 +339,7 @@ def test_unchanged_rebuild_is_byte_identical_across_processes(tmp_path):
     deck.unlink()  # the manifest survives: the deck is rebuilt from it, not re-stamped
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run(
-        [sys.executable, "-m", "notedeck.cli", "build", str(notes), "-o", str(out), "-q"],
+        [sys.executable, "-m", "notedeck", "build", str(notes), "-o", str(out), "-q"],
         check=True,
         env=env,
         cwd=tmp_path,
@@ -472,14 +472,14 @@ def test_interrupt_between_manifest_and_deck_heals_on_next_build(
 
 KILLER = """
 import os, signal, sys
-import notedeck.manifest as manifest
+import notedeck.build.package.manifest as manifest
 real_replace = os.replace
 def replace(src, dst):  # the build cache may be written first; the kill is for the book files
     if ".cache" in str(dst):
         return real_replace(src, dst)
     os.kill(os.getpid(), signal.SIGKILL)
 manifest.os.replace = replace
-from notedeck.cli import main
+from notedeck.commands.cli import main
 main(["build", sys.argv[1], "-o", sys.argv[2], "-q"])
 """
 

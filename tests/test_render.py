@@ -9,8 +9,8 @@ import re
 import pytest
 
 from deckcheck import all_html, build_and_import, media_map, one
-from notedeck.package import CSS
-from notedeck.render import markdown_to_html
+from notedeck.build.package.apkg import CSS
+from notedeck.build.render.card import markdown_to_html
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

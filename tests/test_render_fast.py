@@ -7,9 +7,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from notedeck import render
-from notedeck.codeaware import outside_code
-from notedeck.render_fast import inline_html, simple_html
+from notedeck.build.render import card as render
+from notedeck.build.render.fast import inline_html, simple_html
+from notedeck.text.code import outside_code
 
 
 def _reference(text: str, inline: bool) -> str:

@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-from notedeck import package
-from notedeck.package import NoteSpec, apkg_bytes
+from notedeck.build.package import apkg as package
+from notedeck.build.package.apkg import NoteSpec, apkg_bytes
 
 FROZEN = {
     "basic": (1730204701, "notedeck Basic", 0, ("Front", "Back", "Context", "Source"), ("Card 1",)),
@@ -109,7 +109,7 @@ TRICKY = ("plain", 'quote " and \\ backslash', "tab\tnew\nline\x00\x1f", "ünï 
 def test_manifest_card_lines_are_what_json_writes():
     """save_manifest spells each card line out for speed: it must stay json's exact text, for
     every Entry field (a new field must reach the line) and for odd hand-edited values."""
-    from notedeck.manifest import Entry, _card_line, _dumps, _entry_dict
+    from notedeck.build.package.manifest import Entry, _card_line, _dumps, _entry_dict
 
     entries = [Entry(s, 7, s, s, s, "basic", (s, s, s, s), (s, "t"), s, (s,), s, s) for s in TRICKY]
     entries.append(Entry("h", "7", "q", "s", "d", "basic", ("a", 1), (), media=("m",)))
@@ -121,7 +121,7 @@ def test_manifest_card_lines_are_what_json_writes():
 
 
 def test_manifest_hashes_are_hashes_of_json():
-    from notedeck.books import _hash, _hashes
+    from notedeck.build.package.deck import _hash, _hashes
 
     for s in TRICKY:
         fields, tags = (s, "b", s, f"{s}.md:1"), (s, "t")
@@ -139,8 +139,8 @@ def test_manifest_hashes_are_hashes_of_json():
 
 def test_manifest_lines_from_the_hashed_text_are_the_same(tmp_path):
     """books.py hands save_manifest the text it escaped for its hashes: same bytes."""
-    from notedeck.books import _hashes
-    from notedeck.manifest import Entry, Manifest, save_manifest
+    from notedeck.build.package.deck import _hashes
+    from notedeck.build.package.manifest import Entry, Manifest, save_manifest
 
     entries, texts = {}, {}
     for n, s in enumerate(TRICKY):

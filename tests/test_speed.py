@@ -8,7 +8,7 @@ from unittest.mock import patch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from notedeck import render
+from notedeck.build.render import card as render
 
 ALPHABET = "abcXYZ019 .,;:?'()/%-+\u00e9\u2014\u00a0\u2003\t\n*_`[]!<>&$=~|#{}^@\"\\"
 

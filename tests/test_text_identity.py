@@ -14,7 +14,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from notedeck.text import is_chatter, normalise_again, normalise_key, strip_markup
+from notedeck.text.keys import is_chatter, normalise_again, normalise_key, strip_markup
 
 # ---------------------------------------------------------------- references (as shipped)
 

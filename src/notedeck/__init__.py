@@ -13,19 +13,19 @@ __all__ = ["Card", "Config", "NotedeckError", "build", "collect", "load_config",
 def __getattr__(name: str):
     # Lazy imports keep `notedeck --help` fast: genanki, markdown-it and nh3 load only when used.
     if name in ("build", "collect"):
-        from . import pipeline as _build
+        from notedeck import pipeline as _build
 
         return getattr(_build, name)
     if name in ("load_config", "Config"):
-        from . import config
+        from notedeck import config
 
         return getattr(config, name)
     if name == "Card":
-        from .model import Card
+        from notedeck.model import Card
 
         return Card
     if name == "NotedeckError":
-        from .errors import NotedeckError
+        from notedeck.errors import NotedeckError
 
         return NotedeckError
     raise AttributeError(name)

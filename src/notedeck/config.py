@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .model import Book, FileOptions
-from .text import normalise_key
+from notedeck.errors import ConfigError
+from notedeck.model import Book, FileOptions
+from notedeck.text.keys import normalise_key
 
 CONFIG_NAME = "notedeck.yaml"
 BOOK_FILE_NAME = "book.yaml"
@@ -105,7 +105,7 @@ def load_config(
     if path.is_file():
         data = read_yaml_mapping(path)
     unknown_keys(data, GLOBAL_KEYS, "key", path)
-    from .extract import EXTRACTOR_NAMES
+    from notedeck.extract import EXTRACTOR_NAMES
 
     books = tuple(
         parse_book(entry, path) for entry in _as_list(data.get("books", []), "books", path)
@@ -195,7 +195,7 @@ def switched_extractors(
     switches: dict, defaults: tuple[str, ...], path: Path | str, line: int
 ) -> list[str]:
     """``{concepts: off, tables: on}`` → the default extractors with those switched."""
-    from .extract import EXTRACTOR_NAMES
+    from notedeck.extract import EXTRACTOR_NAMES
 
     check_extractors(list(switches), path, EXTRACTOR_NAMES, line)
     for name, on in switches.items():
@@ -221,7 +221,7 @@ def parse_file_options(
             line,
         )
     unknown_keys(value, FILE_OPTION_KEYS, "notedeck option", path, line)
-    from .extract import EXTRACTOR_NAMES
+    from notedeck.extract import EXTRACTOR_NAMES
 
     extractors = None
     if "extractors" in value:

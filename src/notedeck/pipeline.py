@@ -11,16 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .books import build_clock, deck_name, package_book, removed_search, vanished_books
-from .cache import BookState, FileCache
-from .config import Config
-from .errors import NotedeckError, OutputError
-from .filework import FreshRender, work_on_file
-from .identity import assign_guids, book_slug
-from .manifest import load_manifest, manifest_path
-from .model import BookResult, BuildReport, Card, Document, RenderedCard, Warning_
-from .reader import read_notes
-from .workers import MIN_CARDS, MIN_FILES, Workers
+from notedeck.build.identity import assign_guids, book_slug
+from notedeck.build.note import FreshRender, work_on_file
+from notedeck.build.package.deck import (
+    build_clock,
+    deck_name,
+    package_book,
+    removed_search,
+    vanished_books,
+)
+from notedeck.build.package.manifest import load_manifest, manifest_path
+from notedeck.build.read import read_notes
+from notedeck.config import Config
+from notedeck.errors import NotedeckError, OutputError
+from notedeck.model import BookResult, BuildReport, Card, Document, RenderedCard, Warning_
+from notedeck.runtime.runner import MIN_CARDS, MIN_FILES, Workers
+from notedeck.runtime.store import BookState, FileCache
 
 __all__ = ["Collected", "build", "collect", "deck_name", "removed_search"]
 

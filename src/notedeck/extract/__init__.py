@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..config import Config
-from ..model import Card, Document, Section, SourceFile
-from ..text import normalise_again, normalise_key
-from . import concepts, definitions, explicit, lists, tables
-from .common import slug_tag
+from notedeck.config import Config
+from notedeck.extract import concepts, definitions, explicit, lists, tables
+from notedeck.extract.common import slug_tag
+from notedeck.model import Card, Document, Section, SourceFile
+from notedeck.text.keys import normalise_again, normalise_key
 
 Extractor = Callable[[Section, "Context"], Iterator[Card]]
 

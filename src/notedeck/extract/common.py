@@ -6,8 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..model import Block, Code, ListBlock, ListItem, Paragraph, Table
-from ..text import strip_markup
+from notedeck.model import Block, Code, ListBlock, ListItem, Paragraph, Table
+from notedeck.text.keys import strip_markup
 
 
 @lru_cache(maxsize=4096)  # pure, and asked for the same few books and tags on every card

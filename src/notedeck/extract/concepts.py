@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Card, ListBlock, Paragraph, Section
-from ..text import find_book_in_heading, is_chatter, strip_markup, word_count
-from .common import block_markdown, is_image_only
-from .sentences import sentences
-from .terms import clean_title, is_generic_title, is_plural, natural_case
+from notedeck.extract.common import block_markdown, is_image_only
+from notedeck.extract.sentences import sentences
+from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
+from notedeck.model import Card, ListBlock, Paragraph, Section
+from notedeck.text.keys import find_book_in_heading, is_chatter, strip_markup, word_count
 
 VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)

@@ -13,12 +13,21 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..model import Card, Code, DefinitionList, ListBlock, ListItem, Paragraph, Quote, Section
-from ..text import is_chatter, normalise_key, strip_markup
-from . import sentences
-from .common import block_markdown, is_image_only
-from .explicit import has_explicit_syntax
-from .terms import acceptable_term, is_plural, natural_case
+from notedeck.extract import sentences
+from notedeck.extract.common import block_markdown, is_image_only
+from notedeck.extract.explicit import has_explicit_syntax
+from notedeck.extract.terms import acceptable_term, is_plural, natural_case
+from notedeck.model import (
+    Card,
+    Code,
+    DefinitionList,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Section,
+)
+from notedeck.text.keys import is_chatter, normalise_key, strip_markup
 
 DASH = r"(?:\s[-–—]{1,2}\s|—)"
 BOLD_TERM = re.compile(

@@ -19,9 +19,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..codeaware import has_outside_code, outside_code
-from ..model import Card, ListBlock, Paragraph, Quote, Section
-from ..text import strip_markup
+from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
+from notedeck.text.code import has_outside_code, outside_code
+from notedeck.text.keys import strip_markup
 
 SEPARATOR = re.compile(r"\s*(:::|::)\s*")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")

@@ -15,12 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Card, ListBlock, ListItem, Paragraph, Quote, Section
-from ..text import is_chatter, strip_markup
-from . import sentences
-from .common import is_image_only, list_markdown, lower_first
-from .definitions import term_line
-from .terms import (
+from notedeck.extract import sentences
+from notedeck.extract.common import is_image_only, list_markdown, lower_first
+from notedeck.extract.definitions import term_line
+from notedeck.extract.terms import (
     clean_title,
     drop_parentheticals,
     is_generic_title,
@@ -28,6 +26,8 @@ from .terms import (
     natural_case,
     word_set,
 )
+from notedeck.model import Card, ListBlock, ListItem, Paragraph, Quote, Section
+from notedeck.text.keys import is_chatter, strip_markup
 
 HAS = re.compile(
     r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"
@@ -230,7 +230,7 @@ def _noun_phrase(lead: str) -> bool:
 
 
 def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
-    from .concepts import DATEISH, names_a_book_or_chapter
+    from notedeck.extract.concepts import DATEISH, names_a_book_or_chapter
 
     title = clean_title(heading)
     if not title or heading.endswith("?") or is_chatter(title) or is_generic_title(heading, ctx):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import MARKUP_CHAR, is_chatter, join_pdf_breaks, strip_markup
-from .common import is_image_only
-from .terms import acceptable_term, word_set
+from notedeck.extract.common import is_image_only
+from notedeck.extract.terms import acceptable_term, word_set
+from notedeck.text.keys import MARKUP_CHAR, is_chatter, join_pdf_breaks, strip_markup
 
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
 VERB_WORDS = word_set("is are refers refer means mean describes denotes represents")

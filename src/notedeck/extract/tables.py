@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Card, Section, Table
-from ..text import strip_markup
+from notedeck.model import Card, Section, Table
+from notedeck.text.keys import strip_markup
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..text import strip_markup
+from notedeck.text.keys import strip_markup
 
 MAX_TERM_WORDS = 6
 ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)

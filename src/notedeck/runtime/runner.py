@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # multiprocessing and concurrent.futures are imported when workers start: a small build or a
 # rebuild served from the cache never pays for them.
 
-from .errors import NotedeckError, debugging
+from notedeck.errors import NotedeckError, debugging
 
 S = TypeVar("S")
 T = TypeVar("T")

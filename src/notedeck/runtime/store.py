@@ -33,9 +33,9 @@ from dataclasses import dataclass, fields, replace
 from importlib.util import find_spec
 from pathlib import Path
 
-from . import __version__
-from .config import Config
-from .model import BookResult, Card, RenderedCard, SourceFile, Warning_
+from notedeck import __version__
+from notedeck.config import Config
+from notedeck.model import BookResult, Card, RenderedCard, SourceFile, Warning_
 
 CACHE_DIR = ".cache"
 FORMAT = 1
@@ -247,7 +247,7 @@ def _code_fingerprint() -> list[str]:
     """Size and mtime of notedeck's modules and the renderers' packages: a new version or a local
     edit to the rules invalidates the cache even when ``__version__`` was not bumped."""
     out = []
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole notedeck package
     for path in sorted(package.rglob("*.py")):
         stat = path.stat()
         out.append(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")

@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .config import Config
-from .identity import book_slug
-from .manifest import load_manifest, manifest_path
-from .model import RenderedCard
+from notedeck.build.identity import book_slug
+from notedeck.build.package.manifest import load_manifest, manifest_path
+from notedeck.config import Config
+from notedeck.model import RenderedCard
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def _book_dict(book: BookStats) -> dict:
 
 
 def compute_stats(config: Config, cards: tuple[RenderedCard, ...], files: int) -> Stats:
-    from .pipeline import deck_name
+    from notedeck.pipeline import deck_name
 
     by_book: dict[str, list[RenderedCard]] = {}
     for rendered in cards:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .model import RenderedCard
+from notedeck.model import RenderedCard
 
 CLOZE = re.compile(
     r"\{\{c(\d+)::((?:(?!\}\}|::).){0,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL

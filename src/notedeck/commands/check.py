@@ -16,9 +16,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .config import Config
-from .model import Document, ListBlock, Paragraph, RenderedCard, Section, Table, Warning_
-from .text import is_chatter, normalise_key, strip_markup, word_count
+from notedeck.config import Config
+from notedeck.model import Document, ListBlock, Paragraph, RenderedCard, Section, Table, Warning_
+from notedeck.text.keys import is_chatter, normalise_key, strip_markup, word_count
 
 MAX_FRONT_CHARS = 120  # a prompt you cannot read at a glance is a card you will not learn
 MIN_SECTION_WORDS = 12  # below this, a section is a jotting rather than content
@@ -185,7 +185,7 @@ def _document_findings(
 
 def _structural(config: Config, section: Section) -> bool:
     """A heading that names a book or chapter: its intro text is context, not card material."""
-    from .parse import chapter_in, find_book_in_heading
+    from notedeck.build.parse import chapter_in, find_book_in_heading
 
     title = section.title
     return bool(title) and bool(chapter_in(title) or find_book_in_heading(title, config.books))
@@ -246,7 +246,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 def _image_findings(config: Config, document: Document) -> list[Finding]:
     """Every image reference outside code that does not resolve to a file in the notes folder."""
-    from .render import MediaContext, find_media
+    from notedeck.build.render.card import MediaContext, find_media
 
     source = document.source
     media = MediaContext(config.notes_dir, source.path.parent)
@@ -324,7 +324,7 @@ def _looks_like_front_matter(text: str) -> bool:
 
 
 def _book_yaml_titles(config: Config) -> set[str]:
-    from .reader import book_files
+    from notedeck.build.read import book_files
 
     return {b.title for b in book_files(config)}
 

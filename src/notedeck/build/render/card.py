@@ -18,12 +18,14 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from .codeaware import outside_code
-from .media import MediaContext, is_image_name, locate, media_name
-from .model import Card, RenderedCard, Warning_
-from .render_fast import clean, simple_html
-from .render_fast import plain_html as _plain_html  # tests/test_speed.py patches it here
-from .text import join_pdf_breaks
+from notedeck.build.render.fast import clean, simple_html
+from notedeck.build.render.fast import (
+    plain_html as _plain_html,  # tests/test_speed.py patches it here
+)
+from notedeck.build.render.media import MediaContext, is_image_name, locate, media_name
+from notedeck.model import Card, RenderedCard, Warning_
+from notedeck.text.code import outside_code
+from notedeck.text.keys import join_pdf_breaks
 
 __all__ = ["MediaContext", "breadcrumb", "markdown_to_html", "render_card", "sanitize"]
 

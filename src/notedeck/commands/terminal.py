@@ -100,7 +100,7 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         deck = book.title.replace("::", ":").replace("\\", "\\\\").replace('"', '\\"')
         click.echo(f'  Anki never deletes on import; find them all with the search: "deck:{deck}"')
     elif book.removed:
-        from .pipeline import removed_search
+        from notedeck.pipeline import removed_search
 
         shown = book.removed[:20]
         more = (
@@ -136,7 +136,7 @@ class KeyIO:
 
 
 def terminal_io():
-    from .quiz import LineIO
+    from notedeck.commands.quiz import LineIO
 
     if sys.stdin.isatty() and sys.stdout.isatty():
         return KeyIO()

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import NotedeckError
+from notedeck.errors import NotedeckError
 
 SCHEMA_VERSION = 1
 SCHEMA = """

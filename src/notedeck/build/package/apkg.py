@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 import genanki
 
-from .identity import stable_id
-from .manifest import atomic_write_bytes
+from notedeck.build.identity import stable_id
+from notedeck.build.package.manifest import atomic_write_bytes
 
 BASIC_MODEL_ID = 1730204701
 REVERSED_MODEL_ID = 1730204702

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .filters import CARD_KINDS
-from .terminal import build_json, print_book, progress_for, terminal_io
+from notedeck import __version__
+from notedeck.commands.filters import CARD_KINDS
+from notedeck.commands.terminal import build_json, print_book, progress_for, terminal_io
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -45,7 +45,7 @@ class NotedeckClickError(click.ClickException):
 
 def run_library(func, *args, debug: bool = False, **kwargs):
     """Call into the library, turning NotedeckError and Ctrl-C into one-line CLI errors."""
-    from .errors import NotedeckError, debug_mode
+    from notedeck.errors import NotedeckError, debug_mode
 
     try:
         with debug_mode(debug):  # per-file errors inside the build re-raise too
@@ -131,8 +131,8 @@ def filter_options(func):
 
 def collect_notes(notes_dir: Path, out_dir: Path, quiet: bool, debug: bool):
     """(config, collected) for commands that stop before packaging; file errors are printed."""
-    from .config import load_config
-    from .pipeline import collect
+    from notedeck.config import load_config
+    from notedeck.pipeline import collect
 
     config = run_library(load_config, notes_dir, out_dir, debug=debug)
     progress = progress_for(quiet)
@@ -159,7 +159,7 @@ def echo_json(data) -> None:
 
 
 def select_cards(config, collected, books, kinds, grep, debug):
-    from .filters import CardFilter, resolve_books
+    from notedeck.commands.filters import CardFilter, resolve_books
 
     titles = {r.card.book for r in collected.cards}
     resolved = run_library(resolve_books, books, titles, config.books, debug=debug) if books else ()
@@ -201,8 +201,8 @@ def build(
     Example:
       notedeck build notes/ -o decks/ -v
     """
-    from .config import load_config
-    from .pipeline import build as run_build
+    from notedeck.config import load_config
+    from notedeck.pipeline import build as run_build
 
     config = run_library(load_config, notes_dir, out_dir, dry_run=dry_run, jobs=jobs, debug=debug)
     progress = progress_for(quiet or as_json)
@@ -261,8 +261,8 @@ def preview(
       notedeck preview --grep "lambda architecture"
       notedeck preview --html cards.html
     """
-    from .pipeline import deck_name
-    from .preview import card_record, format_cards, summary_line
+    from notedeck.commands.preview import card_record, format_cards, summary_line
+    from notedeck.pipeline import deck_name
 
     config, collected = collect_notes(notes_dir, Path("decks"), quiet or as_json, debug)
     card_filter, cards = select_cards(config, collected, books, kinds, grep, debug)
@@ -285,10 +285,10 @@ def preview(
 
 
 def _write_page(path: Path, cards, collected, config, card_filter, debug: bool) -> None:
-    from .errors import OutputError
-    from .manifest import atomic_write_bytes
-    from .pipeline import deck_name
-    from .preview_page import build_page
+    from notedeck.build.package.manifest import atomic_write_bytes
+    from notedeck.commands.preview_page import build_page
+    from notedeck.errors import OutputError
+    from notedeck.pipeline import deck_name
 
     what = card_filter.describe()
     page = build_page(
@@ -327,8 +327,8 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
       notedeck check
       notedeck check notes/ --strict --json
     """
-    from .check import check as run_check
-    from .check import has_errors
+    from notedeck.commands.check import check as run_check
+    from notedeck.commands.check import has_errors
 
     config, collected = collect_notes(notes_dir, Path("decks"), quiet or as_json, debug)
     findings = run_check(config, collected)
@@ -367,7 +367,7 @@ def stats(notes_dir: Path, out_dir: Path, as_json: bool, quiet: bool, debug: boo
     Example:
       notedeck stats notes/ -o decks/
     """
-    from .stats import compute_stats, footer, format_stats
+    from notedeck.commands.stats import compute_stats, footer, format_stats
 
     config, collected = collect_notes(notes_dir, out_dir, quiet or as_json, debug)
     result = compute_stats(config, collected.cards, len(collected.documents))
@@ -426,8 +426,8 @@ def quiz(
       notedeck quiz --grep architecture
       notedeck quiz --book mlops --kind definition --new 5
     """
-    from . import quiz as quizlib
-    from .quizstate import QuizState, default_state_path
+    from notedeck.commands import quiz as quizlib
+    from notedeck.commands.quizstate import QuizState, default_state_path
 
     config, collected = collect_notes(notes_dir, Path("decks"), quiet, debug)
     card_filter, cards = select_cards(config, collected, books, kinds, grep, debug)

@@ -14,9 +14,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
-from .config import Config
-from .errors import ConfigError, NoteError
-from .model import (
+from notedeck.config import Config
+from notedeck.errors import ConfigError, NoteError
+from notedeck.model import (
     Block,
     Code,
     DefinitionList,
@@ -30,7 +30,7 @@ from .model import (
     SourceFile,
     Table,
 )
-from .text import find_book_in_heading, strip_markup
+from notedeck.text.keys import find_book_in_heading, strip_markup
 
 MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
 MARKERS = ("skip", "skip-section")

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from .model import RenderedCard
-from .preview import CardText, card_text, indent_block, terminal_width
-from .quizstate import QuizState
+from notedeck.commands.preview import CardText, card_text, indent_block, terminal_width
+from notedeck.commands.quizstate import QuizState
+from notedeck.model import RenderedCard
 
 LEARN_AHEAD = timedelta(minutes=20)
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}

@@ -17,10 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config
-from .errors import OutputError
-from .identity import History, assign_guids, book_slug
-from .manifest import (
+from notedeck.build.identity import History, assign_guids, book_slug
+from notedeck.build.package.manifest import (
     Entry,
     Manifest,
     entry_text,
@@ -30,10 +28,12 @@ from .manifest import (
     remove_stale_temps,
     save_manifest,
 )
-from .model import BookResult, Card, Change, RenderedCard, Warning_
+from notedeck.config import Config
+from notedeck.errors import OutputError
+from notedeck.model import BookResult, Card, Change, RenderedCard, Warning_
 
 if TYPE_CHECKING:
-    from .package import NoteSpec
+    from notedeck.build.package.apkg import NoteSpec
 
 # package (genanki) is imported where it is used: an unchanged book never pays for it.
 
@@ -189,7 +189,7 @@ def package_book(
 ) -> tuple[BookResult, list[Warning_]]:
     """One book's deck and manifest: stamp, diff, and write only when something changed.
     ``clock`` is the build's time (``build_clock``); by default, now."""
-    from .package import apkg_bytes, models_fingerprint
+    from notedeck.build.package.apkg import apkg_bytes, models_fingerprint
 
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
@@ -268,7 +268,7 @@ def _diff(old: dict[str, Entry], new: dict[str, Entry]) -> tuple[tuple[Change, .
 
 
 def _specs(entries: dict[str, Entry]) -> list[NoteSpec]:
-    from .package import NoteSpec
+    from notedeck.build.package.apkg import NoteSpec
 
     return [NoteSpec(g, e.deck, e.note_type, e.fields, e.tags, e.mod) for g, e in entries.items()]
 
@@ -282,7 +282,7 @@ def _unknown_deck_mod(deck_path: Path, on_disk: str | None, old: Manifest) -> in
     mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
     if on_disk is None or on_disk == old.deck_sha256:
         return 0
-    from .package import newest_mod
+    from notedeck.build.package.apkg import newest_mod
 
     return newest_mod(deck_path)
 
@@ -298,7 +298,7 @@ def _write_book(
     deck_path: Path, man_path: Path, manifest: Manifest, data: bytes, texts: dict[str, str | None]
 ) -> bool:
     """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
-    from .package import write_apkg
+    from notedeck.build.package.apkg import write_apkg
 
     try:
         for path in (deck_path, man_path):
@@ -319,7 +319,7 @@ def removed_search(changes: Iterable[Change]) -> str:
 def _changes(items: Iterable[tuple[str, Entry]]) -> tuple[Change, ...]:
     """Diff lines of removed cards, with the Anki search that finds each (import never deletes
     notes, so the learner does): the note's Front and Source fields exactly as written."""
-    from .package import note_search
+    from notedeck.build.package.apkg import note_search
 
     return tuple(
         Change(guid, e.question, e.source, note_search(e.note_type, e.fields)) for guid, e in items

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .config import Config
-from .errors import NotedeckError, NoteError, debugging
-from .model import Card, Document, RenderedCard, SourceFile, Warning_
+from notedeck.config import Config
+from notedeck.errors import NotedeckError, NoteError, debugging
+from notedeck.model import Card, Document, RenderedCard, SourceFile, Warning_
 
 
 @dataclass(frozen=True)
@@ -106,21 +106,21 @@ def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckErr
 
 
 def _parse_and_extract(source: SourceFile, config: Config) -> tuple[Document, list[Card]]:
-    from .extract import extract
-    from .parse import parse
+    from notedeck.build.parse import parse
+    from notedeck.extract import extract
 
     document = parse(source, config)
     return document, extract(document, config)
 
 
 def _render(card: Card, config: Config):
-    from .render import render_card
+    from notedeck.build.render.card import render_card
 
     return render_card(card, _media_context(config.notes_dir, card.source))
 
 
 @lru_cache(maxsize=256)  # one per note file, not one per card (pathlib joins are not free)
 def _media_context(notes_dir: Path, source: str):
-    from .render import MediaContext
+    from notedeck.build.render.card import MediaContext
 
     return MediaContext(notes_dir, (notes_dir / source).parent)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import (
+from notedeck.config import (
     BOOK_FILE_NAME,
     Config,
     parse_book,
@@ -23,8 +23,8 @@ from .config import (
     parse_yaml_mapping,
     read_yaml_mapping,
 )
-from .errors import ConfigError, NotedeckError, NoteError
-from .model import Book, FileOptions, SourceFile, Warning_
+from notedeck.errors import ConfigError, NotedeckError, NoteError
+from notedeck.model import Book, FileOptions, SourceFile, Warning_
 
 NOTE_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER = re.compile(

@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Book
+    from notedeck.model import Book
 
 # Spans are bounded ({0,1000}): unbounded ones made a long line of unclosed "[[", "*" or "_"
 # quadratic (a 100 KB line took minutes); no real link, label or emphasis is that long.

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import NotedeckError
-from .identity import book_slug
-from .model import Book, RenderedCard
+from notedeck.build.identity import book_slug
+from notedeck.errors import NotedeckError
+from notedeck.model import Book, RenderedCard
 
 # Every kind an extractor can emit (see extract.KIND_PRIORITY); a test keeps the two in step.
 CARD_KINDS = ("definition", "list", "table", "concept", "explicit", "cloze")
