@@ -20,7 +20,7 @@ from notedeck.config import load_config
 from notedeck.model import Card
 from notedeck.pipeline import build, collect
 from notedeck.runtime import store as cache_module
-from notedeck.runtime.store import CARD_FIELDS, FileCache
+from notedeck.runtime.store import CARD_FIELDS, Store
 from test_properties import ROUTING
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +36,8 @@ PNG = bytes.fromhex(
 
 def _cards(config, with_cache: bool):
     """(collected cards as comparable tuples, the cache used)."""
-    cache = FileCache(config) if with_cache else None
-    collected = collect(config, cache=cache)
+    cache = Store(config) if with_cache else None
+    collected = collect(config, store=cache)
     return [(r.card, r.front, r.back, r.context, r.source, r.media) for r in collected.cards], cache
 
 
@@ -82,7 +82,8 @@ def test_guids_follow_clashes_across_added_and_removed_files(notes):
         expected, _ = _cards(config, with_cache=False)
         build_notes(notes)
         cached, cache = _cards(config, with_cache=True)
-        assert cache.settled is cache.last  # every file cached: GUIDs replayed
+        assert cache.hits == len(cache.keys)  # every file cached
+        assert cache.books_reused  # and its books' GUIDs replayed
         assert cached == expected
 
 
@@ -94,7 +95,7 @@ def test_editing_one_file_reparses_only_that_file(notes):
     )
     config = load_config(notes, notes.parent / "decks")
     cached, cache = _cards(config, with_cache=True)
-    assert len(cache.pending) == 1
+    assert len(cache.fresh) == 1
     assert cached == _cards(config, with_cache=False)[0]
     report = build_notes(notes)
     changed = [c for b in report.books for c in b.changed]
@@ -123,7 +124,7 @@ def test_config_changes_invalidate_the_cache(notes, edit):
     edit(notes)
     config = load_config(notes, notes.parent / "decks")
     cached, cache = _cards(config, with_cache=True)
-    assert cache.pending  # something was parsed again
+    assert cache.fresh  # something was parsed again
     assert cached == _cards(config, with_cache=False)[0]
 
 
@@ -226,11 +227,11 @@ def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch)
         return real(card, cfg)
 
     monkeypatch.setattr(filework, "_render", flaky)
-    cache = FileCache(config)
-    collected = collect(config, cache=cache)  # reported for that file, the build goes on
+    cache = Store(config)
+    collected = collect(config, store=cache)  # reported for that file, the build goes on
     assert any("ch02.md" in str(e) and "render bug" in str(e) for e in collected.errors)
     cache.save()
-    rels = [rel for rel, rows in cache.pending.items() if len(rows) == cache.expected.get(rel)]
+    rels = list(cache.fresh)
     written = {p.name for p in (notes.parent / "decks" / ".cache" / "files").iterdir()}
     assert written == {cache.keys[rel] for rel in rels}
     assert rels and not any(rel.endswith("ch02.md") for rel in rels)
@@ -263,8 +264,7 @@ def test_cached_guids_after_any_edits_are_those_of_a_fresh_build(states):
     """Files that define the same terms for two books, edited, moved between books and
     deleted from build to build: the cached build (replayed or per-book settled GUIDs) gives
     exactly the cards, GUIDs and warnings of a build without a cache.  (A card whose twin
-    is deleted goes back from ``key#2`` to the plain key's GUID even though its own file did
-    not change.)"""
+    is deleted keeps ``key#2``: an unchanged rebuild never moves a card to another GUID.)"""
     with tempfile.TemporaryDirectory() as tmp:
         notes_dir, out = Path(tmp) / "notes", Path(tmp) / "decks"
         notes_dir.mkdir()
@@ -277,7 +277,7 @@ def test_cached_guids_after_any_edits_are_those_of_a_fresh_build(states):
                     path.unlink(missing_ok=True)
                 else:
                     path.write_text(_note_text(note), encoding="utf-8")
-            cached = collect(config, cache=FileCache(config))
+            cached = collect(config, store=Store(config))
             fresh = collect(config)
             assert [(r.card, r.front, r.back) for r in cached.cards] == [
                 (r.card, r.front, r.back) for r in fresh.cards

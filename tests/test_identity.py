@@ -20,13 +20,13 @@ from notedeck.build.identity import (
     _BASE91,
     History,
     _base91,
-    _with_guid,
-    assign_guids,
     book_slug,
     card_guid,
+    number_guids,
+    signature,
 )
 from notedeck.config import load_config
-from notedeck.model import Card
+from notedeck.model import Card, RenderedCard
 from notedeck.pipeline import collect
 
 TERMS = (
@@ -50,6 +50,17 @@ def _card(key: str = "term", **changes) -> Card:
         "definition", "What is term?", "an answer", key, "Book", "1", ("Book", "Ch"), "a.md", 3
     )
     return replace(base, **changes)
+
+
+def _rendered(card: Card) -> RenderedCard:
+    """A card as rendering would give it: the question and answer as its fields."""
+    return RenderedCard(card, card.question, card.answer, " › ".join(card.context), card.location)
+
+
+def assign_guids(cards: list[Card], history: History | None = None):
+    """number_guids on plain cards: (the cards with their GUIDs, the warnings)."""
+    numbered, warnings = number_guids([_rendered(c) for c in cards], history)
+    return [r.card for r in numbered], warnings
 
 
 def _guid(card: Card) -> str:
@@ -91,7 +102,7 @@ def _base91_one_digit_at_a_time(value: int) -> str:
 
 @FAST
 @given(st.integers(0, 2**64 - 1))
-def test_base91_by_digit_pairs_is_base91(value):
+def test_base91_is_base91_digit_by_digit(value):
     assert _base91(value) == _base91_one_digit_at_a_time(value)
 
 
@@ -101,12 +112,9 @@ def test_base91_edges():
 
 
 def test_a_card_given_its_guid_is_what_replace_would_build():
-    """assign_guids copies the instance dict for speed: only right while Card has no
-    __post_init__ and keeps its fields in __dict__."""
-    assert not hasattr(Card, "__post_init__")
-    card = _card()
-    assert _with_guid(card, "g") == replace(card, guid="g")
-    assert _with_guid(card, "g").__dict__ == replace(card, guid="g").__dict__
+    rendered = _rendered(_card())
+    assert rendered.with_guid("g") == replace(rendered, card=replace(rendered.card, guid="g"))
+    assert rendered.with_guid("") is rendered
 
 
 @FAST
@@ -131,14 +139,16 @@ def test_clash_guids_follow_their_cards_when_files_are_renamed():
     """With the last build's signatures, a twin keeps its GUID although its file now sorts later."""
     before = [_card(source="01-a.md", answer="first"), _card(source="02-b.md", answer="second")]
     old = {c.guid: (c.answer, c.source) for c in assign_guids(before)[0]}
+    signatures = {
+        g: signature((c.question, a, " › ".join(c.context)), s)
+        for g, (a, s), c in zip(old, old.values(), before, strict=True)
+    }
     after = [_card(source="02-a.md", answer="first"), _card(source="01-b.md", answer="second")]
     plain = assign_guids(after)[0]
     assert {c.answer: c.guid for c in plain} != {
         a: g for g, (a, _) in old.items()
     }  # naive: swapped
-    history = History(
-        old, frozenset({("Book", "definition", "term", "basic")}), lambda c: (c.answer, c.source)
-    )
+    history = History(signatures, frozenset({("Book", "definition", "term", "basic")}))
     settled = assign_guids(after, history)[0]
     assert {c.answer: c.guid for c in settled} == {a: g for g, (a, _) in old.items()}
 

@@ -25,13 +25,12 @@ from hypothesis import strategies as st
 import notedeck.build.package.deck
 import notedeck.pipeline
 from conftest import ROOT, SHIPPED_NOTES
-from notedeck.build.identity import _with_guid
 from notedeck.commands.cli import main
 from notedeck.config import load_config
 from notedeck.errors import ConfigError, NoteError, OutputError
 from notedeck.model import Card, RenderedCard
 from notedeck.pipeline import build, collect
-from notedeck.runtime.runner import MIN_CARDS, MIN_FILES, worker_count
+from notedeck.runtime.runner import MIN_FILES, register_pickling, worker_count
 from test_properties import ROUTING, notes
 
 QUALITY_NOTES = ROOT / "benchmarks" / "quality" / "corpus"
@@ -142,12 +141,12 @@ def test_a_file_or_a_card_failing_in_a_worker_is_reported_like_in_one_process(tm
 def test_an_output_error_in_a_packaging_worker_is_one_clean_error(tmp_path):
     patch = """
 from notedeck.errors import OutputError
-real_package = notedeck.pipeline.package_book
-def unwritable(title, *args):
-    if title.startswith("Introducing"):
-        raise OutputError(f"{title}: cannot write deck (No space left on device)")
-    return real_package(title, *args)
-notedeck.pipeline.package_book = unwritable
+real_plan = notedeck.pipeline.plan_deck
+def unwritable(shared, book):
+    if book[0].startswith("Introducing"):
+        raise OutputError(f"{book[0]}: cannot write deck (No space left on device)")
+    return real_plan(shared, book)
+notedeck.pipeline.plan_deck = unwritable
 """
     code, stderr, files = patched_build(patch, SHIPPED_NOTES, tmp_path / "decks", jobs=2)
     assert code == 1
@@ -162,7 +161,7 @@ def test_ctrl_c_inside_a_worker_stops_the_build_instead_of_hanging(tmp_path):
     patch = """
 def interrupted(*args):
     raise KeyboardInterrupt
-notedeck.pipeline.package_book = interrupted
+notedeck.pipeline.plan_deck = interrupted
 """
     code, stderr, _ = patched_build(patch, SHIPPED_NOTES, tmp_path / "decks", jobs=2)
     assert code == 130
@@ -291,6 +290,7 @@ def test_any_notes_build_the_same_in_workers(texts, routed):
 
 
 def test_errors_survive_the_trip_from_a_worker():
+    register_pickling()  # what the runner does before it starts workers
     for error in (NoteError("a.md", "bad", 3), ConfigError("odd", "b.yaml"), OutputError("full")):
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error)
@@ -298,10 +298,11 @@ def test_errors_survive_the_trip_from_a_worker():
 
 
 def test_cards_survive_the_trip_exactly():
-    """Card and RenderedCard pickle as tuples of their fields (model.py): every field, in
+    """Card and RenderedCard pickle as tuples of their fields (runner.py): every field, in
     order, comes back, also for a card whose GUID was set after it was made."""
+    register_pickling()
     card = Card("definition", "What is X?", "X is y.", "x", "B", "1", ("Ch",), "a.md", 3, ("t",))
-    cards = [card, _with_guid(card, "Gx"), replace(card, note_type="cloze", chapter=None)]
+    cards = [card, replace(card, guid="Gx"), replace(card, note_type="cloze", chapter=None)]
     for original in [*cards, RenderedCard(cards[1], "f", "b", "c", "a.md:3", ("i.png",))]:
         back = pickle.loads(pickle.dumps(original))
         assert type(back) is type(original) and back == original
@@ -310,16 +311,16 @@ def test_cards_survive_the_trip_exactly():
 
 def test_small_builds_and_debugging_stay_in_one_process(monkeypatch):
     monkeypatch.setattr("notedeck.runtime.runner.available_cpus", lambda: 8)
-    assert worker_count(None, 23, MIN_FILES - 1, MIN_FILES) == 1
-    assert worker_count(None, 200, 200, MIN_FILES) == 8
-    assert worker_count(None, 3, MIN_CARDS, MIN_CARDS) == 3, "never more workers than tasks"
-    assert worker_count(3, 2, 2, MIN_FILES) == 2, "--jobs counts even for small builds"
-    assert worker_count(1, 200, 200, MIN_FILES) == 1
+    assert worker_count(None, MIN_FILES - 1) == 1
+    assert worker_count(None, 200) == 8
+    assert worker_count(8, 3) == 3, "never more workers than tasks"
+    assert worker_count(3, 2) == 2, "--jobs counts even for small builds"
+    assert worker_count(1, 200) == 1
     monkeypatch.setattr("notedeck.runtime.runner.available_cpus", lambda: 128)
-    assert worker_count(None, 2000, 2000, MIN_FILES) == 16, "each worker costs memory"
-    assert worker_count(100, 2000, 2000, MIN_FILES) == 61, "Windows waits on 61 processes at most"
+    assert worker_count(None, 2000) == 16, "each worker costs memory"
+    assert worker_count(100, 2000) == 61, "Windows waits on 61 processes at most"
     monkeypatch.setenv("NOTEDECK_DEBUG", "1")
-    assert worker_count(4, 200, 200, MIN_FILES) == 1, "tracebacks must come from where they happen"
+    assert worker_count(4, 200) == 1, "tracebacks must come from where they happen"
 
 
 def test_jobs_option_is_checked():
@@ -336,11 +337,11 @@ def test_the_biggest_book_is_packaged_first_and_reported_in_title_order(tmp_path
         terms = "\n".join(f"- **Term {n}**: meaning number {n} here." for n in range(count))
         (folder / "notes.md").write_text(f"# Words\n\n{terms}\n", encoding="utf-8")
     packaged = []
-    real = notedeck.pipeline.package_book
+    real = notedeck.pipeline.plan_deck
     monkeypatch.setattr(
         notedeck.pipeline,
-        "package_book",
-        lambda title, *args: packaged.append(title) or real(title, *args),
+        "plan_deck",
+        lambda shared, book: packaged.append(book[0]) or real(shared, book),
     )
     report = build(load_config(tmp_path / "notes", tmp_path / "out", jobs=1))
     assert packaged == ["Beta", "Gamma", "Alpha"]
@@ -355,10 +356,10 @@ def test_the_garbage_collector_is_paused_only_while_a_build_runs(tmp_path, monke
     import gc
 
     seen = []
-    real = notedeck.pipeline.assign_guids
+    real = notedeck.pipeline.number_books
     monkeypatch.setattr(
         notedeck.pipeline,
-        "assign_guids",
+        "number_books",
         lambda *args, **kwargs: seen.append(gc.isenabled()) or real(*args, **kwargs),
     )
     build(load_config(SHIPPED_NOTES, tmp_path / "out", jobs=1))

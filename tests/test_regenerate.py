@@ -22,8 +22,8 @@ from click.testing import CliRunner
 
 from conftest import AnkiCollection, write_notes
 from notedeck.build.package import apkg as package
-from notedeck.build.package import manifest as manifest_module
 from notedeck.commands.cli import main
+from notedeck.runtime import atomic as atomic_module
 from notedeck.runtime import store as cache_module
 
 pytest.importorskip("anki")
@@ -421,7 +421,7 @@ def test_interrupt_before_rename_leaves_v1_intact(tmp_path, monkeypatch):
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(manifest_module.os, "replace", interrupted)
+    monkeypatch.setattr(atomic_module.os, "replace", interrupted)
     result = CliRunner().invoke(main, ["build", str(notes), "-o", str(out)])
     assert result.exit_code == 130
     monkeypatch.undo()
@@ -454,9 +454,9 @@ def test_interrupt_between_manifest_and_deck_heals_on_next_build(
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr(manifest_module.os, "replace", second_call_interrupted)
+    monkeypatch.setattr(atomic_module.os, "replace", second_call_interrupted)
     assert CliRunner().invoke(main, ["build", str(notes), "-o", str(out)]).exit_code == 130
-    monkeypatch.setattr(manifest_module.os, "replace", real_replace)
+    monkeypatch.setattr(atomic_module.os, "replace", real_replace)
     assert deck.read_bytes() == v1 and not _tmp_files(out)
     anki = AnkiCollection(tmp_path / "c.anki2")
     try:
@@ -472,13 +472,13 @@ def test_interrupt_between_manifest_and_deck_heals_on_next_build(
 
 KILLER = """
 import os, signal, sys
-import notedeck.build.package.manifest as manifest
+import notedeck.runtime.atomic as atomic
 real_replace = os.replace
 def replace(src, dst):  # the build cache may be written first; the kill is for the book files
     if ".cache" in str(dst):
         return real_replace(src, dst)
     os.kill(os.getpid(), signal.SIGKILL)
-manifest.os.replace = replace
+atomic.os.replace = replace
 from notedeck.commands.cli import main
 main(["build", sys.argv[1], "-o", sys.argv[2], "-q"])
 """

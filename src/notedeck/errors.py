@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from notedeck.model import Problem
+
 DEBUG_ENV = "NOTEDECK_DEBUG"
 
 
@@ -19,47 +21,50 @@ class NotedeckError(Exception):
     """Base class: a problem the user can fix, reported without a traceback."""
 
     exit_code = 1
+    code = "build"  # the Problem code it is reported under
 
-    def __reduce__(self):
-        """Rebuild from the final message: a note's error is found in a worker process and
-        reported by the main one (the default pickling would call ``__init__`` with the message
-        alone, which the located subclasses do not accept)."""
-        return _restore, (type(self), str(self), self.__dict__)
+    @property
+    def problem(self) -> Problem:
+        """The error as the one value every stage reports problems with."""
+        path, line = getattr(self, "path", None), getattr(self, "line", None)
+        message = getattr(self, "detail", None) or str(self)
+        return Problem.error(self.code, message, "" if path is None else str(path), line)
 
 
 class ConfigError(NotedeckError):
     """A configuration file or option is invalid."""
 
+    code = "config"
+
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
         self.path = path
         self.line = line
+        self.detail = message
         super().__init__(_located(message, path, line))
 
 
 class NoteError(NotedeckError):
     """A note file cannot be read or parsed."""
 
+    code = "unreadable"
+
     def __init__(self, path: Path | str, message: str, line: int | None = None):
         self.path = path
         self.line = line
+        self.detail = message
         super().__init__(_located(message, path, line))
 
 
 class OutputError(NotedeckError):
     """The output folder cannot be written."""
 
+    code = "output"
+
 
 class BuildInterrupted(NotedeckError):
     """The user pressed Ctrl-C; previous decks were left intact."""
 
     exit_code = 130
-
-
-def _restore(cls: type[NotedeckError], message: str, state: dict) -> NotedeckError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, message)
-    error.__dict__.update(state)
-    return error
 
 
 def _located(message: str, path: Path | str | None, line: int | None) -> str:

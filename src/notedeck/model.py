@@ -7,8 +7,7 @@ read → ``SourceFile`` → parse → ``Document``/``Section`` → extract → `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from operator import attrgetter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -154,9 +153,6 @@ class Card:
     def location(self) -> str:
         return f"{self.source}:{self.line}"
 
-    def __reduce__(self):
-        return _restore, (Card, _CARD_VALUES(self))
-
 
 @dataclass(frozen=True)
 class RenderedCard:
@@ -167,31 +163,40 @@ class RenderedCard:
     source: str
     media: tuple[str, ...] = ()  # media file names referenced by the fields
 
-    def __reduce__(self):
-        return _restore, (RenderedCard, _RENDERED_VALUES(self))
+    def with_guid(self, guid: str) -> RenderedCard:
+        if self.card.guid == guid:
+            return self
+        return replace(self, card=replace(self.card, guid=guid))
 
 
-# Every card crosses between processes twice in a parallel build (rendered, then to be
-# packaged): pickled as a tuple of its field values instead of a dict of them, a third less
-# to unpickle and a tenth less to send (neither class has a __post_init__ to run).
-_FIELDS = {cls: tuple(cls.__dataclass_fields__) for cls in (Card, RenderedCard)}
-_CARD_VALUES = attrgetter(*_FIELDS[Card])
-_RENDERED_VALUES = attrgetter(*_FIELDS[RenderedCard])
+# ---------------------------------------------------------------- problems
 
-
-def _restore(cls: type, values: tuple):
-    new = object.__new__(cls)
-    new.__dict__.update(zip(_FIELDS[cls], values, strict=True))
-    return new
+ERROR, WARNING = "error", "warning"
 
 
 @dataclass(frozen=True)
-class Warning_:
-    """A non-fatal problem worth telling the user, with its location."""
+class Problem:
+    """Anything worth telling the user, from any stage, as one value from where it is found to
+    where it is printed (``check`` reads the fields; nothing parses the text back).
 
-    message: str
+    ``source`` is notes-relative (a note, a folder, a ``book.yaml``) or "" for the whole build;
+    ``severity`` "error" means the file made no cards this time (its last cards are kept);
+    ``code`` names the kind of problem, stable for scripts.
+    """
+
     source: str = ""
     line: int | None = None
+    severity: str = WARNING
+    code: str = "build"
+    message: str = ""
+
+    @classmethod
+    def warning(cls, code: str, message: str, source: str = "", line: int | None = None):
+        return cls(source, line, WARNING, code, message)
+
+    @classmethod
+    def error(cls, code: str, message: str, source: str = "", line: int | None = None):
+        return cls(source, line, ERROR, code, message)
 
     def __str__(self) -> str:
         if not self.source:
@@ -199,6 +204,20 @@ class Warning_:
         if self.line is None:
             return f"{self.source}: {self.message}"
         return f"{self.source}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class NoteResult:
+    """What one note file gave (parse → extract → render): the unit the build cache stores and
+    the worker processes send back.  Cards have no GUID yet: GUIDs are numbered per book."""
+
+    rel: str
+    cards: tuple[RenderedCard, ...] = ()
+    problems: tuple[Problem, ...] = ()  # in the order found
+    media: tuple[tuple[str, Path], ...] = ()  # packed media name → the file
+    failed: bool = False  # an error: the file's cards from the last build are kept
+    cacheable: bool = True  # False when the result depends on more than the note (its images)
+    document: Document | None = None  # only when asked for (preview, check)
 
 
 @dataclass(frozen=True)
@@ -227,8 +246,8 @@ class BookResult:
 @dataclass(frozen=True)
 class BuildReport:
     books: tuple[BookResult, ...]
-    warnings: tuple[Warning_, ...] = ()
-    errors: tuple[Warning_, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    errors: tuple[Problem, ...] = ()
     files: int = 0
 
     @property

@@ -1,40 +1,75 @@
-"""The build, top to bottom: read → parse → extract → render → package.
+"""The build, top to bottom: read → process each note → number GUIDs → plan each deck → write.
 
-``collect`` runs the first four stages (``preview``, ``check`` and ``stats`` stop there);
-``build`` adds packaging: one ``.apkg`` and one manifest per book (``books.package_book``),
-written atomically, each changed card stamped newer than the last build so Anki applies the edit.
+``build`` names every stage; ``collect`` (preview, check, stats, quiz) runs the same stages minus
+the last two, so every command sees the GUIDs the deck has.  The stages are pure functions of
+values (``build/``); the cache (``runtime.store``) and the worker processes (``runtime.runner``)
+wrap them and never live inside them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from notedeck.build.identity import assign_guids, book_slug
-from notedeck.build.note import FreshRender, work_on_file
+from notedeck.build.identity import book_slug, history_of, number_guids
+from notedeck.build.note import process_note
 from notedeck.build.package.deck import (
+    DeckPlan,
+    DeckState,
     build_clock,
     deck_name,
-    package_book,
+    plan_deck,
+    read_deck_state,
     removed_search,
     vanished_books,
+    write_deck,
 )
 from notedeck.build.package.manifest import load_manifest, manifest_path
-from notedeck.build.read import read_notes
+from notedeck.build.read import Reading, read_notes
 from notedeck.config import Config
-from notedeck.errors import NotedeckError, OutputError
-from notedeck.model import BookResult, BuildReport, Card, Document, RenderedCard, Warning_
-from notedeck.runtime.runner import MIN_CARDS, MIN_FILES, Workers
-from notedeck.runtime.store import BookState, FileCache
+from notedeck.errors import OutputError
+from notedeck.model import (
+    ERROR,
+    WARNING,
+    BookResult,
+    BuildReport,
+    Document,
+    NoteResult,
+    Problem,
+    RenderedCard,
+    SourceFile,
+)
+from notedeck.runtime.runner import choose_runner
+from notedeck.runtime.store import NullStore, Store, StoredBook
 
 __all__ = ["Collected", "build", "collect", "deck_name", "removed_search"]
 
-# parse/extract/render (markdown-it, nh3; filework.py) and package (genanki; books.py) are
-# imported where they are used: a rebuild served from the cache, and `notedeck --help`, never
-# pay for them.
-
 Progress = Callable[[str, int, int], None]
+
+
+def build(config: Config, progress: Progress | None = None) -> BuildReport:
+    """Build one deck per book into ``config.out_dir``; a bad note is reported, never fatal."""
+    reading = read_notes(config)
+    with NullStore() if config.dry_run else Store(config) as store:
+        stored, outdated = store.split(reading.files)
+        with choose_runner(config.jobs, len(outdated)) as runner:
+            fresh = runner.map(process_note, outdated, (config, False))
+            notes = merge_notes(reading.files, stored, map(store.keep, fresh), progress)
+            failed = failed_files(reading, notes)
+            books = number_books(notes, config, store, reuse=not failed)
+            to_plan = [deck_input(b, config) for b in books.todo]
+            shared = (media_of(notes), config, failed, build_clock())
+            plans = runner.map(plan_deck, to_plan, shared, weight=lambda book: len(book[1]))
+            if not config.dry_run:
+                prepare_output(config.out_dir)
+            written = write_decks(plans, books, store, failed, config)
+        if failed:
+            store.forget_books()
+    warnings = [*reading.warnings, *books.problems, *note_problems(notes, WARNING)]
+    warnings += [p for plan in written.plans for p in plan.problems]
+    errors = [*reading.errors, *note_problems(notes, ERROR), *books.clashes]
+    return BuildReport(written.books, tuple(warnings), tuple(errors), len(reading.files))
 
 
 @dataclass(frozen=True)
@@ -44,193 +79,129 @@ class Collected:
     documents: tuple[Document, ...]
     cards: tuple[RenderedCard, ...]
     media: tuple[tuple[str, Path], ...]
-    warnings: tuple[Warning_, ...]
-    errors: tuple[Warning_, ...]
+    warnings: tuple[Problem, ...]
+    errors: tuple[Problem, ...]
     failed_files: tuple[str, ...]
-    files: int = 0  # note files read (parsed ones are in documents; cached ones are not)
+    files: int = 0  # note files read (documents holds only the ones parsed this time)
 
 
 def collect(
     config: Config,
     progress: Progress | None = None,
-    cache: FileCache | None = None,
+    store: Store | None = None,
     keep_documents: bool = True,
-    workers: Workers | None = None,
 ) -> Collected:
-    """Read, parse, extract and render every note; a file that fails is reported, never fatal.
-    With ``cache``, unchanged files are only read (so their documents are not in ``documents``:
-    preview/check/stats collect without a cache; ``build`` needs no documents at all).
-    ``workers``: the build's worker processes, if it has them already."""
-    if workers is None:
-        with Workers(config.jobs) as own:
-            return collect(config, progress, cache, keep_documents, own)
+    """Read, process and number every note, as ``build`` does, without writing anything.
+    With a ``store``, unchanged notes come from the cache (so their documents are not in
+    ``documents``: preview and check collect without one)."""
+    store = store or NullStore()
     reading = read_notes(config)
-    errors = [_as_warning(e) for e in reading.errors]
-    failed = list(reading.failed)
-    hits = {source.rel: cache.lookup(source) for source in reading.files} if cache else {}
-    misses = [source for source in reading.files if hits.get(source.rel) is None]
-    state = (config, keep_documents)
-    worked = workers.map(work_on_file, misses, state, len(misses), MIN_FILES)
-    documents, cards, renders = [], [], []
-    for n, source in enumerate(reading.files):
-        if progress:
-            progress(source.rel, n, len(reading.files))
-        hit = hits.get(source.rel)
-        if hit is not None:
-            cards.extend(hit.cards)
-            renders.extend(hit.fields)
-            continue
-        work = next(worked)
-        if work.error is not None:
-            errors.append(_as_warning(work.error))
-            failed.append(source.rel)
-            if cache:
-                cache.failed(source.rel)
-            continue
-        if work.document is not None:
-            documents.append(work.document)
-        cards.extend(work.cards)
-        renders.extend(work.renders)
-        if cache:
-            cache.extracted(source, list(work.cards))
-    settled = cache.replay(cards) if cache else None
-    if settled is None:
-        settled = assign_guids(cards, settled=cache.settled_books(cards) if cache else frozenset())
-        if cache:
-            cache.settle(*settled)
-    cards, guid_warnings = settled
-    warnings = [*reading.warnings, *guid_warnings]
-    rendered, media = _settle_renders(cards, renders, cache, warnings, errors, failed)
+    stored, outdated = store.split(reading.files)
+    with choose_runner(config.jobs, len(outdated)) as runner:
+        fresh = runner.map(process_note, outdated, (config, keep_documents))
+        notes = merge_notes(reading.files, stored, map(store.keep, fresh), progress)
+    failed = failed_files(reading, notes)
+    books = number_books(notes, config, store, reuse=not failed)
     return Collected(
-        tuple(documents),
-        tuple(rendered),
-        tuple(sorted(media.items())),
-        tuple(warnings),
-        tuple(errors),
-        tuple(dict.fromkeys(failed)),
+        tuple(note.document for note in notes if note.document is not None),
+        tuple(books.cards),
+        tuple(sorted(media_of(notes).items())),
+        (*reading.warnings, *books.problems, *note_problems(notes, WARNING)),
+        (*reading.errors, *note_problems(notes, ERROR), *books.clashes),
+        failed,
         len(reading.files),
     )
 
 
-def _settle_renders(
-    cards: list[Card],
-    renders: list,
-    cache: FileCache | None,
-    warnings: list[Warning_],
-    errors: list[Warning_],
-    failed: list[str],
-) -> tuple[list[RenderedCard], dict[str, Path]]:
-    """Each card (now with its GUID) with its rendering: fresh from this build, from the cache,
-    or an error; cards with a blank side are left out with a warning."""
-    rendered, media = [], {}
-    for card, done in zip(cards, renders, strict=True):
-        if isinstance(done, NotedeckError):  # rendering failed: the file's other cards still build
-            errors.append(_as_warning(done))
-            failed.append(card.source)
-            if cache:
-                cache.failed(card.source)
-            continue
-        if isinstance(done, FreshRender):
-            r = done.card
-            result = RenderedCard(card, r.front, r.back, r.context, r.source, r.media)
-            warnings.extend(done.warnings)
-            media.update(done.files)
-            if cache and done.blank:
-                cache.failed(card.source)  # its warning must show on every build
-            elif cache:
-                cache.rendered(result, done.warnings, done.files)
-            if done.blank:  # e.g. "**term**: -" renders as an empty list: Anki would show nothing
-                message = f"skipped a card with a blank side: {card.question!r}"
-                warnings.append(Warning_(message, card.source, card.line))
-                continue
-        else:  # the cache's fields: checked and cleaned when they were rendered
-            result = RenderedCard(card, *done)
-        rendered.append(result)
-    return rendered, media
+# ---------------------------------------------------------------- notes
 
 
-def _as_warning(exc: NotedeckError) -> Warning_:
-    return Warning_(str(exc))
+def merge_notes(
+    sources: Iterable[SourceFile],
+    stored: dict[str, NoteResult],
+    fresh: Iterator[NoteResult],
+    progress: Progress | None,
+) -> list[NoteResult]:
+    """Every note's result in source order: stored ones, and fresh ones as they arrive."""
+    sources = list(sources)
+    out = []
+    for n, source in enumerate(sources):
+        if progress:
+            progress(source.rel, n, len(sources))
+        out.append(stored.get(source.rel) or next(fresh))
+    return out
 
 
-def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    with Workers(config.jobs) as workers:
-        return _build(config, progress, workers)
+def failed_files(reading: Reading, notes: list[NoteResult]) -> tuple[str, ...]:
+    """Notes (and folders) whose cards must be carried over from the last build."""
+    return tuple(dict.fromkeys([*reading.failed, *(n.rel for n in notes if n.failed)]))
 
 
-def _build(config: Config, progress: Progress | None, workers: Workers) -> BuildReport:
-    cache = None if config.dry_run else FileCache(config)
-    collected = collect(config, progress, cache, keep_documents=False, workers=workers)
-    if not config.dry_run:
-        _prepare_output(config.out_dir)
-    media = dict(collected.media)
+def note_problems(notes: list[NoteResult], severity: str) -> list[Problem]:
+    return [p for note in notes for p in note.problems if p.severity == severity]
+
+
+def media_of(notes: list[NoteResult]) -> dict[str, Path]:
+    return {name: path for note in notes for name, path in note.media}
+
+
+# ---------------------------------------------------------------- books
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """One book's cards with their GUIDs, and the warnings numbering them gave."""
+
+    title: str
+    cards: list[RenderedCard]
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class Books:
+    """The build's books: ``todo`` numbered now (to plan), ``unchanged`` as the last build left
+    them (from the store); every numbered card in note order; the errors of titles that would
+    share a deck file."""
+
+    todo: list[Numbered]
+    unchanged: dict[str, StoredBook]
+    cards: list[RenderedCard]
+    clashes: list[Problem]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Identity warnings, book by book in title order."""
+        by_title = {b.title: b.problems for b in self.todo}
+        by_title.update({t: list(b.problems) for t, b in self.unchanged.items()})
+        return [p for title in sorted(by_title) for p in by_title[title]]
+
+
+def number_books(notes: list[NoteResult], config: Config, store: Store, reuse: bool) -> Books:
+    """Group the cards by book and give each card its GUID, with the manifest's history; a
+    book the store has as it was (``reuse``: no note failed) keeps its GUIDs."""
     by_book: dict[str, list[RenderedCard]] = {}
-    for rendered in collected.cards:
-        by_book.setdefault(rendered.card.book, []).append(rendered)
-    results = []
-    warnings = list(collected.warnings)
-    titles, clashes = _distinct_slugs(sorted(by_book), config.out_dir)
-    books = BookState(config, cache) if cache and not collected.failed_files else None
-    reused = {title: _reuse(title, by_book[title], config, books) for title in titles}
-    # Biggest book first: in parallel, a big book started last would leave the others idle.
-    to_write = sorted((t for t in titles if reused[t] is None), key=lambda t: -len(by_book[t]))
-    size = sum(len(by_book[title]) for title in to_write)
-    state = (media, config, collected.failed_files, build_clock())
-    books_to_write = [(title, by_book[title]) for title in to_write]
-    packaged = workers.map(_package, books_to_write, state, size, MIN_CARDS)
-    if cache:
-        cache.save()  # while the workers package (if there are workers)
-    written = {t: _with_cards(done, by_book[t]) for t, done in zip(to_write, packaged, strict=True)}
+    for note in notes:
+        for r in note.cards:
+            by_book.setdefault(r.card.book, []).append(r)
+    titles, clashes = distinct_slugs(sorted(by_book), config.out_dir)
+    todo, unchanged, numbered = [], {}, {}
     for title in titles:
-        result, book_warnings = reused[title] or written[title]
-        if books and reused[title] is None:
-            books.remember(title, result, manifest_path(config.out_dir, result.slug))
-        results.append(result)
-        warnings.extend(book_warnings)
-    slugs = {book_slug(title) for title in by_book}
-    results.extend(vanished_books(config.out_dir, slugs, collected.failed_files))
-    if books:
-        books.save()
-    errors = (*collected.errors, *clashes)
-    return BuildReport(tuple(results), tuple(warnings), errors, collected.files)
+        slug = book_slug(title)
+        deck, manifest = config.out_dir / f"{slug}.apkg", manifest_path(config.out_dir, slug)
+        kept = store.book(title, by_book[title], deck, manifest) if reuse else None
+        if kept is not None:
+            unchanged[title] = kept
+            cards = kept.cards
+        else:
+            history = history_of(load_manifest(manifest, title))
+            cards, warnings = number_guids(by_book[title], history)
+            todo.append(Numbered(title, cards, warnings))
+        numbered.update(zip(map(id, by_book[title]), cards, strict=True))
+    ordered = [numbered[id(r)] for note in notes for r in note.cards if id(r) in numbered]
+    return Books(todo, unchanged, ordered, clashes)
 
 
-def _reuse(
-    title: str, cards: list[RenderedCard], config: Config, books: BookState | None
-) -> tuple[BookResult, list[Warning_]] | None:
-    """The book as last built, when its inputs and files are as last left (no manifest load,
-    no packaging), else None."""
-    if not books:
-        return None
-    slug = book_slug(title)
-    deck, manifest = config.out_dir / f"{slug}.apkg", manifest_path(config.out_dir, slug)
-    result = books.reuse(title, slug, cards, deck, manifest)
-    return None if result is None else (result, [])
-
-
-def _package(
-    state: tuple, book: tuple[str, list[RenderedCard]]
-) -> tuple[BookResult, list[Warning_]]:
-    """Package one book (in a worker process when several books changed).  The result leaves
-    out the cards when they are the ones given (the usual case), so they need not travel back."""
-    media, config, failed_files, clock = state
-    title, cards = book
-    result, warnings = package_book(title, cards, media, config, failed_files, clock)
-    if [r.card.guid for r in result.cards] == [r.card.guid for r in cards]:
-        result = replace(result, cards=())
-    return result, warnings
-
-
-def _with_cards(
-    packaged: tuple[BookResult, list[Warning_]], cards: list[RenderedCard]
-) -> tuple[BookResult, list[Warning_]]:
-    result, warnings = packaged
-    if not result.cards:
-        result = replace(result, cards=tuple(cards))
-    return result, warnings
-
-
-def _distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[Warning_]]:
+def distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[Problem]]:
     """Books whose titles share a file name ("C++ Primer", "C Primer") would overwrite each
     other's deck and share GUIDs: build the one the existing manifest belongs to (else the first
     by title) and report the others."""
@@ -239,10 +210,7 @@ def _distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[W
         by_slug.setdefault(book_slug(title), []).append(title)
     kept, errors = [], []
     for slug, group in by_slug.items():
-        if len(group) == 1:
-            kept.append(group[0])
-            continue
-        owner = load_manifest(manifest_path(out_dir, slug), group[0]).book
+        owner = load_manifest(manifest_path(out_dir, slug), group[0]).book if group[1:] else None
         first = owner if owner in group else group[0]
         kept.append(first)
         for other in group:
@@ -250,11 +218,43 @@ def _distinct_slugs(titles: list[str], out_dir: Path) -> tuple[list[str], list[W
                 message = (
                     f"book {other!r} would share {slug}.apkg with {first!r}; rename one of them"
                 )
-                errors.append(Warning_(message))
+                errors.append(Problem.error("slug-clash", message))
     return sorted(kept), errors
 
 
-def _prepare_output(out_dir: Path) -> None:
+# ---------------------------------------------------------------- decks
+
+
+def deck_input(book: Numbered, config: Config) -> tuple[str, list[RenderedCard], DeckState]:
+    """What ``plan_deck`` needs of a book: its cards and what the last build left."""
+    return book.title, book.cards, read_deck_state(config.out_dir, book.title)
+
+
+@dataclass(frozen=True)
+class Written:
+    books: tuple[BookResult, ...]
+    plans: list[DeckPlan]
+
+
+def write_decks(
+    plans: Iterable[DeckPlan], books: Books, store: Store, failed: tuple[str, ...], config: Config
+) -> Written:
+    """Write each planned deck (manifest first), remember it, and report every book in title
+    order, then the books whose notes are all gone."""
+    done, results = [], {}
+    for plan, book in zip(plans, books.todo, strict=True):
+        write_deck(plan)
+        done.append(plan)
+        result = results[book.title] = replace(plan.result, cards=tuple(book.cards))
+        manifest = manifest_path(config.out_dir, result.slug)
+        store.remember_book(book.title, book.cards, book.problems, result.deck_path, manifest)
+    results.update({title: kept.result for title, kept in books.unchanged.items()})
+    slugs = {book_slug(title) for title in results}
+    gone = vanished_books(config.out_dir, slugs, failed) if config.out_dir.is_dir() else ()
+    return Written((*(results[t] for t in sorted(results)), *gone), done)
+
+
+def prepare_output(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: output path exists and is not a folder")
     try:

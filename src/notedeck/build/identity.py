@@ -3,6 +3,9 @@
 Uses hashlib only — Python's ``hash()`` is salted per process.  A GUID never depends on the
 answer, the file, the line or the order of cards, so edits update a card in Anki instead of
 duplicating it, and inserting a card never shifts another card's identity.
+
+GUIDs are numbered once per build, per book, with the last build's manifest as history
+(``number_guids``): every command (build, preview, check, stats, quiz) sees the deck's GUIDs.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from notedeck.model import Card, Warning_
+from notedeck.build.package.manifest import Entry, Manifest
+from notedeck.model import Problem, RenderedCard
 from notedeck.text.keys import normalise_key
 
 _BASE91 = (
@@ -28,29 +32,23 @@ def _digest(*parts: str) -> bytes:
 
 
 def card_guid(book: str, kind: str, key: str, note_type: str = "basic") -> str:
-    """Anki note GUID: 64 bits of sha256 over the stable key, base91 like Anki's own.  The
-    hashed text is ``_digest``'s, spelled out: this runs for every card of a build."""
-    text = f"{book_slug(book)}\x1f{kind}\x1f{key}"
-    if note_type != "basic":
-        text += f"\x1f{note_type}"
-    return _base91(int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big"))
+    """Anki note GUID: 64 bits of sha256 over the stable key, base91 like Anki's own."""
+    parts = (
+        (book_slug(book), kind, key)
+        if note_type == "basic"
+        else (book_slug(book), kind, key, note_type)
+    )
+    return _base91(int.from_bytes(_digest(*parts)[:8], "big"))
 
 
 def _base91(value: int) -> str:
-    """Base91 digits of a 64-bit value, most significant first: five digit pairs (91**10 >
-    2**64) from a table of every pair, unrolled into four divmods (this runs for every card of a
-    build).  The leading zero digits "a" are stripped: a number's own first digit is never
-    zero."""
-    high, low = divmod(value, _PAIR_BASE_CUBED)  # high < _PAIR_BASE**2 below 2**64
-    p1, p2 = divmod(high, _PAIR_BASE)
-    middle, p5 = divmod(low, _PAIR_BASE)
-    p3, p4 = divmod(middle, _PAIR_BASE)
-    return (_PAIRS[p1] + _PAIRS[p2] + _PAIRS[p3] + _PAIRS[p4] + _PAIRS[p5]).lstrip("a") or "a"
-
-
-_PAIRS = tuple(high + low for high in _BASE91 for low in _BASE91)
-_PAIR_BASE = len(_PAIRS)
-_PAIR_BASE_CUBED = _PAIR_BASE**3
+    """Base91 digits of ``value``, most significant first (genanki's and Anki's alphabet)."""
+    digits = []
+    while True:
+        value, digit = divmod(value, 91)
+        digits.append(_BASE91[digit])
+        if not value:
+            return "".join(reversed(digits))
 
 
 def stable_id(*parts: str) -> int:
@@ -74,6 +72,8 @@ def book_slug(title: str) -> str:
 WINDOWS_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
 
 
+# ---------------------------------------------------------------- numbering same-key cards
+
 Signature = tuple[str, ...]
 GroupKey = tuple[str, str, str, str]  # (book, kind, key, note_type)
 SPARE_NUMBERS = 8  # numbered GUIDs looked up beyond the current clash size (removed twins)
@@ -81,18 +81,61 @@ SPARE_NUMBERS = 8  # numbered GUIDs looked up beyond the current clash size (rem
 
 @dataclass(frozen=True)
 class History:
-    """What the last build knew: each GUID's holder as a signature (features, most specific
-    first), the keys that had twins, and how to take the same signature of a card now."""
+    """What the last build of a book knew: each GUID's holder as a signature (features, most
+    specific first) and the keys that had twins."""
 
     signatures: Mapping[str, Signature]
     clashed: frozenset[GroupKey]
-    signature: Callable[[Card], Signature]
 
 
-def assign_guids(
-    cards: list[Card], history: History | None = None, settled: frozenset[str] = frozenset()
-) -> tuple[list[Card], list[Warning_]]:
-    """Give every card its GUID; same-key cards in one book are numbered deterministically.
+def history_of(old: Manifest) -> History | None:
+    """The history a book's manifest holds (None for a first build).
+
+    A key counts as clashed while it has twins, and also while its one card still holds a
+    numbered GUID (its twin was deleted): it keeps that GUID, so a rebuild with no change never
+    moves a card to another GUID (Anki would then hold two notes for it)."""
+    if not old.entries:
+        return None
+    counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
+    clashed = {(old.book, *k) for k, n in counts.items() if n > 1}
+    for guid, e in old.entries.items():
+        group = (old.book, e.kind, e.key, e.note_type)
+        if e.key and group not in clashed and guid != card_guid(*group):
+            clashed.add(group)
+    return History(_OldSignatures(old.entries), frozenset(clashed))
+
+
+def signature(fields: tuple[str, ...], source: str) -> Signature:
+    """What identifies a card among same-question twins: content, section, answer, then file."""
+    front, back, context = fields[:3]
+    return ("\x1f".join((front, back, context)), context, back, source.rsplit(":", 1)[0])
+
+
+class _OldSignatures(Mapping):
+    """GUID → signature of the last build's cards, worked out only for the few GUIDs a clash
+    asks about (most keys never had a twin)."""
+
+    def __init__(self, entries: dict[str, Entry]):
+        self.entries = entries
+        self.known: dict[str, Signature] = {}
+
+    def __getitem__(self, guid: str) -> Signature:
+        if guid not in self.known:
+            entry = self.entries[guid]
+            self.known[guid] = signature(entry.fields, entry.source)
+        return self.known[guid]
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def number_guids(
+    cards: list[RenderedCard], history: History | None = None
+) -> tuple[list[RenderedCard], list[Problem]]:
+    """Give every card of one book its GUID; same-key cards are numbered deterministically.
 
     Without history the order is source path then line: the first keeps the plain key, the
     others get ``key#2``, ``key#3`` ….  With the last build's ``history``, every numbered GUID
@@ -100,89 +143,80 @@ def assign_guids(
     best, trying the signature's features in order; the other cards take the lowest free
     numbers.  So renaming or reordering files, adding a second card with the same question or
     deleting one of two never moves review history from one card to another.
-
-    ``settled``: books whose cards are exactly the ones a build without history numbered last
-    time, each holding the GUID it got then (the build cache knows them).  A key alone in such
-    a book got ``card_guid`` of itself then and would now, so it keeps its GUID without hashing
-    again; twins are numbered as always.
     """
-    groups: dict[GroupKey, list[Card]] = defaultdict(list)
-    for card in cards:
-        groups[(card.book, card.kind, card.key, card.note_type)].append(card)
-    warnings: list[Warning_] = []
-    by_id: dict[int, Card] = {}
+    groups: dict[GroupKey, list[RenderedCard]] = defaultdict(list)
+    for r in cards:
+        c = r.card
+        groups[(c.book, c.kind, c.key, c.note_type)].append(r)
+    warnings: list[Problem] = []
+    guids: dict[int, str] = {}
     for group_key, group in groups.items():
         if len(group) > 1 or (history and group_key in history.clashed):
-            group.sort(key=lambda c: (c.source, c.line))
+            group.sort(key=lambda r: (r.card.source, r.card.line))
             warnings.extend(_clash_warnings(group))
-            holders = _numbered_holders(group_key, group, history).items()
-        elif group[0].guid and group_key[0] in settled and not history:
-            holders = ((group[0].guid, group[0]),)
+            for guid, r in _numbered_holders(group_key, group, history).items():
+                guids[id(r)] = guid
         else:  # most cards: a key no other card of the book has now or had last time
-            holders = ((card_guid(*group_key), group[0]),)
-        for guid, card in holders:
-            by_id[id(card)] = card if card.guid == guid else _with_guid(card, guid)
-    return [by_id[id(card)] for card in cards], warnings
-
-
-def _with_guid(card: Card, guid: str) -> Card:
-    """``replace(card, guid=guid)`` at a sixth of the cost (it runs once per card): a copy of
-    the instance dict.  Card is a frozen dataclass without ``__post_init__``, so the copy is
-    exactly what ``replace`` would build."""
-    new = object.__new__(Card)
-    new.__dict__.update(card.__dict__)
-    new.__dict__["guid"] = guid
-    return new
+            guids[id(group[0])] = card_guid(*group_key)
+    return [r.with_guid(guids[id(r)]) for r in cards], warnings
 
 
 def _numbered_holders(
-    group_key: GroupKey, group: list[Card], history: History | None
-) -> dict[str, Card]:
+    group_key: GroupKey, group: list[RenderedCard], history: History | None
+) -> dict[str, RenderedCard]:
     """GUID → card for one key: history matches first, then source order on the free numbers."""
     book, kind, key, note_type = group_key
     spare = SPARE_NUMBERS if history and group_key in history.clashed else 0
-    if len(group) == 1 and not spare:
-        return {card_guid(book, kind, key, note_type): group[0]}
     numbered = [
         card_guid(book, kind, key if n == 0 else f"{key}#{n + 1}", note_type)
         for n in range(len(group) + spare)
     ]
     holders = _match_previous(group, numbered, history) if history else {}
-    taken = {id(card) for card in holders.values()}
+    taken = {id(r) for r in holders.values()}
     free = (guid for guid in numbered if guid not in holders)
-    for card in group:
-        if id(card) not in taken:
-            holders[next(free)] = card
+    for r in group:
+        if id(r) not in taken:
+            holders[next(free)] = r
     return holders
 
 
-def _clash_warnings(group: list[Card]) -> list[Warning_]:
+def _clash_warnings(group: list[RenderedCard]) -> list[Problem]:
     """One warning per extra card: the learner should know two cards ask about one thing."""
-    first = group[0]
+    first = group[0].card
     out = []
-    for n, card in enumerate(group[1:], start=2):
+    for n, r in enumerate(group[1:], start=2):
+        card = r.card
         if normalise_key(card.question) == normalise_key(first.question):
-            message = f"same question as {first.location} ({card.question!r}); kept both"
+            code, message = "duplicate", f"same question as {first.location} ({card.question!r})"
         else:  # told apart on the card already ("What is reliability? (Principles)")
-            message = f"{card.question!r} asks about the same term as {first.location}; kept both"
-        out.append(Warning_(f"{message}, numbered #{n}", card.source, card.line))
+            code = "same-term"
+            message = f"{card.question!r} asks about the same term as {first.location}"
+        message += f"; kept both, numbered #{n}"
+        out.append(Problem.warning(code, message, card.source, card.line))
     return out
 
 
-def _match_previous(group: list[Card], numbered: list[str], history: History) -> dict[str, Card]:
+def _match_previous(
+    group: list[RenderedCard], numbered: list[str], history: History
+) -> dict[str, RenderedCard]:
     """GUID → card for the GUIDs of this key that existed before, matched greedily on the
     signature features, most specific first; cards matching no old holder are left out."""
     previous = history.signatures
     known = [guid for guid in numbered if guid in previous]
-    holders: dict[str, Card] = {}
+    holders: dict[str, RenderedCard] = {}
     free = list(group)
+    now = {id(r): signature((r.front, r.back, r.context), r.card.source) for r in group}
     for feature in range(min((len(previous[g]) for g in known), default=0)):
-        for card in list(free):
-            now = history.signature(card)[feature]
+        for r in list(free):
             guid = next(
-                (g for g in known if g not in holders and previous[g][feature] == now), None
+                (
+                    g
+                    for g in known
+                    if g not in holders and previous[g][feature] == now[id(r)][feature]
+                ),
+                None,
             )
             if guid is not None:
-                holders[guid] = card
-                free.remove(card)
+                holders[guid] = r
+                free.remove(r)
     return holders

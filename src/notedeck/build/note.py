@@ -1,63 +1,64 @@
-"""One note file's share of a build: parse → extract → render, ready to be sent back.
+"""One note file, start to finish: parse → extract → render → a ``NoteResult``.
 
-This is the work a big build spreads over worker processes (``workers.py``), so it needs
-nothing from other files: rendering never depends on a card's GUID, which is assigned later,
-across the whole book.  A file that fails, or a card that fails to render, comes back as a
-one-line ``NotedeckError`` value (never raised), so one bad note never stops the others.
+This is the stage the build cache memoises and the worker processes run, so it is a pure
+function of the note and the config: it needs nothing from other files (rendering never depends
+on a card's GUID, which is numbered later, per book) and it never raises for a bad note — what
+went wrong comes back as ``Problem`` values in the result, so one bad note never stops the others.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from notedeck.config import Config
 from notedeck.errors import NotedeckError, NoteError, debugging
-from notedeck.model import Card, Document, RenderedCard, SourceFile, Warning_
+from notedeck.model import Card, Document, NoteResult, Problem, RenderedCard, SourceFile
+
+# parse/extract/render (markdown-it, nh3) are imported where they are used: a rebuild served
+# from the cache, and `notedeck --help`, never pay for them.
 
 
-@dataclass(frozen=True)
-class FreshRender:
-    """One card rendered this build, its fields already safe for Anki."""
-
-    card: RenderedCard
-    warnings: list[Warning_]
-    files: dict[str, Path]
-    blank: bool  # a side would show nothing: the build skips it with a warning
-
-
-@dataclass(frozen=True)
-class FileWork:
-    """What one note file gave: its cards and, aligned, each card's rendering (or why it
-    failed) — or the error that stopped the whole file."""
-
-    document: Document | None
-    cards: tuple[Card, ...] = ()
-    renders: tuple[FreshRender | NotedeckError, ...] = ()
-    error: NotedeckError | None = None
-
-
-def work_on_file(state: tuple[Config, bool], source: SourceFile) -> FileWork:
-    """Parse, extract and render one note.  ``state`` is what every file's task shares: the
-    config, and whether to send the document back (preview and check read it, a build does
-    not: sending every parse tree back from the workers would cost more than it is worth)."""
-    config, keep_documents = state
+def process_note(state: tuple[Config, bool], source: SourceFile) -> NoteResult:
+    """Parse, extract and render one note.  ``state`` is what every note's task shares: the
+    config, and whether to keep the parse tree (preview and check read it; a build does not, and
+    sending every tree back from the workers would cost more than it is worth)."""
+    config, keep_document = state
     try:
         document, cards = _parse_and_extract(source, config)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-        return FileWork(None, error=file_error(source.rel, exc))
-    renders: list[FreshRender | NotedeckError] = []
+        return NoteResult(source.rel, problems=(note_error(source.rel, exc),), failed=True)
+    rendered, problems, media = [], [], {}
+    failed = False
     for card in cards:
         try:
-            rendered, warnings, files = _render(card, config)
+            result, warnings, files = _render(card, config)
         except Exception as exc:  # noqa: BLE001 - the file's other cards still build
-            renders.append(file_error(card.source, exc, card.line))
+            problems.append(note_error(card.source, exc, card.line))
+            failed = True
             continue
-        rendered = without_field_separator(rendered)
-        renders.append(FreshRender(rendered, warnings, files, not shows_both_sides(rendered)))
-    return FileWork(document if keep_documents else None, tuple(cards), tuple(renders))
+        problems.extend(warnings)
+        media.update(files)
+        result = without_field_separator(result)
+        if not shows_both_sides(result):  # "**term**: -" renders as nothing: Anki shows a blank
+            message = f"skipped a card with a blank side: {card.question!r}"
+            problems.append(Problem.warning("blank", message, card.source, card.line))
+            continue
+        rendered.append(result)
+    # A note's images can change (or appear) without the note changing: its result is not
+    # the note's alone, so it is never cached (nor is a note that failed: its error must show).
+    depends_on_images = bool(media) or any(p.code == "image" for p in problems)
+    return NoteResult(
+        source.rel,
+        tuple(rendered),
+        tuple(problems),
+        tuple(sorted(media.items())),
+        failed,
+        cacheable=not failed and not depends_on_images,
+        document=document if keep_document else None,
+    )
 
 
 _TAG = re.compile(r"<(?!img\b)[^<>]*>", re.IGNORECASE)
@@ -85,24 +86,19 @@ def without_field_separator(result: RenderedCard) -> RenderedCard:
     return replace(result, front=front, back=back, context=context, source=source)
 
 
-def file_error(rel: str, exc: Exception, line: int | None = None) -> NotedeckError:
-    """What went wrong with one file, as a one-line NotedeckError (re-raised when debugging)."""
+def note_error(rel: str, exc: Exception, line: int | None = None) -> Problem:
+    """What went wrong with one file, as one error line (re-raised when debugging)."""
     if isinstance(exc, NotedeckError):
-        return exc
+        return exc.problem
     if debugging():
         raise exc
     if isinstance(exc, RecursionError):
-        return NoteError(
-            rel, "nested too deeply to read (lists, quotes or links); flatten it", line
-        )
+        message = "nested too deeply to read (lists, quotes or links); flatten it"
+        return NoteError(rel, message, line).problem
     detail = (str(exc).splitlines() or [""])[0][:200]
     problem = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     report = "a notedeck bug, please report it (--debug shows more)"
-    return NoteError(rel, f"could not be processed ({problem}); {report}", line)
-
-
-# parse/extract/render (markdown-it, nh3) are imported where they are used: a rebuild served
-# from the cache, and `notedeck --help`, never pay for them.
+    return NoteError(rel, f"could not be processed ({problem}); {report}", line).problem
 
 
 def _parse_and_extract(source: SourceFile, config: Config) -> tuple[Document, list[Card]]:

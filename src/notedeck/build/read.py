@@ -24,7 +24,7 @@ from notedeck.config import (
     read_yaml_mapping,
 )
 from notedeck.errors import ConfigError, NotedeckError, NoteError
-from notedeck.model import Book, FileOptions, SourceFile, Warning_
+from notedeck.model import Book, FileOptions, Problem, SourceFile
 
 NOTE_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER = re.compile(
@@ -40,9 +40,9 @@ class Reading:
     """The notes that could be read, the problems (each reported once), the notes that failed."""
 
     files: tuple[SourceFile, ...]
-    errors: tuple[NotedeckError, ...]
+    errors: tuple[Problem, ...]
     failed: tuple[str, ...]  # notes-relative paths whose cards must be carried over
-    warnings: tuple[Warning_, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 def find_notes(
@@ -117,13 +117,13 @@ def read_notes(config: Config) -> Reading:
             failed.append(path.relative_to(config.notes_dir).as_posix())
     return Reading(
         tuple(files),
-        tuple(errors.values()),
+        tuple(e.problem for e in errors.values()),
         tuple(failed),
         tuple(_shared_books(book_files, config)),
     )
 
 
-def _shared_books(book_files: dict[Path, Book | None], config: Config) -> Iterator[Warning_]:
+def _shared_books(book_files: dict[Path, Book | None], config: Config) -> Iterator[Problem]:
     """Two folders whose ``book.yaml`` name the same title build into one deck: say so once."""
     owners: dict[str, list[str]] = {}
     for folder, book in book_files.items():
@@ -132,8 +132,9 @@ def _shared_books(book_files: dict[Path, Book | None], config: Config) -> Iterat
     for title, paths in sorted(owners.items()):
         if len(paths) > 1:
             listed = ", ".join(sorted(paths))
-            yield Warning_(
-                f"book {title!r} is declared by {listed}; their notes are built into one deck"
+            yield Problem.warning(
+                "shared-book",
+                f"book {title!r} is declared by {listed}; their notes are built into one deck",
             )
 
 

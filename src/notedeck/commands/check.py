@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from notedeck.config import Config
-from notedeck.model import Document, ListBlock, Paragraph, RenderedCard, Section, Table, Warning_
+from notedeck.model import Document, ListBlock, Paragraph, Problem, RenderedCard, Section, Table
 from notedeck.text.keys import is_chatter, normalise_key, strip_markup, word_count
 
 MAX_FRONT_CHARS = 120  # a prompt you cannot read at a glance is a card you will not learn
@@ -63,7 +63,6 @@ MD_IMAGE = re.compile(
     r"!\[[^\[\]]{0,1000}\]\(\s*(?:<([^<>]{0,4000})>|([^()\s]{1,4000}))(?:\s+\"[^\"]{0,1000}\")?\s*\)"
 )  # noqa: E501
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-LOCATED = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?P<message>.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -112,29 +111,20 @@ def _display(config: Config, rel: str) -> str:
 
 
 def _from_pipeline(config: Config, collected) -> list[Finding]:
-    """Read/parse errors, broken images and duplicate questions the pipeline already noticed."""
-    out = [_relocate(config, error, "error", "unreadable") for error in collected.errors]
+    """Read/parse errors and the warnings the build already found (images are checked below,
+    each at its own line, whether or not a card uses it)."""
+    out = [_finding(config, error, "unreadable") for error in collected.errors]
     for warning in collected.warnings:
-        if warning.message.startswith("image not found"):
-            continue  # _image_findings checks every image, in cards or not, at its own line
-        code = "duplicate" if "same question" in warning.message else "build"
-        out.append(_relocate(config, warning, "warning", code))
+        if warning.code != "image":
+            out.append(
+                _finding(config, warning, "duplicate" if warning.code == "duplicate" else "build")
+            )
     return out
 
 
-def _relocate(config: Config, warning: Warning_, severity: str, code: str) -> Finding:
-    if warning.source:
-        return Finding(
-            _display(config, warning.source), warning.line, severity, code, warning.message
-        )
-    match = LOCATED.match(str(warning))
-    if match:
-        path = match.group("path")
-        if (config.notes_dir / path).exists() and not Path(path).exists():
-            path = _display(config, path)
-        line = int(match.group("line")) if match.group("line") else None
-        return Finding(path, line, severity, code, match.group("message"))
-    return Finding(config.notes_dir.as_posix(), None, severity, code, str(warning))
+def _finding(config: Config, problem: Problem, code: str) -> Finding:
+    path = _display(config, problem.source) if problem.source else config.notes_dir.as_posix()
+    return Finding(path, problem.line, problem.severity, code, problem.message)
 
 
 # ---------------------------------------------------------------- sections and lists

@@ -285,10 +285,10 @@ def preview(
 
 
 def _write_page(path: Path, cards, collected, config, card_filter, debug: bool) -> None:
-    from notedeck.build.package.manifest import atomic_write_bytes
     from notedeck.commands.preview_page import build_page
     from notedeck.errors import OutputError
     from notedeck.pipeline import deck_name
+    from notedeck.runtime.atomic import atomic_write_bytes
 
     what = card_filter.describe()
     page = build_page(

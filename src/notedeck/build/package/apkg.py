@@ -22,7 +22,6 @@ from typing import NamedTuple
 import genanki
 
 from notedeck.build.identity import stable_id
-from notedeck.build.package.manifest import atomic_write_bytes
 
 BASIC_MODEL_ID = 1730204701
 REVERSED_MODEL_ID = 1730204702
@@ -292,8 +291,3 @@ def _search_escape(value: str) -> str:
 
 
 _SEARCH_FIELDS = {t: (m.fields[0]["name"], m.fields[-1]["name"]) for t, m in MODELS.items()}
-
-
-def write_apkg(path: Path, data: bytes) -> None:
-    """Write the deck atomically: a crash leaves the previous file intact."""
-    atomic_write_bytes(path, data)

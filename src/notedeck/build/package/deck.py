@@ -1,9 +1,11 @@
-"""One book's deck and manifest: stamp, diff, and write only when something changed.
+"""One book's deck, planned: stamp, diff, and the bytes to write only when something changed.
 
 Anki applies an update only when the incoming note is newer, so every changed card gets a mod
 time newer than anything an earlier build wrote, while an unchanged card keeps its own (which
-also keeps unchanged rebuilds byte-identical).  The manifest is written before the deck, each
-atomically, so an interrupted build always leaves the previous deck importable.
+also keeps unchanged rebuilds byte-identical).  ``plan_deck`` is a pure function of the book's
+cards and what the last build left (``DeckState``); ``write_deck`` writes a plan: the manifest
+first, then the deck, each atomically, so an interrupted build always leaves the previous deck
+importable.
 """
 
 from __future__ import annotations
@@ -11,31 +13,30 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from notedeck.build.identity import History, assign_guids, book_slug
+from notedeck.build.identity import book_slug
 from notedeck.build.package.manifest import (
     Entry,
     Manifest,
     entry_text,
     json_str,
     load_manifest,
+    manifest_bytes,
     manifest_path,
-    remove_stale_temps,
-    save_manifest,
 )
 from notedeck.config import Config
 from notedeck.errors import OutputError
-from notedeck.model import BookResult, Card, Change, RenderedCard, Warning_
+from notedeck.model import BookResult, Card, Change, Problem, RenderedCard
+from notedeck.runtime.atomic import atomic_write_bytes, remove_stale_temps
 
 if TYPE_CHECKING:
     from notedeck.build.package.apkg import NoteSpec
 
-# package (genanki) is imported where it is used: an unchanged book never pays for it.
+# apkg (genanki) is imported where it is used: an unchanged book never pays for it.
 
 
 def deck_name(card: Card, config: Config) -> str:
@@ -132,72 +133,51 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> tuple[Ent
     return entry, text
 
 
-def _reassign_guids(cards: list[RenderedCard], old: Manifest) -> list[RenderedCard]:
-    """Settle same-question clashes against the last build, so each GUID stays with its card."""
-    if not old.entries:
-        return cards
-    counts = Counter((e.kind, e.key, e.note_type) for e in old.entries.values() if e.key)
-    clashed = frozenset((old.book, *k) for k, n in counts.items() if n > 1)
-    rendered = {id(r.card): r for r in cards}
+@dataclass(frozen=True)
+class DeckState:
+    """What the last build left for a book: its manifest, and the deck on disk (its SHA-256 and,
+    when the manifest does not describe it, the newest mod time inside it)."""
 
-    def now(card: Card) -> tuple[str, ...]:
-        r = rendered[id(card)]
-        return _signature((r.front, r.back, r.context), card.source)
-
-    history = History(_OldSignatures(old.entries), clashed, now)
-    settled, _ = assign_guids([r.card for r in cards], history)  # collect() already warned
-    return [
-        r if card is r.card else replace(r, card=card)
-        for r, card in zip(cards, settled, strict=True)
-    ]
+    manifest: Manifest
+    deck_sha256: str | None
+    unknown_deck_mod: int = 0
 
 
-class _OldSignatures(Mapping):
-    """GUID → signature of the last build's cards, worked out only for the few GUIDs a clash
-    asks about (most keys never had a twin)."""
+def read_deck_state(out_dir: Path, title: str) -> DeckState:
+    slug = book_slug(title)
+    old = load_manifest(manifest_path(out_dir, slug), title)
+    deck = out_dir / f"{slug}.apkg"
+    on_disk = _sha256(deck)
+    unknown = 0
+    if on_disk is not None and on_disk != old.deck_sha256:
+        from notedeck.build.package.apkg import newest_mod
 
-    def __init__(self, entries: dict[str, Entry]):
-        self.entries = entries
-        self.known: dict[str, tuple[str, ...]] = {}
-
-    def __getitem__(self, guid: str) -> tuple[str, ...]:
-        if guid not in self.known:
-            entry = self.entries[guid]
-            self.known[guid] = _signature(entry.fields, entry.source)
-        return self.known[guid]
-
-    def __iter__(self):
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
+        unknown = newest_mod(deck)  # a deck the manifest never saw may hold newer mod times
+    return DeckState(old, on_disk, unknown)
 
 
-def _signature(fields: tuple[str, ...], source: str) -> tuple[str, ...]:
-    """What identifies a card among same-question twins: content, section, answer, then file."""
-    front, back, context = fields[:3]
-    return ("\x1f".join((front, back, context)), context, back, source.rsplit(":", 1)[0])
+@dataclass(frozen=True)
+class DeckPlan:
+    """A book's result and what to write for it: (path, bytes) in write order, or nothing."""
+
+    result: BookResult
+    problems: tuple[Problem, ...] = ()
+    writes: tuple[tuple[Path, bytes], ...] = ()
 
 
-def package_book(
-    title: str,
-    cards: list[RenderedCard],
-    media: dict[str, Path],
-    config: Config,
-    failed_files: tuple[str, ...],
-    clock: int | None = None,
-) -> tuple[BookResult, list[Warning_]]:
-    """One book's deck and manifest: stamp, diff, and write only when something changed.
-    ``clock`` is the build's time (``build_clock``); by default, now."""
-    from notedeck.build.package.apkg import apkg_bytes, models_fingerprint
-
+def plan_deck(
+    shared: tuple[dict[str, Path], Config, tuple[str, ...], int],
+    book: tuple[str, list[RenderedCard], DeckState],
+) -> DeckPlan:
+    """One book: stamp every card, diff against the last build, and package when changed.
+    ``shared`` is the build's media, config, failed files and clock (read once, so books
+    planned in worker processes are stamped as if planned here)."""
+    media, config, failed_files, clock = shared
+    title, cards, state = book
+    old, on_disk = state.manifest, state.deck_sha256
     slug = book_slug(title)
     deck_path = config.out_dir / f"{slug}.apkg"
-    man_path = manifest_path(config.out_dir, slug)
-    old = load_manifest(man_path, title)
-    on_disk = _sha256(deck_path)
-    now = max(clock or _clock(), old.last_mod + 1, _unknown_deck_mod(deck_path, on_disk, old) + 1)
-    cards = _reassign_guids(cards, old)
+    now = max(clock, old.last_mod + 1, state.unknown_deck_mod + 1)
     decks = _deck_names(cards, config)
     entries, texts = {}, {}
     for r in cards:
@@ -205,8 +185,10 @@ def package_book(
         entries[guid], texts[guid] = _entry(
             r, decks[r.card.book, r.card.chapter], old.entries.get(guid), now
         )
-    warnings = _keep_failed_files(entries, old, set(failed_files))
+    problems = _keep_failed_files(entries, old, set(failed_files))
     added, changed, removed = _diff(old.entries, entries)
+    from notedeck.build.package.apkg import apkg_bytes, models_fingerprint
+
     model_hash = models_fingerprint()
     model_mod = old.model_mod if old.model_hash == model_hash and old.model_mod else now
     last_mod = max([old.last_mod, model_mod, *(e.mod for e in entries.values())])
@@ -214,14 +196,27 @@ def package_book(
     up_to_date = (
         replace(old, deck_sha256="") == manifest and bool(on_disk) and on_disk == old.deck_sha256
     )
-    written = False
+    writes: tuple[tuple[Path, bytes], ...] = ()
     if not config.dry_run and not up_to_date:
         data = apkg_bytes(_specs(entries), _book_media(entries, media), model_mod)
-        written = _write_book(deck_path, man_path, manifest, data, texts)
-    result = BookResult(
-        title, slug, tuple(cards), deck_path, added, changed, removed, written, len(warnings)
-    )
-    return result, warnings
+        stamped = replace(manifest, deck_sha256=hashlib.sha256(data).hexdigest())
+        man_path = manifest_path(config.out_dir, slug)
+        writes = ((man_path, manifest_bytes(stamped, texts)), (deck_path, data))
+    kept = len(problems)
+    result = BookResult(title, slug, (), deck_path, added, changed, removed, bool(writes), kept)
+    return DeckPlan(result, tuple(problems), writes)
+
+
+def write_deck(plan: DeckPlan) -> None:
+    """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
+    deck_path = plan.result.deck_path
+    try:
+        for path, _ in plan.writes:
+            remove_stale_temps(path)
+        for path, data in plan.writes:
+            atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
 
 
 def failed_here(rel: str, failed: set[str]) -> bool:
@@ -232,9 +227,7 @@ def failed_here(rel: str, failed: set[str]) -> bool:
     return any("/".join(parts[:n]) in failed for n in range(1, len(parts)))
 
 
-def _keep_failed_files(
-    entries: dict[str, Entry], old: Manifest, failed: set[str]
-) -> list[Warning_]:
+def _keep_failed_files(entries: dict[str, Entry], old: Manifest, failed: set[str]) -> list[Problem]:
     """A file that could not be read this time keeps its cards from the last build (one warning
     per file, not per card: the error line above it is what needs reading)."""
     kept: dict[str, int] = {}
@@ -246,7 +239,11 @@ def _keep_failed_files(
             entries[guid] = entry
             kept[rel] = kept.get(rel, 0) + 1
     return [
-        Warning_(f"kept {n} card{'s' * (n != 1)} from the last build until this file is fixed", rel)
+        Problem.warning(
+            "kept",
+            f"kept {n} card{'s' * (n != 1)} from the last build until this file is fixed",
+            rel,
+        )
         for rel, n in sorted(kept.items())
     ]
 
@@ -277,38 +274,11 @@ def _book_media(entries: dict[str, Entry], media: dict[str, Path]) -> dict[str, 
     return {name: media[name] for e in entries.values() for name in e.media if name in media}
 
 
-def _unknown_deck_mod(deck_path: Path, on_disk: str | None, old: Manifest) -> int:
-    """A deck on disk that the manifest does not describe (manifest lost, deck replaced) may hold
-    mod times the manifest never saw; its newest one, so that changed cards are stamped newer."""
-    if on_disk is None or on_disk == old.deck_sha256:
-        return 0
-    from notedeck.build.package.apkg import newest_mod
-
-    return newest_mod(deck_path)
-
-
 def _sha256(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-
-
-def _write_book(
-    deck_path: Path, man_path: Path, manifest: Manifest, data: bytes, texts: dict[str, str | None]
-) -> bool:
-    """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
-    from notedeck.build.package.apkg import write_apkg
-
-    try:
-        for path in (deck_path, man_path):
-            remove_stale_temps(path)
-        deck_sha256 = hashlib.sha256(data).hexdigest()
-        save_manifest(man_path, replace(manifest, deck_sha256=deck_sha256), texts)
-        write_apkg(deck_path, data)
-    except OSError as exc:
-        raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
-    return True
 
 
 def removed_search(changes: Iterable[Change]) -> str:

@@ -16,11 +16,11 @@ after a crash between the two renames.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from notedeck.runtime.atomic import atomic_write_bytes
 
 MANIFEST_VERSION = 1
 
@@ -85,6 +85,10 @@ def _loaded_entry(e: dict) -> Entry:
 def save_manifest(
     path: Path, manifest: Manifest, texts: Mapping[str, str | None] | None = None
 ) -> None:
+    atomic_write_bytes(path, manifest_bytes(manifest, texts))
+
+
+def manifest_bytes(manifest: Manifest, texts: Mapping[str, str | None] | None = None) -> bytes:
     """JSON with one card per line: readable and diffable, and written by json's C encoder
     (``indent`` switches json to its pure-Python encoder, the cost of a 10k-card book).
     ``texts``: GUID → ``entry_text`` of that card, when the caller has already escaped it."""
@@ -101,7 +105,7 @@ def save_manifest(
     cards = [_card_line(g, entry, known.get(g)) for g, entry in sorted(manifest.entries.items())]
     body = ",\n".join(cards)
     text = "{\n" + "\n".join(lines) + '\n "cards": {' + (f"\n{body}\n }}" if cards else "}")
-    atomic_write_bytes(path, (text + "\n}\n").encode("utf-8"))
+    return (text + "\n}\n").encode("utf-8")
 
 
 def _dumps(value) -> str:
@@ -154,36 +158,3 @@ def _entry_dict(entry: Entry) -> dict:
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}."
-
-
-def remove_stale_temps(path: Path) -> None:
-    """Delete temporary files a killed build (SIGKILL, power loss) left next to ``path``."""
-    prefix = _temp_prefix(path)
-    for name in os.listdir(path.parent):  # what glob(prefix*.tmp) finds, without its overhead
-        if name.startswith(prefix) and name.endswith(".tmp") and len(name) >= len(prefix) + 4:
-            (path.parent / name).unlink(missing_ok=True)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

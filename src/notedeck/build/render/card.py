@@ -23,7 +23,7 @@ from notedeck.build.render.fast import (
     plain_html as _plain_html,  # tests/test_speed.py patches it here
 )
 from notedeck.build.render.media import MediaContext, is_image_name, locate, media_name
-from notedeck.model import Card, RenderedCard, Warning_
+from notedeck.model import Card, Problem, RenderedCard
 from notedeck.text.code import outside_code
 from notedeck.text.keys import join_pdf_breaks
 
@@ -198,9 +198,9 @@ def _embed(match: re.Match) -> str:
 
 def render_card(
     card: Card, media: MediaContext
-) -> tuple[RenderedCard, list[Warning_], dict[str, Path]]:
+) -> tuple[RenderedCard, list[Problem], dict[str, Path]]:
     """The card's fields as HTML, the media files it references, and any warnings."""
-    warnings: list[Warning_] = []
+    warnings: list[Problem] = []
     files: dict[str, Path] = {}
     # Cloze markers {{c1::…::hint}} mean nothing to markdown, so they survive rendering intact
     # and may wrap formatting (``{{c1::**bold**}}``) or sit inside it (``**{{c1::x}}**``).
@@ -251,7 +251,7 @@ def _chapter(chapter: str | None) -> str:
 
 
 def _resolve_images(
-    fragment: str, card: Card, media: MediaContext, warnings: list[Warning_], files: dict[str, Path]
+    fragment: str, card: Card, media: MediaContext, warnings: list[Problem], files: dict[str, Path]
 ) -> str:
     """Point every local ``<img>`` at its packed media name; drop (and warn about) the rest."""
 
@@ -266,7 +266,8 @@ def _resolve_images(
             problem = (
                 found.problem if found else "image dropped (only files and http(s) links are kept)"
             )
-            warnings.append(Warning_(problem, card.source, _line_of(src, card, media)))
+            line = _line_of(src, card, media)
+            warnings.append(Problem.warning("image", problem, card.source, line))
             return ""
         name = media_name(found.path)
         files[name] = found.path
