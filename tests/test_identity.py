@@ -112,7 +112,14 @@ def test_base91_edges():
 
 
 def test_a_card_given_its_guid_is_what_replace_would_build():
+    """with_guid copies the instance dicts for speed: only right while neither class has a
+    __post_init__ and both keep their fields in __dict__."""
+    assert not hasattr(Card, "__post_init__") and not hasattr(RenderedCard, "__post_init__")
     rendered = _rendered(_card())
+    assert (
+        rendered.with_guid("g").__dict__
+        == replace(rendered, card=replace(rendered.card, guid="g")).__dict__
+    )
     assert rendered.with_guid("g") == replace(rendered, card=replace(rendered.card, guid="g"))
     assert rendered.with_guid("") is rendered
 

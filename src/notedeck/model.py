@@ -7,7 +7,7 @@ read → ``SourceFile`` → parse → ``Document``/``Section`` → extract → `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -164,9 +164,19 @@ class RenderedCard:
     media: tuple[str, ...] = ()  # media file names referenced by the fields
 
     def with_guid(self, guid: str) -> RenderedCard:
+        """This card with its GUID: what ``replace`` would build, at a sixth of the cost (it
+        runs once per card of every build), by copying the instance dicts — exact because
+        neither class has a ``__post_init__`` (tests compare it with ``replace``)."""
         if self.card.guid == guid:
             return self
-        return replace(self, card=replace(self.card, guid=guid))
+        return _copy_with(self, card=_copy_with(self.card, guid=guid))
+
+
+def _copy_with(obj, **changes):
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 # ---------------------------------------------------------------- problems

@@ -1,201 +1,23 @@
 """Extractors: rules as data.
 
-Each extractor is a small function ``(Section, Context) -> Iterator[Card]`` in its own module,
-registered by name in ``EXTRACTORS``; ``notedeck.yaml`` and front matter switch them on and off.
-After the rules run, ``extract`` resolves overlaps (an explicit card beats an automatic one for
-the same text; a definition beats a concept card made from the same paragraph).
+Each rule is a small function ``extract(section, ctx) -> Iterator[Card]`` in a module of its
+own, named in ``EXTRACTORS`` (the order they run in); ``notedeck.yaml`` and front matter switch
+them on and off by these names.  No rule imports another: what they share lives in
+``common``, ``shapes``, ``sentences``, ``terms`` and ``words``.  ``run`` applies them and
+resolves overlaps.  This module stays light: the configuration imports it for the names only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from functools import lru_cache
-
-from notedeck.config import Config
-from notedeck.extract import concepts, definitions, explicit, lists, tables
-from notedeck.extract.common import slug_tag
-from notedeck.model import Card, Document, Section, SourceFile
-from notedeck.text.keys import normalise_again, normalise_key
-
-Extractor = Callable[[Section, "Context"], Iterator[Card]]
-
-EXTRACTORS: tuple[tuple[str, Extractor], ...] = (
-    ("explicit", explicit.extract),
-    ("definitions", definitions.extract),
-    ("lists", lists.extract),
-    ("tables", tables.extract),
-    ("concepts", concepts.extract),
-)
-EXTRACTOR_NAMES = tuple(name for name, _ in EXTRACTORS)
+EXTRACTORS = ("explicit", "definitions", "lists", "tables", "concepts")
+EXTRACTOR_NAMES = EXTRACTORS
 
 # When two rules produce the same question from one file, the earlier kind wins.
 KIND_PRIORITY = ("explicit", "cloze", "definition", "list", "table", "concept")
 
 
-@dataclass(frozen=True)
-class Context:
-    """What an extractor may know besides the section: the file and the build's options."""
+def extract(document, settings) -> list:
+    """All cards of one document, in source order, overlaps resolved (see ``run``)."""
+    from notedeck.extract.run import extract_cards
 
-    source: SourceFile
-    config: Config
-    sections: tuple[Section, ...] = ()
-
-    def has_subsections(self, section: Section) -> bool:
-        """True for a heading with deeper headings under it: a title or a grouping heading."""
-        for n, other in enumerate(self.sections):
-            if other is section:
-                following = self.sections[n + 1 : n + 2]
-                return bool(following) and following[0].level > section.level
-        return False
-
-    @property
-    def reverse_definitions(self) -> bool:
-        option = self.source.options.reverse_definitions
-        return self.config.reverse_definitions if option is None else option
-
-    def is_generic(self, title: str) -> bool:
-        return normalise_key(title) in self.config.generic_headings
-
-    def card(
-        self,
-        section: Section,
-        kind: str,
-        question: str,
-        answer: str,
-        key: str,
-        line: int,
-        note_type: str = "basic",
-        *,
-        normalised: bool = False,
-    ) -> Card:
-        """A card under ``section``; ``normalised``: ``key`` is a normalise_key result already
-        (normalised once more all the same, as it always was, but at no cost)."""
-        book = section.book or ""
-        key = normalise_again(key) if normalised else normalise_key(key)
-        extra = (*self.config.tags, *self.source.options.tags)
-        return Card(
-            kind=kind,
-            question=question.strip(),
-            answer=answer.strip(),
-            key=key or normalise_key(question),
-            book=book,
-            chapter=section.chapter,
-            context=section.path,
-            source=self.source.rel,
-            line=line,
-            tags=_tags(book, kind, section.chapter, extra),
-            note_type=note_type,
-        )
-
-
-@lru_cache(maxsize=1024)  # pure; the same few books, kinds and chapters for every card
-def _tags(book: str, kind: str, chapter: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
-    tags = [slug_tag(book), f"notedeck::{kind}"]
-    if chapter:
-        tags.append(f"{slug_tag(book)}::ch{slug_tag(chapter)}")
-    tags += [slug_tag(t) for t in extra]
-    return tuple(dict.fromkeys(t for t in tags if t))
-
-
-def extract(document: Document, config: Config) -> list[Card]:
-    """All cards of one document, in source order, overlaps resolved."""
-    ctx = Context(document.source, config, document.sections)
-    options = document.source.options
-    enabled = config.extractors if options.extractors is None else options.extractors
-    if document.source.options.skip:
-        return []
-    cards: list[Card] = []
-    for section in document.sections:
-        if section.book is None or section.skip:
-            continue
-        cards.extend(_section_cards(section, ctx, enabled))
-    # "Latency::…" and "**Latency** is …" in one note: the user's own card is the one to keep.
-    asked = {c.key for c in cards if c.kind == "explicit"}
-    cards = [c for c in cards if c.kind in ("explicit", "cloze") or c.key not in asked]
-    return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
-
-
-def _section_cards(section: Section, ctx: Context, enabled: tuple[str, ...]) -> list[Card]:
-    """The enabled rules' cards in ``EXTRACTORS`` order; the explicit rule's one scan also gives
-    the lines it covers (scanning twice, once for each, was a tenth of the extract time)."""
-    found: list[Card] = []
-    covered: frozenset[int] | None = None
-    for name, rule in EXTRACTORS:
-        if name not in enabled:
-            continue
-        if name == "explicit":
-            explicit_cards, covered = explicit.cards_and_lines(section, ctx)
-            found.extend(explicit_cards)
-        else:
-            found.extend(rule(section, ctx))
-    if covered is not None:  # automatic rules never re-ask what explicit cards cover
-        found = [c for c in found if c.kind in ("explicit", "cloze") or c.line not in covered]
-    return found
-
-
-def _qualify_repeats(cards: list[Card]) -> list[Card]:
-    """Two different answers to one question in a note ("What is reliability?" as an AWS pillar
-    and as a system property) get their heading added, so the learner can tell them apart.
-    Only the text changes: keys, hence GUIDs, stay as they were."""
-    groups: dict[str, list[int]] = {}
-    for n, card in enumerate(cards):
-        groups.setdefault(normalise_key(card.question), []).append(n)
-    out = list(cards)
-    for members in groups.values():
-        if len(members) < 2:  # nearly every question: no answers to compare
-            continue
-        answers = {normalise_key(cards[n].answer) for n in members}
-        headings = {cards[n].context[-1] if cards[n].context else "" for n in members}
-        if len(answers) < 2 or len(headings) < len(members):
-            continue
-        for n in members:
-            heading = cards[n].context[-1] if cards[n].context else ""
-            if heading:
-                out[n] = replace(cards[n], question=f"{cards[n].question} ({heading})")
-    return out
-
-
-def _worth_keeping(card: Card) -> bool:
-    """The last safety net for every rule: no empty answer, no answer that repeats the question."""
-    if card.note_type == "cloze":
-        return bool(card.question.strip())
-    answer, question = normalise_key(card.answer), normalise_key(card.question)
-    return bool(answer) and bool(question) and answer != question
-
-
-def _resolve_overlaps(cards: list[Card]) -> list[Card]:
-    """Drop a card when a higher-priority card asks the same thing or was made from the same line.
-
-    A comparison ("What is the difference between X and Y?") asks something no definition of X
-    or Y answers, so it survives definitions made from its paragraph.
-    """
-    ranks = [_RANK.get(card.kind, len(_RANK)) for card in cards]
-    questions = [normalise_key(card.question) for card in cards]  # once per card, not twice
-    best_by_question: dict[str, int] = {}
-    best_by_line: dict[int, int] = {}
-    for card, r, q in zip(cards, ranks, questions, strict=True):
-        best_by_question[q] = min(best_by_question.get(q, r), r)
-        if card.kind in ("concept",):
-            continue
-        best_by_line[card.line] = min(best_by_line.get(card.line, r), r)
-    kept = []
-    for card, r, q in zip(cards, ranks, questions, strict=True):
-        if best_by_question[q] < r:
-            continue
-        if _dropped(card, r, best_by_line):
-            continue
-        kept.append(card)
-    return kept
-
-
-_RANK = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
-
-
-def _dropped(card: Card, rank: int, best_by_line: dict[int, int]) -> bool:
-    """A concept or definition loses to a stronger card made from the same line."""
-    if card.kind == "concept" and card.question.startswith("What is the difference between "):
-        return False
-    if card.kind in ("concept", "definition") and best_by_line.get(card.line, rank) < rank:
-        return True
-    return card.kind == "concept" and card.line in best_by_line
+    return extract_cards(document, settings)
