@@ -15,20 +15,13 @@ from collections.abc import Iterator
 
 from notedeck.extract.common import block_markdown, is_image_only
 from notedeck.extract.sentences import sentences
+from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter
 from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
 from notedeck.model import Card, ListBlock, Paragraph, Section
-from notedeck.text.keys import find_book_in_heading, is_chatter, strip_markup, word_count
+from notedeck.text.keys import is_chatter, strip_markup, word_count
 
 VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)
-DATEISH = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b",
-    re.IGNORECASE,
-)
-CHAPTERISH = re.compile(
-    r"^(?:chapter|ch\.?|part|lecture|week|day|session|unit|module)\s*\d+\b", re.IGNORECASE
-)
 BOLD_QUESTION = re.compile(
     r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,150}\?)(?:\*\*|__)\s*(?P<a>\S.*)$", re.DOTALL
 )
@@ -86,13 +79,6 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
         subject = _subject(clean_title(title), text)
         if subject:
             yield ctx.card(section, "concept", _what_is(subject, text, ctx), text, subject, line)
-
-
-def names_a_book_or_chapter(title: str, ctx) -> bool:
-    plain = clean_title(title)
-    if CHAPTERISH.match(plain) or CHAPTERISH.match(strip_markup(title)):
-        return True
-    return bool(find_book_in_heading(title, ctx.config.books))
 
 
 def _names_a_concept(section: Section, ctx, versus: bool) -> bool:

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from notedeck.extract import sentences
 from notedeck.extract.common import block_markdown, is_image_only
-from notedeck.extract.explicit import has_explicit_syntax
+from notedeck.extract.shapes import matched_term, plain_term, term_line
+from notedeck.extract.syntax import has_explicit_syntax
 from notedeck.extract.terms import acceptable_term, is_plural, natural_case
 from notedeck.model import (
     Card,
@@ -29,28 +30,10 @@ from notedeck.model import (
 )
 from notedeck.text.keys import is_chatter, normalise_key, strip_markup
 
-DASH = r"(?:\s[-–—]{1,2}\s|—)"
-BOLD_TERM = re.compile(
-    rf"^\s*(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?::(?:\*\*|__)|(?:\*\*|__)(?P<alias>\s*\([^)\n]*\))?"
-    rf"\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
-    re.DOTALL,
-)
-# "Term: text", "Term – text", "*Term* = text" (an italic term counts as plain).
-PLAIN_TERM = re.compile(
-    rf"^\s*(?P<em>[*_](?=[^\W\d_]))?(?P<term>[^\W\d_][^:\n]{{0,60}}?)(?(em)(?P=em))"
-    rf"\s*(?::(?!:)|{DASH}|=(?=\s))\s*(?P<def>\S.*)$",
-    re.DOTALL,
-)
 WHAT_IS = re.compile(
     r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE
 )
 BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{1,60})(?:\*\*|__):?\s*$")
-# What someone said in meeting notes: "Ben: will look at it", "Anna: the checkout is flaky".
-REMARK = re.compile(r"^\s*(?:will|would|should|can|could|might|must|won't|can't|wants? to)\b", re.I)
-STATEMENT = re.compile(
-    r"^\s*(?:the|this|that|our|my|his|her|their)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|were)\b",
-    re.I,
-)
 TERM_WORD = re.compile(r"^(?:the\s+)?(?:term|concept|notion)\s+", re.IGNORECASE)
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 SUMMARY = re.compile(
@@ -102,57 +85,6 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
         yield from _from_block(child, section, ctx)
 
 
-@lru_cache(maxsize=256)  # pure, and asked twice for most lines (statement split, then the card)
-def term_line(text: str) -> re.Match | None:
-    """A "**Term**: text" or "Term – text" line whose term looks like a term."""
-    match = BOLD_TERM.match(text) if "**" in text or "__" in text else None
-    if match:
-        term = match.group("term")
-        return (
-            match
-            if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
-            else None
-        )
-    match = _plain_term(text)
-    if not match or "**" in match.group("term") or "`" in match.group("term"):
-        return None
-    return (
-        match
-        if acceptable_term(match.group("term"))
-        and _reads_as_definition(match.group("def"), match.group("term"))
-        else None
-    )
-
-
-def _plain_term(text: str) -> re.Match | None:
-    """``PLAIN_TERM.match``, skipped on text without the separator it needs: ":", "=", "—", or
-    a "-"/"–" after a space (DASH), not the hyphen of "late-arriving"."""
-    if ":" in text or "=" in text or "—" in text or _SPACED_DASH.search(text):
-        return PLAIN_TERM.match(text)
-    return None
-
-
-_SPACED_DASH = re.compile(r"\s[-–]")
-
-
-def matched_term(match: re.Match) -> str:
-    """The term with its expansion, if any: "**DNS** (Domain Name System) — …"."""
-    alias = match.groupdict().get("alias") or ""
-    return match.group("term") + alias
-
-
-def _reads_as_definition(text: str, term: str) -> bool:
-    """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!",
-    or what someone said in a meeting ("Anna: the checkout is flaky", "Ben: will look at it")."""
-    plain = strip_markup(text)
-    words = plain.strip().split()
-    if not words or plain.rstrip().endswith(("?", "!")) or REMARK.match(plain):
-        return False
-    if re.fullmatch(r"[A-Z][a-z]+", term.strip()) and STATEMENT.match(plain):
-        return False  # a name and a full sentence: a remark, not a definition
-    return len(words) >= 3 or words[0].casefold() in ("a", "an", "the", "to")
-
-
 def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
     if not has_explicit_syntax(text) and not is_image_only(text):
         yield from _from_statements(text, line, section, ctx)
@@ -192,7 +124,7 @@ def _statements(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, list[str]]] = []
     after_key_value = False
     for n, raw in enumerate(text.split("\n")):
-        key_value = bool(_plain_term(raw) and raw.lstrip()[:1].isupper())
+        key_value = bool(plain_term(raw) and raw.lstrip()[:1].isupper())
         is_term = term_line(raw) is not None  # once per line: the test is pure, not cheap
         if not out or is_term or (key_value and after_key_value):
             out.append((n, [raw]))

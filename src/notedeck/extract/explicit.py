@@ -19,55 +19,24 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from notedeck.extract.syntax import (
+    A_LINE,
+    CLOZE,
+    MARK_LINE,
+    Q_LINE,
+    has_cloze,
+    inline_card,
+    q_line,
+)
 from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
 from notedeck.text.code import has_outside_code, outside_code
-from notedeck.text.keys import strip_markup
 
-SEPARATOR = re.compile(r"\s*(:::|::)\s*")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-Q_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
-A_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
-MARK_LINE = re.compile(r"^\s*(\?{1,2})\s*$")
 MARK_SPLIT = re.compile(r"^\s*(\?{1,2})\s*$", re.MULTILINE)
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-# Tempered, bounded spans: the lazy ".+?(?:::.*?)?" form was cubic on "{{c1::" repeated.
-CLOZE = re.compile(
-    r"\{\{c(\d+)::((?:(?!\}\}|::).){1,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL
-)  # noqa: E501
 HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 COMMENT = re.compile(r"[ \t]*<!--(?:(?!<!--).)*?-->", re.DOTALL)  # stops at the next "<!--": linear
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)
 _MAYBE_TAGGED = re.compile(r"#flashcard", re.IGNORECASE)  # what every FLASHCARD_TAG match holds
-METADATA_KEYS = {
-    "status", "up", "tags", "tag", "date", "source", "author", "authors", "created", "updated",
-    "type", "related", "links", "link", "aliases", "alias", "priority", "rating", "due", "url",
-    "parent", "down", "next", "prev", "previous", "category", "categories", "course", "topic",
-    "project", "year", "modified", "progress", "time", "kind", "id", "lang", "language",
-}  # fmt: skip
-
-
-def has_explicit_syntax(text: str) -> bool:
-    """True when another rule must leave this text to the explicit extractor."""
-    lines = text.split("\n")
-    return bool(
-        _has_cloze(text)
-        or ("::" in text and any(_inline_card(line.strip()) for line in lines))
-        or (_q_line(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
-        or ("?" in text and any(MARK_LINE.match(line) for line in lines))
-    )
-
-
-def _q_line(line: str) -> re.Match | None:
-    """``Q_LINE.match``, skipped unless the line starts with the "Q" every match starts with."""
-    first = line[:1]
-    if first.isspace():
-        first = line.lstrip()[:1]
-    return Q_LINE.match(line) if first in ("Q", "q") else None
-
-
-def _has_cloze(text: str) -> bool:
-    """``CLOZE.search``, skipped on text without the "{{c" every cloze starts with."""
-    return "{{c" in text and bool(CLOZE.search(text))
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
@@ -143,7 +112,7 @@ def _from_paragraph(
     start = block.line - ctx.source.body_line  # 0-based index of the paragraph in the body
     in_source = 0 <= start < len(raw) and raw[start].strip() == block.text.split("\n", 1)[0].strip()
     own_last = block.line + len(lines) - 1
-    if not in_source or _has_cloze(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
+    if not in_source or has_cloze(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
         return list(_from_text(block.text, block.line, section, ctx, highlights)), own_last
     mark = (
         next((n for n, line in enumerate(lines) if MARK_LINE.match(line)), None)
@@ -158,7 +127,7 @@ def _from_paragraph(
             question = "\n".join(lines[:mark]).strip()
             card = ctx.card(section, "explicit", question, answer, question, block.line, note_type)
             return [card], ctx.source.body_line + end - 1
-    if _q_line(lines[0]):
+    if q_line(lines[0]):
         qa = _qa_source(text, start + len(lines) - 1, following, ctx)
         if qa is not None:
             qa_text, last = qa
@@ -224,11 +193,11 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
     text = _untag(text)
     if not text:
         return
-    if _has_cloze(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
+    if has_cloze(text) or (highlights and has_outside_code(text, HIGHLIGHT)):
         cloze = _to_cloze(text)
         yield ctx.card(section, "cloze", cloze, "", CLOZE.sub(r"\2", cloze), line, "cloze")
         return
-    if _q_line(text.split("\n", 1)[0]):
+    if q_line(text.split("\n", 1)[0]):
         cards = _qa_cards(text, line, section, ctx)
         if cards:
             yield from cards
@@ -241,25 +210,11 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
     if "::" not in text:  # no line can be a front::back card
         return
     for offset, raw in enumerate(text.split("\n")):
-        split = _inline_card(raw.strip())
+        split = inline_card(raw.strip())
         if split:
             front, sep, back = split
             note_type = "reversed" if sep == ":::" else "basic"
             yield ctx.card(section, "explicit", front, back, front, line + offset, note_type)
-
-
-def _inline_card(line: str) -> tuple[str, str, str] | None:
-    """(front, separator, back) of a ``front::back`` line; ``::`` in code spans does not count."""
-    if "::" not in line:  # masking code spans never adds a separator
-        return None
-    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line) if "`" in line else line
-    match = SEPARATOR.search(masked)
-    if not match:
-        return None
-    front, back = line[: match.start()].strip(), line[match.end() :].strip()
-    if not front or not back or back.startswith(":") or _is_metadata(front, back):
-        return None
-    return front, match.group(1), back
 
 
 SR_SCHEDULE = re.compile(r"<!--SR:[^\n>]*-->")
@@ -302,14 +257,3 @@ def _to_cloze(text: str) -> str:
     return outside_code(
         text, lambda part: HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", part)
     )
-
-
-def _is_metadata(front: str, back: str) -> bool:
-    """``Status:: reading``, ``Up:: [[Index]]``: Dataview fields, not flashcards."""
-    key = strip_markup(front).strip().lower()
-    if key in METADATA_KEYS or key.startswith(("http", "https")):
-        return True
-    only_links_or_tags = re.fullmatch(
-        r"(?:\s*(?:\[\[[^\]]*\]\]|#[\w/-]+|\d[\d\-/:. ]*)\s*,?)+", back
-    )
-    return bool(only_links_or_tags)

@@ -17,15 +17,15 @@ from collections.abc import Iterator
 
 from notedeck.extract import sentences
 from notedeck.extract.common import is_image_only, list_markdown, lower_first
-from notedeck.extract.definitions import term_line
+from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, term_line
 from notedeck.extract.terms import (
     clean_title,
     drop_parentheticals,
     is_generic_title,
     is_plural,
     natural_case,
-    word_set,
 )
+from notedeck.extract.words import NP_END, SUBORDINATE
 from notedeck.model import Card, ListBlock, ListItem, Paragraph, Quote, Section
 from notedeck.text.keys import is_chatter, strip_markup
 
@@ -57,14 +57,6 @@ COUNTED = re.compile(
     r"these|the following)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
     r"(?P<tail>,?\s+(?:in order|in this order|below|here|as follows))?$",
     re.IGNORECASE,
-)
-NP_END = word_set(
-    "that which who whom whose where when to for of in on with from worth we you they people "
-    "i at by under across between a an the used needed"
-)
-SUBORDINATE = word_set(
-    "when if while after before as since because although once to for in on with during by "
-    "from here so and but"
 )
 
 
@@ -230,7 +222,6 @@ def _noun_phrase(lead: str) -> bool:
 
 
 def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
-    from notedeck.extract.concepts import DATEISH, names_a_book_or_chapter
 
     title = clean_title(heading)
     if not title or heading.endswith("?") or is_chatter(title) or is_generic_title(heading, ctx):

@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass
 
 from notedeck.extract.common import is_image_only
-from notedeck.extract.terms import acceptable_term, word_set
+from notedeck.extract.terms import acceptable_term
+from notedeck.extract.words import (
+    ALT_STOP,
+    CLAUSE_WORDS,
+    HEDGES,
+    IRREGULAR_PARTICIPLES,
+    NOT_DEFINITION,
+    SENTENCE_PREPOSITIONS,
+    word_set,
+)
 from notedeck.text.keys import MARKUP_CHAR, is_chatter, join_pdf_breaks, strip_markup
 
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
@@ -53,33 +62,9 @@ ALTERNATIVES = re.compile(
     r"(?<![\w\-’'])(?P<a>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<da>[^()]{6,})\),? or (?:as )?"
     r"(?P<b>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<db>[^()]{6,})\)"
 )
-ALT_STOP = word_set(
-    "as be either or can are is use into offer offers of to the a an both like via using"
-)
 CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+")
 SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
 BOUNDARY = re.compile(r"[.!?](?:\*\*|__)?\s")  # what SENTENCE's look-behind and first space need
-# First words of a predicate that make "X is …" commentary rather than a definition.
-NOT_DEFINITION = word_set(
-    "not still really very so too also just quite pretty probably maybe definitely actually "
-    "basically always never now here there done over up down out on off in at due back fine "
-    "ok okay good great bad hard easy nice cool fun boring confusing interesting important "
-    "key tricky weird full empty late early going getting being having doing coming it this "
-    "that these those what why i me my we our you your he she they them his her him to for "
-    "from with about like as by more less much all both either neither same different better "
-    "worse best worst safer faster slower cheaper easier harder simpler bigger smaller larger "
-    "higher lower greater stronger weaker crucial essential useful helpful necessary needed "
-    "required possible impossible likely unlikely available mostly largely partly usually "
-    "often sometimes rarely something nothing everything exactly no worth finished ready"
-)
-PREPOSITIONS = word_set(
-    "after before by to into on in at from with when once as for through over out up down off "
-    "gradually later again automatically only immediately together back away"
-)
-IRREGULAR_PARTICIPLES = word_set(
-    "split built made done sent kept held run set put written given taken shown seen known "
-    "drawn grown read"
-)
 DEFINING_PASSIVES = {
     ("made", "of"),
     ("made", "up"),
@@ -92,8 +77,6 @@ DEFINING_PASSIVES = {
     ("called", "an"),
     ("called", "the"),
 }
-HEDGES = frozenset({"a bit", "a little", "a lot", "kind of", "sort of"})  # "is a bit slow"
-CLAUSE_WORDS = word_set("according and or but because since if when while although though")
 FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|me|my|mine)\b")
 WRITER = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|we're|us|our|ours)\b", re.IGNORECASE)
 COMMENTARY = re.compile(  # "… is the hard part", "… is the only way to know"
@@ -280,7 +263,8 @@ def _defines(match: re.Match) -> bool:
         return True
     # "is retried after …", "is overrated according to …": a verb phrase, not a noun phrase
     return not (
-        passive and (nxt in PREPOSITIONS or not nxt or nxt.endswith("ly") or nxt in CLAUSE_WORDS)
+        passive
+        and (nxt in SENTENCE_PREPOSITIONS or not nxt or nxt.endswith("ly") or nxt in CLAUSE_WORDS)
     )
 
 

@@ -11,15 +11,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from notedeck.extract.words import (
+    ADVERBS,
+    ALWAYS_IMPERATIVE,
+    FUNCTION_WORDS,
+    GENERIC_HEADS,
+    GENERIC_TAILS,
+    IMPERATIVES,
+    LY_NOUNS,
+    PREPOSITIONS,
+)
 from notedeck.text.keys import strip_markup
 
 MAX_TERM_WORDS = 6
 ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
-
-
-def word_set(text: str) -> frozenset[str]:
-    """A set of words written as one string, so long word lists stay readable."""
-    return frozenset(text.split())
 
 
 # First words that make "X" a sentence subject or aside rather than a term.
@@ -52,45 +57,10 @@ NOT_BOLD = re.compile(
     r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a)$",
     re.IGNORECASE,
 )
-# Words that never occur inside a term: pronouns, determiners, auxiliaries, clause words.
-FUNCTION_WORDS = word_set(
-    "the my our your his her their its this that these those from with about i we you me he "
-    "she they it which who when where because if but so not no is are was were be been can "
-    "could should would will do does did have has had than very really just still there here "
-    "then now what how why whether"
-)
-# Imperative openers of advice items ("Be smart with state", "Make everything reproducible").
-IMPERATIVES = word_set(
-    "be make keep use avoid design favor favour practice practise always never don't do "
-    "choose plan build prefer think try start stop remember check read let ensure set find "
-    "get take run write add remove put consider treat embrace prioritize prioritise architect "
-    "learn go give ask look watch focus review redo skip automate monitor measure test "
-    "document separate minimize minimise maximize maximise reduce limit isolate apply follow "
-    "define"
-)
-# Head nouns of commentary ("the pain point is …", "the big difference is …").
-GENERIC_HEADS = word_set(
-    "point thing things idea problem issue reason difference catch takeaway criticism "
-    "question answer goal part bit trick plan result lesson upshot gist downside upside "
-    "advantage disadvantage benefit drawback approach way stuff version points ideas problems "
-    "issues reasons differences benefits advantages drawbacks downsides upsides half rest"
-)
-PREPOSITIONS = word_set("for with in on at by to from of into about over under")
-ALWAYS_IMPERATIVE = word_set(
-    "be always never don't do let make keep avoid ensure try ask remember redo skip"
-)
 # Suffixes of common nouns and adjectives; brand and person names rarely end like this.
 COMMON_NOUN = re.compile(
     r"[a-z](?:ity|ness|tion|sion|ment|ance|ence|ism|ing|ship|ure|ogy|ency|ancy|al|ive|ous|ic|ary|"
     r"able|ible|ful|less|ent|ant|ed)$"
-)
-ADVERBS = word_set(
-    "usually often mostly typically generally basically really actually also still always "
-    "never sometimes rarely just only then now"
-)
-LY_NOUNS = word_set(
-    "anomaly assembly family supply reply monopoly butterfly jelly italy oligopoly rally ally "
-    "belly bully holly lily polly tally poly"
 )
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivx]+\.)\s+(?=\S)", re.IGNORECASE)
 QUALIFIER = re.compile(
@@ -156,13 +126,6 @@ def _imperative(words: list[str]) -> bool:
         or len(words) > 2
         and any(w in PREPOSITIONS for w in words)
     )
-
-
-GENERIC_TAILS = word_set(
-    "thoughts notes musings reflections remarks comments questions ideas todos tasks links "
-    "resources references takeaways follow-ups followups ramblings reminders quotes quotations "
-    "highlights excerpts snippets diary"
-)
 
 
 def drop_parentheticals(text: str) -> str:

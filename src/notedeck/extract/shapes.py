@@ -1,0 +1,107 @@
+"""Shapes of text that several rules recognise: a "Term: definition" line, a date or a
+chapter heading.  Shared here so that no rule imports another."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from notedeck.extract.terms import acceptable_term, clean_title
+from notedeck.text.keys import find_book_in_heading, strip_markup
+
+DASH = r"(?:\s[-–—]{1,2}\s|—)"
+
+
+BOLD_TERM = re.compile(
+    rf"^\s*(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?::(?:\*\*|__)|(?:\*\*|__)(?P<alias>\s*\([^)\n]*\))?"
+    rf"\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
+    re.DOTALL,
+)
+
+
+# "Term: text", "Term – text", "*Term* = text" (an italic term counts as plain).
+PLAIN_TERM = re.compile(
+    rf"^\s*(?P<em>[*_](?=[^\W\d_]))?(?P<term>[^\W\d_][^:\n]{{0,60}}?)(?(em)(?P=em))"
+    rf"\s*(?::(?!:)|{DASH}|=(?=\s))\s*(?P<def>\S.*)$",
+    re.DOTALL,
+)
+
+
+# What someone said in meeting notes: "Ben: will look at it", "Anna: the checkout is flaky".
+REMARK = re.compile(r"^\s*(?:will|would|should|can|could|might|must|won't|can't|wants? to)\b", re.I)
+
+
+STATEMENT = re.compile(
+    r"^\s*(?:the|this|that|our|my|his|her|their)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|are|was|were)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=256)  # pure, and asked twice for most lines (statement split, then the card)
+def term_line(text: str) -> re.Match | None:
+    """A "**Term**: text" or "Term – text" line whose term looks like a term."""
+    match = BOLD_TERM.match(text) if "**" in text or "__" in text else None
+    if match:
+        term = match.group("term")
+        return (
+            match
+            if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
+            else None
+        )
+    match = plain_term(text)
+    if not match or "**" in match.group("term") or "`" in match.group("term"):
+        return None
+    return (
+        match
+        if acceptable_term(match.group("term"))
+        and _reads_as_definition(match.group("def"), match.group("term"))
+        else None
+    )
+
+
+def plain_term(text: str) -> re.Match | None:
+    """``PLAIN_TERM.match``, skipped on text without the separator it needs: ":", "=", "—", or
+    a "-"/"–" after a space (DASH), not the hyphen of "late-arriving"."""
+    if ":" in text or "=" in text or "—" in text or _SPACED_DASH.search(text):
+        return PLAIN_TERM.match(text)
+    return None
+
+
+_SPACED_DASH = re.compile(r"\s[-–]")
+
+
+def matched_term(match: re.Match) -> str:
+    """The term with its expansion, if any: "**DNS** (Domain Name System) — …"."""
+    alias = match.groupdict().get("alias") or ""
+    return match.group("term") + alias
+
+
+def _reads_as_definition(text: str, term: str) -> bool:
+    """ "a single number", "to get up early", "splits glucose" — not "tired lol", "Friday!",
+    or what someone said in a meeting ("Anna: the checkout is flaky", "Ben: will look at it")."""
+    plain = strip_markup(text)
+    words = plain.strip().split()
+    if not words or plain.rstrip().endswith(("?", "!")) or REMARK.match(plain):
+        return False
+    if re.fullmatch(r"[A-Z][a-z]+", term.strip()) and STATEMENT.match(plain):
+        return False  # a name and a full sentence: a remark, not a definition
+    return len(words) >= 3 or words[0].casefold() in ("a", "an", "the", "to")
+
+
+DATEISH = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+
+
+CHAPTERISH = re.compile(
+    r"^(?:chapter|ch\.?|part|lecture|week|day|session|unit|module)\s*\d+\b", re.IGNORECASE
+)
+
+
+def names_a_book_or_chapter(title: str, ctx) -> bool:
+    plain = clean_title(title)
+    if CHAPTERISH.match(plain) or CHAPTERISH.match(strip_markup(title)):
+        return True
+    return bool(find_book_in_heading(title, ctx.config.books))

@@ -1,0 +1,87 @@
+"""The explicit card syntax people already use, as a grammar: what a ``front::back`` line, a
+``Q:``/``A:`` pair, a ``?`` block or a cloze looks like (see ``explicit`` for the rule that makes
+cards from them).  Other rules ask ``has_explicit_syntax`` to leave such text alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from notedeck.text.keys import strip_markup
+
+SEPARATOR = re.compile(r"\s*(:::|::)\s*")
+
+
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+Q_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
+
+
+A_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)
+
+
+MARK_LINE = re.compile(r"^\s*(\?{1,2})\s*$")
+
+
+# Tempered, bounded spans: the lazy ".+?(?:::.*?)?" form was cubic on "{{c1::" repeated.
+CLOZE = re.compile(
+    r"\{\{c(\d+)::((?:(?!\}\}|::).){1,2000})(?:::((?:(?!\}\}).){0,500}))?\}\}", re.DOTALL
+)  # noqa: E501
+
+
+METADATA_KEYS = {
+    "status", "up", "tags", "tag", "date", "source", "author", "authors", "created", "updated",
+    "type", "related", "links", "link", "aliases", "alias", "priority", "rating", "due", "url",
+    "parent", "down", "next", "prev", "previous", "category", "categories", "course", "topic",
+    "project", "year", "modified", "progress", "time", "kind", "id", "lang", "language",
+}  # fmt: skip
+
+
+def has_explicit_syntax(text: str) -> bool:
+    """True when another rule must leave this text to the explicit extractor."""
+    lines = text.split("\n")
+    return bool(
+        has_cloze(text)
+        or ("::" in text and any(inline_card(line.strip()) for line in lines))
+        or (q_line(lines[0]) and any(A_LINE.match(line) for line in lines[1:]))
+        or ("?" in text and any(MARK_LINE.match(line) for line in lines))
+    )
+
+
+def q_line(line: str) -> re.Match | None:
+    """``Q_LINE.match``, skipped unless the line starts with the "Q" every match starts with."""
+    first = line[:1]
+    if first.isspace():
+        first = line.lstrip()[:1]
+    return Q_LINE.match(line) if first in ("Q", "q") else None
+
+
+def has_cloze(text: str) -> bool:
+    """``CLOZE.search``, skipped on text without the "{{c" every cloze starts with."""
+    return "{{c" in text and bool(CLOZE.search(text))
+
+
+def inline_card(line: str) -> tuple[str, str, str] | None:
+    """(front, separator, back) of a ``front::back`` line; ``::`` in code spans does not count."""
+    if "::" not in line:  # masking code spans never adds a separator
+        return None
+    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line) if "`" in line else line
+    match = SEPARATOR.search(masked)
+    if not match:
+        return None
+    front, back = line[: match.start()].strip(), line[match.end() :].strip()
+    if not front or not back or back.startswith(":") or is_metadata(front, back):
+        return None
+    return front, match.group(1), back
+
+
+def is_metadata(front: str, back: str) -> bool:
+    """``Status:: reading``, ``Up:: [[Index]]``: Dataview fields, not flashcards."""
+    key = strip_markup(front).strip().lower()
+    if key in METADATA_KEYS or key.startswith(("http", "https")):
+        return True
+    only_links_or_tags = re.fullmatch(
+        r"(?:\s*(?:\[\[[^\]]*\]\]|#[\w/-]+|\d[\d\-/:. ]*)\s*,?)+", back
+    )
+    return bool(only_links_or_tags)

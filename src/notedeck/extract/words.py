@@ -1,0 +1,120 @@
+"""English word lists the rules share: about the language, never about particular notes."""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- terms
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one string, so long word lists stay readable."""
+    return frozenset(text.split())
+
+
+# Words that never occur inside a term: pronouns, determiners, auxiliaries, clause words.
+FUNCTION_WORDS = word_set(
+    "the my our your his her their its this that these those from with about i we you me he "
+    "she they it which who when where because if but so not no is are was were be been can "
+    "could should would will do does did have has had than very really just still there here "
+    "then now what how why whether"
+)
+
+
+# Imperative openers of advice items ("Be smart with state", "Make everything reproducible").
+IMPERATIVES = word_set(
+    "be make keep use avoid design favor favour practice practise always never don't do "
+    "choose plan build prefer think try start stop remember check read let ensure set find "
+    "get take run write add remove put consider treat embrace prioritize prioritise architect "
+    "learn go give ask look watch focus review redo skip automate monitor measure test "
+    "document separate minimize minimise maximize maximise reduce limit isolate apply follow "
+    "define"
+)
+
+
+# Head nouns of commentary ("the pain point is …", "the big difference is …").
+GENERIC_HEADS = word_set(
+    "point thing things idea problem issue reason difference catch takeaway criticism "
+    "question answer goal part bit trick plan result lesson upshot gist downside upside "
+    "advantage disadvantage benefit drawback approach way stuff version points ideas problems "
+    "issues reasons differences benefits advantages drawbacks downsides upsides half rest"
+)
+
+
+PREPOSITIONS = word_set("for with in on at by to from of into about over under")
+
+
+ALWAYS_IMPERATIVE = word_set(
+    "be always never don't do let make keep avoid ensure try ask remember redo skip"
+)
+
+
+ADVERBS = word_set(
+    "usually often mostly typically generally basically really actually also still always "
+    "never sometimes rarely just only then now"
+)
+
+
+LY_NOUNS = word_set(
+    "anomaly assembly family supply reply monopoly butterfly jelly italy oligopoly rally ally "
+    "belly bully holly lily polly tally poly"
+)
+
+
+GENERIC_TAILS = word_set(
+    "thoughts notes musings reflections remarks comments questions ideas todos tasks links "
+    "resources references takeaways follow-ups followups ramblings reminders quotes quotations "
+    "highlights excerpts snippets diary"
+)
+
+
+# ---------------------------------------------------------------- sentences
+
+ALT_STOP = word_set(
+    "as be either or can are is use into offer offers of to the a an both like via using"
+)
+
+
+# First words of a predicate that make "X is …" commentary rather than a definition.
+NOT_DEFINITION = word_set(
+    "not still really very so too also just quite pretty probably maybe definitely actually "
+    "basically always never now here there done over up down out on off in at due back fine "
+    "ok okay good great bad hard easy nice cool fun boring confusing interesting important "
+    "key tricky weird full empty late early going getting being having doing coming it this "
+    "that these those what why i me my we our you your he she they them his her him to for "
+    "from with about like as by more less much all both either neither same different better "
+    "worse best worst safer faster slower cheaper easier harder simpler bigger smaller larger "
+    "higher lower greater stronger weaker crucial essential useful helpful necessary needed "
+    "required possible impossible likely unlikely available mostly largely partly usually "
+    "often sometimes rarely something nothing everything exactly no worth finished ready"
+)
+
+
+SENTENCE_PREPOSITIONS = word_set(
+    "after before by to into on in at from with when once as for through over out up down off "
+    "gradually later again automatically only immediately together back away"
+)
+
+
+IRREGULAR_PARTICIPLES = word_set(
+    "split built made done sent kept held run set put written given taken shown seen known "
+    "drawn grown read"
+)
+
+
+HEDGES = frozenset({"a bit", "a little", "a lot", "kind of", "sort of"})  # "is a bit slow"
+
+
+CLAUSE_WORDS = word_set("according and or but because since if when while although though")
+
+
+# ---------------------------------------------------------------- lists
+
+NP_END = word_set(
+    "that which who whom whose where when to for of in on with from worth we you they people "
+    "i at by under across between a an the used needed"
+)
+
+
+SUBORDINATE = word_set(
+    "when if while after before as since because although once to for in on with during by "
+    "from here so and but"
+)
