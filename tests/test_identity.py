@@ -147,7 +147,7 @@ def test_clash_guids_follow_their_cards_when_files_are_renamed():
     before = [_card(source="01-a.md", answer="first"), _card(source="02-b.md", answer="second")]
     old = {c.guid: (c.answer, c.source) for c in assign_guids(before)[0]}
     signatures = {
-        g: signature((c.question, a, " › ".join(c.context)), s)
+        g: signature((c.question, a, " › ".join(c.context)), f"{s}:{c.line}")
         for g, (a, s), c in zip(old, old.values(), before, strict=True)
     }
     after = [_card(source="02-a.md", answer="first"), _card(source="01-b.md", answer="second")]

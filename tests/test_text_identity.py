@@ -14,7 +14,8 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from notedeck.text.keys import is_chatter, normalise_again, normalise_key, strip_markup
+from notedeck.text.keys import normalise_again, normalise_key, strip_markup
+from notedeck.text.prose import is_chatter
 
 # ---------------------------------------------------------------- references (as shipped)
 

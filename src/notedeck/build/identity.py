@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from notedeck.build.package.manifest import Entry, Manifest
 from notedeck.model import Problem, RenderedCard
@@ -105,10 +106,15 @@ def history_of(old: Manifest) -> History | None:
     return History(_OldSignatures(old.entries), frozenset(clashed))
 
 
-def signature(fields: tuple[str, ...], source: str) -> Signature:
-    """What identifies a card among same-question twins: content, section, answer, then file."""
+def signature(fields: tuple[str, ...], location: str) -> Signature:
+    """What identifies a card among same-question twins: content, section, answer, file (the
+    features, most specific first), then its ``file:line`` (for exact matches only)."""
     front, back, context = fields[:3]
-    return ("\x1f".join((front, back, context)), context, back, source.rsplit(":", 1)[0])
+    content = "\x1f".join((front, back, context))
+    return (content, context, back, location.rsplit(":", 1)[0], location)
+
+
+FEATURES = 4  # the signature's features; its last item, the location, is not one
 
 
 class _OldSignatures(Mapping):
@@ -199,24 +205,27 @@ def _clash_warnings(group: list[RenderedCard]) -> list[Problem]:
 def _match_previous(
     group: list[RenderedCard], numbered: list[str], history: History
 ) -> dict[str, RenderedCard]:
-    """GUID → card for the GUIDs of this key that existed before, matched greedily on the
-    signature features, most specific first; cards matching no old holder are left out."""
+    """GUID → card for the GUIDs of this key that existed before; cards matching no old holder
+    are left out.  A card exactly as its holder was (same fields, same place) takes that GUID
+    first, so a rebuild with nothing changed keeps every GUID; then cards are matched greedily
+    on one feature at a time, most specific first."""
     previous = history.signatures
     known = [guid for guid in numbered if guid in previous]
     holders: dict[str, RenderedCard] = {}
     free = list(group)
-    now = {id(r): signature((r.front, r.back, r.context), r.card.source) for r in group}
-    for feature in range(min((len(previous[g]) for g in known), default=0)):
+    now = {id(r): signature((r.front, r.back, r.context), r.card.location) for r in group}
+
+    def match(part) -> None:
         for r in list(free):
+            wanted = part(now[id(r)])
             guid = next(
-                (
-                    g
-                    for g in known
-                    if g not in holders and previous[g][feature] == now[id(r)][feature]
-                ),
-                None,
+                (g for g in known if g not in holders and part(previous[g]) == wanted), None
             )
             if guid is not None:
                 holders[guid] = r
                 free.remove(r)
+
+    match(lambda sig: sig)
+    for feature in range(FEATURES):
+        match(itemgetter(feature))
     return holders

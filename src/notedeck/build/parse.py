@@ -30,7 +30,8 @@ from notedeck.model import (
     SourceFile,
     Table,
 )
-from notedeck.text.keys import find_book_in_heading, strip_markup
+from notedeck.text.keys import strip_markup
+from notedeck.text.prose import find_book_in_heading
 
 MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
 MARKERS = ("skip", "skip-section")

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from notedeck.config import Config
 from notedeck.model import Document, ListBlock, Paragraph, Problem, RenderedCard, Section, Table
-from notedeck.text.keys import is_chatter, normalise_key, strip_markup, word_count
+from notedeck.text.keys import normalise_key, strip_markup
+from notedeck.text.patterns import CODE_SPAN, FENCE, WIKI_EMBED
+from notedeck.text.prose import is_chatter, word_count
 
 MAX_FRONT_CHARS = 120  # a prompt you cannot read at a glance is a card you will not learn
 MIN_SECTION_WORDS = 12  # below this, a section is a jotting rather than content
@@ -55,10 +57,7 @@ STOPWORDS = frozenset(
         "s",
     ]
 )
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-CODE_SPAN = re.compile(r"`+[^`]*`+")
 # Bounded spans: a long line of unclosed "![[" or "![a](" stays linear (notedeck issue 7).
-WIKI_IMAGE = re.compile(r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|[^\[\]]{0,1000})?\]\]")
 MD_IMAGE = re.compile(
     r"!\[[^\[\]]{0,1000}\]\(\s*(?:<([^<>]{0,4000})>|([^()\s]{1,4000}))(?:\s+\"[^\"]{0,1000}\")?\s*\)"
 )  # noqa: E501
@@ -264,7 +263,7 @@ def _image_findings(config: Config, document: Document) -> list[Finding]:
 
 
 def _image_sources(line: str) -> list[str]:
-    found = [m.group(1) for m in WIKI_IMAGE.finditer(line)]
+    found = [m.group(1) for m in WIKI_EMBED.finditer(line)]
     found += [(m.group(1) or m.group(2)).strip() for m in MD_IMAGE.finditer(line)]
     return [f for f in found if f]
 

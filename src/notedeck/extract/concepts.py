@@ -18,7 +18,8 @@ from notedeck.extract.sentences import sentences
 from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter
 from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
 from notedeck.model import Card, ListBlock, Paragraph, Section
-from notedeck.text.keys import is_chatter, strip_markup, word_count
+from notedeck.text.keys import strip_markup
+from notedeck.text.prose import is_chatter, word_count
 
 VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)

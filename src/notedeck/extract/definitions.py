@@ -28,7 +28,8 @@ from notedeck.model import (
     Quote,
     Section,
 )
-from notedeck.text.keys import is_chatter, normalise_key, strip_markup
+from notedeck.text.keys import normalise_key, strip_markup
+from notedeck.text.prose import is_chatter
 
 WHAT_IS = re.compile(
     r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE

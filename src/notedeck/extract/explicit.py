@@ -30,10 +30,9 @@ from notedeck.extract.syntax import (
 )
 from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
 from notedeck.text.code import has_outside_code, outside_code
+from notedeck.text.patterns import FENCE, HIGHLIGHT
 
 MARK_SPLIT = re.compile(r"^\s*(\?{1,2})\s*$", re.MULTILINE)
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 COMMENT = re.compile(r"[ \t]*<!--(?:(?!<!--).)*?-->", re.DOTALL)  # stops at the next "<!--": linear
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)
 _MAYBE_TAGGED = re.compile(r"#flashcard", re.IGNORECASE)  # what every FLASHCARD_TAG match holds

@@ -27,7 +27,8 @@ from notedeck.extract.terms import (
 )
 from notedeck.extract.words import NP_END, SUBORDINATE
 from notedeck.model import Card, ListBlock, ListItem, Paragraph, Quote, Section
-from notedeck.text.keys import is_chatter, strip_markup
+from notedeck.text.keys import strip_markup
+from notedeck.text.prose import is_chatter
 
 HAS = re.compile(
     r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"

@@ -22,7 +22,8 @@ from notedeck.extract.words import (
     SENTENCE_PREPOSITIONS,
     word_set,
 )
-from notedeck.text.keys import MARKUP_CHAR, is_chatter, join_pdf_breaks, strip_markup
+from notedeck.text.keys import MARKUP_CHAR, strip_markup
+from notedeck.text.prose import is_chatter, join_pdf_breaks
 
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
 VERB_WORDS = word_set("is are refers refer means mean describes denotes represents")

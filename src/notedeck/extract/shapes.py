@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 from notedeck.extract.terms import acceptable_term, clean_title
-from notedeck.text.keys import find_book_in_heading, strip_markup
+from notedeck.text.keys import strip_markup
+from notedeck.text.prose import find_book_in_heading
 
 DASH = r"(?:\s[-–—]{1,2}\s|—)"
 

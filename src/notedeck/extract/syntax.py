@@ -8,11 +8,9 @@ from __future__ import annotations
 import re
 
 from notedeck.text.keys import strip_markup
+from notedeck.text.patterns import CODE_SPAN
 
 SEPARATOR = re.compile(r"\s*(:::|::)\s*")
-
-
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 Q_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)

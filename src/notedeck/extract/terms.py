@@ -22,9 +22,10 @@ from notedeck.extract.words import (
     PREPOSITIONS,
 )
 from notedeck.text.keys import strip_markup
+from notedeck.text.patterns import LEADING_ARTICLE
 
 MAX_TERM_WORDS = 6
-ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+ARTICLE = LEADING_ARTICLE
 
 
 # First words that make "X" a sentence subject or aside rather than a term.

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])+?\1")
+from notedeck.text.patterns import CODE_SPAN, FENCE
 
 
 def outside_code(text: str, rewrite: Callable[[str], str]) -> str:

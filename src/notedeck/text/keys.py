@@ -1,4 +1,11 @@
-"""Small text helpers shared by the extractors: markup stripping, key normalisation, sentences."""
+"""Identity keys: a card's GUID is a hash of ``normalise_key`` of its question key.
+
+Frozen: any change to what these functions return for some text changes the GUIDs of every
+card with such text, and each user's Anki then holds a duplicate with the review history on
+the old one.  So this module keeps its own patterns (never shared with prose helpers that may
+evolve), and tests/test_text_identity.py pins the results to their first shipped versions.
+Speed tricks here are checked against the plain versions by property tests.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,6 @@ import re
 import unicodedata
 from functools import lru_cache
 from operator import itemgetter
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from notedeck.model import Book
 
 # Spans are bounded ({0,1000}): unbounded ones made a long line of unclosed "[[", "*" or "_"
 # quadratic (a 100 KB line took minutes); no real link, label or emphasis is that long.
@@ -26,11 +29,8 @@ MARKUP_CHAR = re.compile(r"[\[`*_=~\\]")
 # every match, which made these subs 2-4x slower (the groups always take part in a match).
 _GROUP_1, _GROUP_2 = itemgetter(1), itemgetter(2)
 _CODE = re.compile(r"`([^`]*)`")
-# "require- ments" from a PDF is joined; "pre- and post-processing" is English and stays.
-_PDF_BREAK = re.compile(r"(\w)[\u00ad\u2010-] +(?=[a-z])(?!(?:and|or|nor|to|vs|versus|as|but)\b)")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w\s]")
-_NON_WORD_RUN = re.compile(r"[^\w]+")
 # _NOT_WORD as a translate table for ASCII text, 3x cheaper than the sub.  Every ASCII
 # character has an entry: a missing one costs translate a caught LookupError per call.
 _ASCII_NOT_WORD = "".join(" " if _NOT_WORD.match(chr(n)) else chr(n) for n in range(128))
@@ -39,18 +39,6 @@ _ASCII_KEY = _ASCII_NOT_WORD.lower()  # lower() and the table in one pass (lower
 # at \x1c-\x1f): translating and splitting bytes is faster than str for the same result.
 _ASCII_KEY_BYTES = bytes(32 if chr(n).isspace() else ord(_ASCII_KEY[n]) for n in range(128))
 _ASCII_KEY_BYTES += bytes(range(128, 256))  # never used: the text is ASCII
-_FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.DOTALL)
-
-_FIRST_PERSON_WORDS = (
-    "i", "i'm", "i've", "i'd", "i'll", "my", "me", "we", "we're", "our", "today", "tomorrow",
-    "yesterday", "tonight", "finally", "ugh", "ok", "okay", "note to self", "todo", "to do",
-    "skipped", "read", "reading", "started", "finished",
-)  # fmt: skip
-_FIRST_PERSON_INITIALS = frozenset(word[0] for word in _FIRST_PERSON_WORDS)
-_ASCII_BLANKS_AND_BULLETS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-*>#"  # str.split's ASCII blanks
-FIRST_PERSON = re.compile(
-    r"^(?:" + "|".join(map(re.escape, _FIRST_PERSON_WORDS)) + r")\b", re.IGNORECASE
-)
 
 
 # strip_markup and normalise_key are pure and called many times on the same text (a heading
@@ -81,13 +69,6 @@ def strip_markup(text: str) -> str:
         text = new
     text = text.replace("\\|", "|")
     return " ".join(text.split())
-
-
-def join_pdf_breaks(text: str) -> str:
-    """Join words broken by PDF copy-paste ("require- ments" → "requirements")."""
-    if "- " not in text and "\u00ad " not in text and "\u2010 " not in text:
-        return text  # _PDF_BREAK needs a hyphen and a space
-    return _PDF_BREAK.sub(_GROUP_1, text)
 
 
 @lru_cache(maxsize=1 << 13)
@@ -121,53 +102,3 @@ def _drop_article(text: str) -> str:
         return text  # _ARTICLE cannot match
     article = _ARTICLE.match(text)  # anchored: the one match sub could make
     return text[article.end() :] if article else text
-
-
-def is_chatter(text: str) -> bool:
-    """True for diary-style first-person text that should never become a card."""
-    if text.isascii() and MARKUP_CHAR.search(text) is None:
-        # strip_markup would only fold whitespace, so plain starts where text does once blanks
-        # and bullets are skipped: most text cannot start with any first-person word.
-        if text.lstrip(_ASCII_BLANKS_AND_BULLETS)[:1].lower() not in _FIRST_PERSON_INITIALS:
-            return False
-        # Folding a prefix gives a prefix of the folded text: when it holds 12 characters
-        # after the bullets (or is all of the text), its first 12 are plain[:12].
-        head = " ".join(text[:80].split()).lstrip("-*>#• ")
-        known = len(head) >= 12 or len(text) <= 80
-        if known and not head[:12].lower().startswith(_FIRST_PERSON_WORDS):
-            return False
-    plain = strip_markup(text).lstrip("-*>#• ").strip()
-    if plain[:12].isascii() and not plain[:12].lower().startswith(_FIRST_PERSON_WORDS):
-        return False  # IGNORECASE is lower() on ASCII; other letters may fold onto ASCII ones
-    return bool(FIRST_PERSON.match(plain))
-
-
-def first_sentence(text: str) -> str:
-    match = _FIRST_SENTENCE.match(text)
-    return match.group(1) if match else text
-
-
-def word_count(text: str) -> int:
-    return len(strip_markup(text).split())
-
-
-def ends_with_colon(text: str) -> bool:
-    return strip_markup(text).rstrip().endswith(":")
-
-
-def find_book_in_heading(title: str, books: tuple[Book, ...]) -> Book | None:
-    """The configured book a heading names by title or alias (whole words, any case).  Here
-    rather than in parse.py, so that the concept rule can use it without importing markdown-it."""
-    folded = f" {_fold(title)} "
-    best: tuple[int, Book] | None = None
-    for book in books:
-        for name in (book.title, *book.aliases):
-            needle = _fold(name)
-            if needle and f" {needle} " in folded and (best is None or len(needle) > best[0]):
-                best = (len(needle), book)
-    return best[1] if best else None
-
-
-@lru_cache(maxsize=1024)  # pure; every heading is compared with every book title and alias
-def _fold(text: str) -> str:
-    return " ".join(_NON_WORD_RUN.sub(" ", text.casefold()).split())

@@ -25,7 +25,8 @@ from notedeck.build.render.fast import (
 from notedeck.build.render.media import MediaContext, is_image_name, locate, media_name
 from notedeck.model import Card, Problem, RenderedCard
 from notedeck.text.code import outside_code
-from notedeck.text.keys import join_pdf_breaks
+from notedeck.text.patterns import HIGHLIGHT, WIKI_EMBED, WIKI_LINK
+from notedeck.text.prose import join_pdf_breaks
 
 __all__ = ["MediaContext", "breadcrumb", "markdown_to_html", "render_card", "sanitize"]
 
@@ -62,13 +63,6 @@ HTML_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
 CODE_STYLE = "friendly"
 
 # Bounded spans keep a long line of unclosed "[[" or "==" linear (notedeck issue 7).
-WIKI_EMBED = re.compile(
-    r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]"
-)  # noqa: E501
-WIKI_LINK = re.compile(
-    r"(?<!!)\[\[([^\[\]|#]{0,1000})(?:#([^\[\]|]{0,1000}))?(?:\|([^\[\]]{0,1000}))?\]\]"
-)  # noqa: E501
-HIGHLIGHT = re.compile(r"==(?=\S)(.{1,1000}?)(?<=\S)==")
 TRAILING_SPACE = re.compile(r"[ \t]+(</p>|</li>|</td>|$)")
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
