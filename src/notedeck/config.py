@@ -1,71 +1,125 @@
 """Configuration: ``notedeck.yaml`` at the notes root, ``book.yaml`` per folder, front matter.
 
-All three are read with ``yaml.safe_load`` and validated into frozen dataclasses.  Unknown keys
-are errors that list the valid ones, so a typo never silently does nothing.
+Every option is one row of ``OPTIONS`` (mkdocs-style): its name, where it may be written, its
+default, its help and how its value is checked.  Loading, unknown-key messages ("valid: …") and
+the README's option lists all come from that table, so a typo never silently does nothing and an
+option is never documented in one place and read in another.  All YAML is read by one safe
+loader that refuses aliases (``*ref`` chains can blow up exponentially: billion laughs).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from notedeck.errors import ConfigError
+from notedeck.extract import EXTRACTOR_NAMES
 from notedeck.model import Book, FileOptions
 from notedeck.text.keys import normalise_key
 
 CONFIG_NAME = "notedeck.yaml"
 BOOK_FILE_NAME = "book.yaml"
 
-DEFAULT_EXTRACTORS = ("explicit", "definitions", "lists", "tables", "concepts")
+DEFAULT_EXTRACTORS = EXTRACTOR_NAMES
 
 DEFAULT_GENERIC_HEADINGS = (
-    "summary",
-    "introduction",
-    "intro",
-    "overview",
-    "notes",
-    "my notes",
-    "key takeaways",
-    "takeaways",
-    "conclusion",
-    "conclusions",
-    "recap",
-    "review",
-    "todo",
-    "to do",
-    "questions",
-    "open questions",
-    "references",
-    "resources",
-    "further reading",
-    "links",
-    "misc",
-    "miscellaneous",
-    "thoughts",
-    "wrap-up",
-    "wrap up",
-    "next steps",
-    "log",
-    "diary",
-    "examples",
-    "example",
-    "background",
-    "context",
-)
+    "summary", "introduction", "intro", "overview", "notes", "my notes", "key takeaways",
+    "takeaways", "conclusion", "conclusions", "recap", "review", "todo", "to do", "questions",
+    "open questions", "references", "resources", "further reading", "links", "misc",
+    "miscellaneous", "thoughts", "wrap-up", "wrap up", "next steps", "log", "diary", "examples",
+    "example", "background", "context",
+)  # fmt: skip
 
-GLOBAL_KEYS = {
-    "books": "list of {title, aliases, chapters}",
-    "extractors": "names of the extractors to run",
-    "generic_headings": "headings that never become concept cards",
-    "reverse_definitions": "also ask term ← definition for definitions (true/false)",
-    "tags": "extra tags on every card",
-}
+GLOBAL, FILE = "notedeck.yaml", "front matter"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a value was written, for its error message (and, in front matter, the defaults
+    a partial ``extractors: {name: off}`` switches against)."""
+
+    path: Path | str
+    line: int | None = None
+    defaults: tuple[str, ...] = DEFAULT_EXTRACTORS
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    scopes: tuple[str, ...]
+    default: Any
+    help: str
+    check: Callable[[Any, Where], Any]  # the YAML value → the typed value, or ConfigError
+
+
+def _as_list(value: Any, name: str, where: Where) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        return [value]
+    raise ConfigError(f"'{name}' must be a list", where.path, where.line)
+
+
+def _flag(name: str) -> Callable[[Any, Where], bool]:
+    def check(value: Any, where: Where) -> bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false", where.path, where.line)
+        return value
+
+    return check
+
+
+def _texts(value: Any, where: Where) -> tuple[str, ...]:
+    return tuple(str(t) for t in _as_list(value, "tags", where))
+
+
+def _headings(value: Any, where: Where) -> tuple[str, ...]:
+    return tuple(normalise_key(str(h)) for h in _as_list(value, "generic_headings", where))
+
+
+def _books(value: Any, where: Where) -> tuple[Book, ...]:
+    return tuple(parse_book(entry, where.path) for entry in _as_list(value, "books", where))
+
+
+def _extractors(value: Any, where: Where) -> tuple[str, ...]:
+    if isinstance(value, dict):  # {concepts: off}: switch some of the defaults
+        value = switched_extractors(value, where)
+    return check_extractors(value, where.path, EXTRACTOR_NAMES, where.line)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("books", (GLOBAL,), (), "list of {title, aliases, chapters}", _books),
+    Option(
+        "extractors",
+        (GLOBAL, FILE),
+        DEFAULT_EXTRACTORS,
+        "names of the extractors to run",
+        _extractors,
+    ),
+    Option(
+        "generic_headings",
+        (GLOBAL,),
+        tuple(normalise_key(h) for h in DEFAULT_GENERIC_HEADINGS),
+        "headings that never become concept cards",
+        _headings,
+    ),
+    Option(
+        "reverse_definitions",
+        (GLOBAL, FILE),
+        False,
+        "also ask term ← definition for definitions (true/false)",
+        _flag("reverse_definitions"),
+    ),
+    Option("skip", (FILE,), False, "ignore the whole file (true/false)", _flag("skip")),
+    Option("tags", (GLOBAL, FILE), (), "extra tags on every card", _texts),
+)
+GLOBAL_KEYS = {o.name: o.help for o in OPTIONS if GLOBAL in o.scopes}
+FILE_OPTION_KEYS = {o.name for o in OPTIONS if FILE in o.scopes}
 BOOK_KEYS = {"title", "aliases", "chapters"}
-FILE_OPTION_KEYS = {"skip", "tags", "extractors", "reverse_definitions"}
-FRONT_MATTER_KEYS = {"book", "chapter", "title", "notedeck", "tags", "aliases"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +130,7 @@ class Config:
     out_dir: Path
     books: tuple[Book, ...] = ()
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
-    generic_headings: tuple[str, ...] = DEFAULT_GENERIC_HEADINGS
+    generic_headings: tuple[str, ...] = OPTIONS[2].default
     reverse_definitions: bool = False
     tags: tuple[str, ...] = ()
     dry_run: bool = False
@@ -98,110 +152,19 @@ def load_config(
     notes_dir: Path | str = "notes", out_dir: Path | str = "decks", **overrides
 ) -> Config:
     """Read ``notedeck.yaml`` (if any) from the notes root and return a frozen Config."""
-    notes_dir = Path(notes_dir)
-    out_dir = Path(out_dir)
+    notes_dir, out_dir = Path(notes_dir), Path(out_dir)
     path = notes_dir / CONFIG_NAME
-    data: dict[str, Any] = {}
-    if path.is_file():
-        data = read_yaml_mapping(path)
-    unknown_keys(data, GLOBAL_KEYS, "key", path)
-    from notedeck.extract import EXTRACTOR_NAMES
-
-    books = tuple(
-        parse_book(entry, path) for entry in _as_list(data.get("books", []), "books", path)
-    )
-    extractors = check_extractors(data.get("extractors", DEFAULT_EXTRACTORS), path, EXTRACTOR_NAMES)
-    generic = tuple(
-        normalise_key(str(h))
-        for h in _as_list(
-            data.get("generic_headings", DEFAULT_GENERIC_HEADINGS), "generic_headings", path
-        )
-    )
-    reverse = data.get("reverse_definitions", False)
-    if not isinstance(reverse, bool):
-        raise ConfigError("reverse_definitions must be true or false", path)
-    tags = tuple(str(t) for t in _as_list(data.get("tags", []), "tags", path))
-    config = Config(notes_dir, out_dir, books, extractors, generic, reverse, tags)
-    return _replace(config, **overrides)
-
-
-def _replace(config: Config, **overrides) -> Config:
-    from dataclasses import replace
-
+    data = read_yaml_mapping(path) if path.is_file() else {}
+    values = _checked(data, GLOBAL, "key", Where(path))
+    config = Config(notes_dir, out_dir, **values)
     return replace(config, **overrides) if overrides else config
 
 
-def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """Safe-load a YAML file that must hold a mapping; errors name the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason})", path) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read ({exc.strerror})", path) from None
-    return parse_yaml_mapping(text, path)
-
-
-def parse_yaml_mapping(text: str, path: Path | str, first_line: int = 1) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"invalid YAML: {problem}", path, line) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"expected a mapping of keys to values, got a {type(data).__name__}", path, first_line
-        )
-    return {str(k): v for k, v in data.items()}
-
-
-def parse_book(entry: Any, path: Path | str) -> Book:
-    if isinstance(entry, str):
-        entry = {"title": entry}
-    if (
-        not isinstance(entry, dict)
-        or not isinstance(entry.get("title"), str)
-        or not entry["title"].strip()
-    ):
-        raise ConfigError("each book needs a non-empty 'title'", path)
-    unknown_keys(entry, BOOK_KEYS, "book key", path)
-    aliases = tuple(str(a) for a in _as_list(entry.get("aliases", []), "aliases", path))
-    chapters_raw = entry.get("chapters") or {}
-    if not isinstance(chapters_raw, dict):
-        raise ConfigError("'chapters' must map chapter numbers to titles", path)
-    chapters = tuple((str(k), str(v)) for k, v in chapters_raw.items())
-    return Book(entry["title"].strip(), aliases, chapters)
-
-
-def check_extractors(
-    value: Any, path: Path | str, valid: tuple[str, ...], line: int | None = None
-) -> tuple[str, ...]:
-    names = tuple(str(v) for v in _as_list(value, "extractors", path, line))
-    unknown = [n for n in names if n not in valid]
-    if unknown:
-        plural = "s" if len(unknown) > 1 else ""
-        listed = ", ".join(repr(n) for n in unknown)
-        raise ConfigError(
-            f"unknown extractor{plural} {listed} (valid: {', '.join(valid)})", path, line
-        )
-    return names
-
-
-def switched_extractors(
-    switches: dict, defaults: tuple[str, ...], path: Path | str, line: int
-) -> list[str]:
-    """``{concepts: off, tables: on}`` → the default extractors with those switched."""
-    from notedeck.extract import EXTRACTOR_NAMES
-
-    check_extractors(list(switches), path, EXTRACTOR_NAMES, line)
-    for name, on in switches.items():
-        if not isinstance(on, bool):
-            raise ConfigError(f"extractor {name!r} must be on or off", path, line)
-    return [n for n in EXTRACTOR_NAMES if switches.get(n, n in defaults)]
+def _checked(data: dict, scope: str, what: str, where: Where) -> dict[str, Any]:
+    """The options of one scope from a mapping: unknown keys refused, each value checked."""
+    options = [o for o in OPTIONS if scope in o.scopes]
+    unknown_keys(data, {o.name for o in options}, what, where.path, where.line)
+    return {o.name: o.check(data[o.name], where) if o.name in data else o.default for o in options}
 
 
 def parse_file_options(
@@ -220,23 +183,59 @@ def parse_file_options(
             path,
             line,
         )
-    unknown_keys(value, FILE_OPTION_KEYS, "notedeck option", path, line)
-    from notedeck.extract import EXTRACTOR_NAMES
+    values = _checked(value, FILE, "notedeck option", Where(path, line, defaults))
+    return FileOptions(
+        skip=values["skip"],
+        tags=values["tags"],
+        extractors=values["extractors"] if "extractors" in value else None,
+        reverse_definitions=values["reverse_definitions"]
+        if "reverse_definitions" in value
+        else None,
+    )
 
-    extractors = None
-    if "extractors" in value:
-        wanted = value["extractors"]
-        if isinstance(wanted, dict):  # {concepts: off}: switch some of the defaults
-            wanted = switched_extractors(wanted, defaults, path, line)
-        extractors = check_extractors(wanted, path, EXTRACTOR_NAMES, line)
-    reverse = value.get("reverse_definitions")
-    if reverse is not None and not isinstance(reverse, bool):
-        raise ConfigError("reverse_definitions must be true or false", path, line)
-    skip = value.get("skip", False)
-    if not isinstance(skip, bool):
-        raise ConfigError("skip must be true or false", path, line)
-    tags = tuple(str(t) for t in _as_list(value.get("tags", []), "tags", path, line))
-    return FileOptions(skip=skip, tags=tags, extractors=extractors, reverse_definitions=reverse)
+
+# ---------------------------------------------------------------- books and extractors
+
+
+def parse_book(entry: Any, path: Path | str) -> Book:
+    if isinstance(entry, str):
+        entry = {"title": entry}
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("title"), str)
+        or not entry["title"].strip()
+    ):
+        raise ConfigError("each book needs a non-empty 'title'", path)
+    unknown_keys(entry, BOOK_KEYS, "book key", path)
+    aliases = tuple(str(a) for a in _as_list(entry.get("aliases", []), "aliases", Where(path)))
+    chapters_raw = entry.get("chapters") or {}
+    if not isinstance(chapters_raw, dict):
+        raise ConfigError("'chapters' must map chapter numbers to titles", path)
+    chapters = tuple((str(k), str(v)) for k, v in chapters_raw.items())
+    return Book(entry["title"].strip(), aliases, chapters)
+
+
+def check_extractors(
+    value: Any, path: Path | str, valid: tuple[str, ...], line: int | None = None
+) -> tuple[str, ...]:
+    names = tuple(str(v) for v in _as_list(value, "extractors", Where(path, line)))
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        listed = ", ".join(repr(n) for n in unknown)
+        raise ConfigError(
+            f"unknown extractor{plural} {listed} (valid: {', '.join(valid)})", path, line
+        )
+    return names
+
+
+def switched_extractors(switches: dict, where: Where) -> list[str]:
+    """``{concepts: off, tables: on}`` → the default extractors with those switched."""
+    check_extractors(list(switches), where.path, EXTRACTOR_NAMES, where.line)
+    for name, on in switches.items():
+        if not isinstance(on, bool):
+            raise ConfigError(f"extractor {name!r} must be on or off", where.path, where.line)
+    return [n for n in EXTRACTOR_NAMES if switches.get(n, n in where.defaults)]
 
 
 def unknown_keys(data: dict, valid, what: str, path: Path | str, line: int | None = None) -> None:
@@ -250,9 +249,56 @@ def unknown_keys(data: dict, valid, what: str, path: Path | str, line: int | Non
         )
 
 
-def _as_list(value: Any, name: str, path: Path | str, line: int | None = None) -> list:
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if isinstance(value, str):
-        return [value]
-    raise ConfigError(f"'{name}' must be a list", path, line)
+# ---------------------------------------------------------------- YAML
+
+
+class SafeLoaderWithoutAliases(yaml.SafeLoader):
+    """Safe loading without aliases: ``*ref`` chains can blow up exponentially (billion laughs).
+    The one loader for every YAML notedeck reads: config, ``book.yaml`` and front matter."""
+
+    where = "YAML files"
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            message = f"aliases (*name) are not allowed in {self.where}"
+            raise yaml.composer.ComposerError(None, None, message, mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str, where: str = "notedeck's YAML files") -> Any:
+    """``yaml.safe_load`` that refuses aliases (raises yaml.YAMLError naming ``where``)."""
+    loader = SafeLoaderWithoutAliases(text)
+    loader.where = where
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """Safe-load a YAML file that must hold a mapping; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason})", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read ({exc.strerror})", path) from None
+    return parse_yaml_mapping(text, path)
+
+
+def parse_yaml_mapping(text: str, path: Path | str, first_line: int = 1) -> dict[str, Any]:
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"invalid YAML: {problem}", path, line) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"expected a mapping of keys to values, got a {type(data).__name__}", path, first_line
+        )
+    return {str(k): v for k, v in data.items()}

@@ -18,6 +18,7 @@ import yaml
 from notedeck.config import (
     BOOK_FILE_NAME,
     Config,
+    load_yaml,
     parse_book,
     parse_file_options,
     parse_yaml_mapping,
@@ -191,18 +192,6 @@ def decode(raw: bytes, rel: str) -> str:
     return STRAY_CONTROL.sub("", text).replace("\v", " ").replace("\f", " ")
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """Safe loading without aliases: ``*ref`` chains can blow up exponentially (billion laughs)."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in front matter", mark
-            )
-        return super().compose_node(parent, index)
-
-
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
     """(front matter mapping, body, 1-based line number of the body's first line)."""
     match = FRONT_MATTER.match(text)
@@ -212,7 +201,7 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
     body_line = consumed.count("\n") + 1
     closing = body_line - 1 if consumed.endswith("\n") else body_line
     try:
-        data = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+        data = load_yaml(match.group(1), "front matter")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 2
