@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_build.py"
 
 
+@pytest.mark.slow
 def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(BENCH), "--sizes", "3", "--workdir", str(tmp_path)],

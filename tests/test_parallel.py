@@ -34,6 +34,7 @@ from notedeck.runtime.runner import MIN_FILES, register_pickling, worker_count
 from test_properties import ROUTING, notes
 
 QUALITY_NOTES = ROOT / "benchmarks" / "quality" / "corpus"
+pytestmark = pytest.mark.slow  # worker processes start in nearly every test here
 forks = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="patches reach the workers only when forked"
 )
