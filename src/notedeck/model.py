@@ -44,6 +44,8 @@ class SourceFile:
     book: str | None  # book title from front matter / book.yaml, None = route by headings
     chapter: str | None
     options: FileOptions = FileOptions()
+    default_book: str = ""  # when nothing names a book: the top-level folder's (read.py)
+    default_chapter: str | None = None  # a sub-folder or a "ch03-…" file name
 
 
 # ---------------------------------------------------------------- blocks

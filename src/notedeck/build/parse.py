@@ -286,6 +286,20 @@ def _path(stack: list[_Open]) -> tuple[str, ...]:
     return tuple(entry.title for entry in stack[start:])
 
 
+def _base_place(raw, source: SourceFile, config: Config) -> tuple[str | None, str | None]:
+    """The book and chapter of text under no book heading.  A note that names its book (front
+    matter, book.yaml) uses it; a daily log whose headings name books from notedeck.yaml leaves
+    the text under no such heading out (None: a diary intro, a sign-off); any other note gets
+    its folder's default book."""
+    if source.book:
+        book = source.book
+    elif config.books and any(find_book_in_heading(r[0], config.books) for r in raw if r[1]):
+        return None, source.chapter
+    else:
+        book = source.default_book or None
+    return book, source.chapter or source.default_chapter
+
+
 def _route(raw, source: SourceFile, config: Config) -> list[Section]:
     """Give every section its heading path, book, chapter and skip flag.
 
@@ -294,10 +308,11 @@ def _route(raw, source: SourceFile, config: Config) -> list[Section]:
     """
     stack: list[_Open] = []
     out = []
+    base_book, base_chapter = _base_place(raw, source, config)
     for title, level, line, blocks, skip in raw:
         while stack and stack[-1].level >= level:
             stack.pop()
-        book, chapter, skipped = source.book, source.chapter, False
+        book, chapter, skipped = base_book, base_chapter, False
         if stack:
             book, chapter, skipped = stack[-1].book, stack[-1].chapter, stack[-1].skip
         names_book = False

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
+from notedeck.build.discover import NOTE_SUFFIXES, Found, Skipped, find_notes
 from notedeck.config import (
     BOOK_FILE_NAME,
     Config,
@@ -27,7 +29,6 @@ from notedeck.config import (
 from notedeck.errors import ConfigError, NotedeckError, NoteError
 from notedeck.model import Book, FileOptions, Problem, SourceFile
 
-NOTE_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
 )
@@ -38,90 +39,53 @@ BINARY_SNIFF = 8192  # bytes checked for NUL: a text file's start, cheap even fo
 
 @dataclass(frozen=True)
 class Reading:
-    """The notes that could be read, the problems (each reported once), the notes that failed."""
+    """The notes that could be read, the problems (each reported once), the notes that failed,
+    and the files passed over (with the rule that skipped each)."""
 
     files: tuple[SourceFile, ...]
     errors: tuple[Problem, ...]
     failed: tuple[str, ...]  # notes-relative paths whose cards must be carried over
     warnings: tuple[Problem, ...] = ()
-
-
-def find_notes(
-    notes_dir: Path, exclude: tuple[Path, ...] = (), problems: list[NotedeckError] | None = None
-) -> list[Path]:
-    """Every markdown file under ``notes_dir``, sorted, skipping hidden folders and symlink loops.
-
-    A file reachable twice (a symlink to another note, a symlinked folder) is listed once, under
-    its first path, so its cards are not built twice.  A folder that cannot be opened is added to
-    ``problems`` (when given) and skipped; the rest of the tree is still read.
-    """
-    if not notes_dir.exists():
-        raise ConfigError("notes folder does not exist", notes_dir)
-    if not notes_dir.is_dir():
-        raise ConfigError("notes path is not a folder", notes_dir)
-    excluded = {p.resolve() for p in exclude if p.exists()} - {notes_dir.resolve()}
-    found: dict[str, Path] = {}
-    seen: set[tuple[int, int]] = set()
-
-    def unreadable(exc: OSError) -> None:
-        if problems is not None and not isinstance(exc, FileNotFoundError):
-            folder = _relative(Path(exc.filename or notes_dir), notes_dir)
-            problems.append(NoteError(folder, f"cannot open folder ({exc.strerror or exc})"))
-
-    for root, dirs, files in os.walk(notes_dir, onerror=unreadable, followlinks=True):
-        root_path = Path(root)
-        try:
-            stat = root_path.stat()
-        except OSError:  # deleted or unreadable while walking
-            dirs[:] = []
-            continue
-        if (stat.st_dev, stat.st_ino) in seen or root_path.resolve() in excluded:
-            dirs[:] = []
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
-                path = root_path / name
-                found[path.relative_to(notes_dir).as_posix()] = path
-    return _read_once(found, notes_dir)
-
-
-def _read_once(found: dict[str, Path], notes_dir: Path) -> list[Path]:
-    """One path per real file, preferring a path that goes through no symlink (dangling or
-    looping links resolve to themselves and stay, so read_note can report them)."""
-    real = {rel: os.path.realpath(path) for rel, path in found.items()}
-    unique: dict[str, Path] = {}
-    for rel in sorted(found, key=lambda r: (real[r] != os.path.abspath(found[r]), r)):
-        unique.setdefault(real[rel], found[rel])
-    return sorted(unique.values(), key=lambda p: p.relative_to(notes_dir).as_posix())
+    skipped: tuple[Skipped, ...] = ()
 
 
 def read_notes(config: Config) -> Reading:
     """Read every note; a bad ``book.yaml`` is reported once and fails the notes it governs."""
-    folder_errors: list[NotedeckError] = []
-    paths = find_notes(config.notes_dir, (config.out_dir,), folder_errors)
-    if not paths and not folder_errors:
-        raise ConfigError(
-            "no markdown notes (*.md, *.markdown) found in the notes folder", config.notes_dir
-        )
+    found = find_notes(config.notes_dir, (config.out_dir,))
+    if not found.paths and not found.problems:
+        raise ConfigError(_nothing_to_read(found), config.notes_dir)
     files: list[SourceFile] = []
-    errors: dict[str, NotedeckError] = {str(e): e for e in folder_errors}
-    # An unlistable folder fails every note under it (books.failed_here matches by prefix).
-    failed: list[str] = [str(e.path) for e in folder_errors if isinstance(e, NoteError)]
+    errors: dict[str, Problem] = {str(p): p for p in found.problems}
+    warnings: list[Problem] = []
+    skipped = list(found.skipped)
+    failed = list(found.failed)  # an unlistable folder fails every note under it
     book_files: dict[Path, Book | None] = {}
-    for path in paths:
+    for path in found.paths:
+        rel = path.relative_to(config.notes_dir).as_posix()
         try:
-            files.append(read_note(path, config, book_files))
+            source, problems, rule = read_note(path, config, book_files)
         except NotedeckError as exc:
-            errors.setdefault(str(exc), exc)
-            failed.append(path.relative_to(config.notes_dir).as_posix())
+            errors.setdefault(str(exc), exc.problem)
+            failed.append(rel)
+            continue
+        warnings.extend(problems)
+        if rule:
+            skipped.append(Skipped(rel, rule))
+        else:
+            files.append(source)
+    warnings.extend(_shared_books(book_files, config))
     return Reading(
-        tuple(files),
-        tuple(e.problem for e in errors.values()),
-        tuple(failed),
-        tuple(_shared_books(book_files, config)),
+        tuple(files), tuple(errors.values()), tuple(failed), tuple(warnings), tuple(skipped)
     )
+
+
+def _nothing_to_read(found: Found) -> str:
+    if found.skipped:
+        return (
+            f"no notes to read: every markdown file was skipped ({len(found.skipped)}; "
+            "run `notedeck check` to see why)"
+        )
+    return "no markdown notes (*.md, *.markdown) found in the notes folder"
 
 
 def _shared_books(book_files: dict[Path, Book | None], config: Config) -> Iterator[Problem]:
@@ -141,23 +105,20 @@ def _shared_books(book_files: dict[Path, Book | None], config: Config) -> Iterat
 
 def read_note(
     path: Path, config: Config, book_files: dict[Path, Book | None] | None = None
-) -> SourceFile:
+) -> tuple[SourceFile, list[Problem], str | None]:
+    """(the note, warnings about it, the rule that skips it or None)."""
     rel = path.relative_to(config.notes_dir).as_posix()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise NoteError(rel, "broken symbolic link (its target does not exist)") from None
-        raise NoteError(rel, "file disappeared while building") from None
-    except IsADirectoryError:
-        raise NoteError(rel, "is a folder, not a note file") from None
-    except OSError as exc:
-        raise NoteError(rel, f"cannot read ({exc.strerror or exc})") from None
-    text = decode(raw, rel)
-    meta, body, body_line = split_front_matter(text, rel)
+    text = decode(_read_bytes(path, rel), rel)
+    meta, body, body_line, problems = split_front_matter(text, rel)
+    rule = skip_rule(meta, body)
     folder_book = book_for_folder(path.parent, config, {} if book_files is None else book_files)
-    book = _meta_str(meta, "book", rel) or (folder_book.title if folder_book else None)
-    chapter = _meta_str(meta, "chapter", rel)
+    try:
+        named = _meta_str(meta, "book", rel)
+        chapter = _meta_chapter(meta, rel)
+    except NoteError as exc:  # "book: [a, b]": ignored like malformed front matter
+        problems.append(Problem.warning("front-matter", f"{exc.detail}; ignored it", rel, exc.line))
+        named = chapter = None
+    book = named or (folder_book.title if folder_book else None)
     options = (
         parse_file_options(
             meta.get("notedeck"), rel, _key_line(text, "notedeck"), config.extractors
@@ -166,13 +127,37 @@ def read_note(
         else FileOptions()
     )
     if meta.get("tags") is not None:
-        options = FileOptions(
-            options.skip,
-            options.tags + _meta_tags(meta["tags"]),
-            options.extractors,
-            options.reverse_definitions,
-        )
-    return SourceFile(path, rel, body, body_line, book, chapter, options)
+        options = replace(options, tags=options.tags + _meta_tags(meta["tags"]))
+    default_book, default_chapter = default_place(rel, config.notes_dir)
+    source = SourceFile(
+        path, rel, body, body_line, book, chapter, options, default_book, default_chapter
+    )
+    return source, problems, rule
+
+
+MAX_NOTE_BYTES = 32 * 1024 * 1024  # a note bigger than this is an export or a data dump
+
+
+def _read_bytes(path: Path, rel: str) -> bytes:
+    """The file's bytes: a regular file only (never a FIFO or a device), at most the cap."""
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise NoteError(rel, "is not a regular file (a FIFO or a device?); skipped")
+            raw = handle.read(MAX_NOTE_BYTES + 1)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise NoteError(rel, "broken symbolic link (its target does not exist)") from None
+        raise NoteError(rel, "file disappeared while building") from None
+    except IsADirectoryError:
+        raise NoteError(rel, "is a folder, not a note file") from None
+    except OSError as exc:
+        raise NoteError(rel, f"cannot read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_NOTE_BYTES:
+        limit = MAX_NOTE_BYTES // (1024 * 1024)
+        raise NoteError(rel, f"is over {limit} MB, too big for a note; split it or ignore it")
+    return raw
 
 
 def decode(raw: bytes, rel: str) -> str:
@@ -192,32 +177,125 @@ def decode(raw: bytes, rel: str) -> str:
     return STRAY_CONTROL.sub("", text).replace("\v", " ").replace("\f", " ")
 
 
-def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
-    """(front matter mapping, body, 1-based line number of the body's first line)."""
+def split_front_matter(text: str, rel: str) -> tuple[dict, str, int, list[Problem]]:
+    """(front matter mapping, body, 1-based line of the body's first line, warnings).
+
+    Front matter that is not valid YAML, or not a mapping, is a warning naming the file and
+    line: the body still builds (nothing in it could name a book, so the default applies)."""
     match = FRONT_MATTER.match(text)
     if not match:
-        return {}, text, 1
+        return {}, text, 1, []
     consumed = text[: match.end()]
     body_line = consumed.count("\n") + 1
     closing = body_line - 1 if consumed.endswith("\n") else body_line
+    body = text[match.end() :]
     try:
         data = load_yaml(match.group(1), "front matter")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 2
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise NoteError(
-            rel, f"invalid YAML in the front matter (lines 1-{closing}): {problem}", line
-        ) from None
+        message = f"invalid YAML in the front matter (lines 1-{closing}): {problem}; ignored it"
+        return {}, body, body_line, [Problem.warning("front-matter", message, rel, line)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "plain text"
-        raise NoteError(
-            rel, f"front matter (lines 1-{closing}) must be 'key: value' lines, not {kind}", 2
+        message = (
+            f"front matter (lines 1-{closing}) must be 'key: value' lines, not {kind}; ignored it"
         )
-    # Other tools' keys (aliases, date, …) are allowed; only the notedeck: block is validated.
-    return {str(k): v for k, v in data.items()}, text[match.end() :], body_line
+        return {}, body, body_line, [Problem.warning("front-matter", message, rel, 2)]
+    # Other tools' keys (aliases, cssclass, dataview fields …) are allowed; only notedeck: is
+    # validated.
+    return {str(k): v for k, v in data.items()}, body, body_line, []
+
+
+PLACEHOLDER = re.compile(
+    r"\{\{\s*(?:date|time|title|today|yesterday|tomorrow|query|value|content)\b[^{}\n]{0,80}\}\}"
+    r"|<%[^%\n]{0,400}%>",
+    re.IGNORECASE,
+)
+
+
+def skip_rule(meta: dict, body: str) -> str | None:
+    """Content that is not a note: an Excalidraw drawing, a template full of placeholders."""
+    if "excalidraw-plugin" in meta:
+        return "excalidraw"
+    if "{{" not in body and "<%" not in body:
+        return None
+    lines = [line for line in body.split("\n") if line.strip()]
+    templated = sum(1 for line in lines if PLACEHOLDER.search(line))
+    if templated and (templated >= 3 or templated * 10 >= len(lines)):
+        return "template"
+    return None
+
+
+def _meta_chapter(meta: dict, rel: str) -> str | None:
+    """``chapter: 3``; a list (``chapter: [3, 4]``, a note covering several) leaves the
+    chapter to each heading."""
+    if isinstance(meta.get("chapter"), list):
+        return None
+    return _meta_str(meta, "chapter", rel)
+
+
+def default_place(rel: str, notes_dir: Path) -> tuple[str, str | None]:
+    """(book, chapter) when nothing names them: the book is the note's top-level folder (for a
+    file at the root, the notes folder's own name); the chapter is the sub-folder below it, or a
+    chapter number in the file name ("ch03-…", "Chapter 3 …")."""
+    parts = rel.split("/")
+    if len(parts) == 1:
+        book = title_from_name(notes_dir.resolve().name) or "Notes"
+    else:
+        book = title_from_name(parts[0]) or parts[0]
+    chapter = chapter_in_name(parts[-1])
+    if chapter is None and len(parts) > 2:
+        chapter = title_from_name(parts[1]) or None
+    return book, chapter
+
+
+SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "via",
+        "with",
+    ]
+)
+NAME_NUMBERING = re.compile(r"^\d{1,3}(?:[.\s_-]+)(?=\D)")
+FILE_CHAPTER = re.compile(r"^(?:ch|chap|chapter)[\s._-]*0*(\d{1,3})(?!\d)", re.IGNORECASE)
+
+
+def title_from_name(name: str) -> str:
+    """A folder or file name as a title: "fundamentals-of-data-engineering" → "Fundamentals of
+    Data Engineering"; "01 - Databases" → "Databases"; words with capitals ("MLOps", "CS50")
+    stay as written."""
+    name = name.rsplit(".", 1)[0] if name.lower().endswith(NOTE_SUFFIXES) else name
+    words = NAME_NUMBERING.sub("", name.strip()).replace("_", " ").replace("-", " ").split()
+    out = []
+    for n, word in enumerate(words):
+        if word != word.lower() or n and word in SMALL_WORDS:
+            out.append(word)
+        else:
+            out.append(word[:1].upper() + word[1:])
+    return CONTROL.sub("", " ".join(out)).strip()
+
+
+def chapter_in_name(name: str) -> str | None:
+    match = FILE_CHAPTER.match(name)
+    return match.group(1) if match else None
 
 
 def _key_line(text: str, key: str) -> int:
