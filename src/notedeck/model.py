@@ -219,6 +219,14 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A file (or folder, ending in "/") under the notes folder that is not a note."""
+
+    rel: str
+    rule: str  # hidden, excalidraw, template, ignored, outside, not-a-file, tool-folder
+
+
+@dataclass(frozen=True)
 class NoteResult:
     """What one note file gave (parse → extract → render): the unit the build cache stores and
     the worker processes send back.  Cards have no GUID yet: GUIDs are numbered per book."""
@@ -261,6 +269,7 @@ class BuildReport:
     warnings: tuple[Problem, ...] = ()
     errors: tuple[Problem, ...] = ()
     files: int = 0
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def ok(self) -> bool:

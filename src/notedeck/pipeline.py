@@ -38,6 +38,7 @@ from notedeck.model import (
     NoteResult,
     Problem,
     RenderedCard,
+    Skipped,
     SourceFile,
 )
 from notedeck.runtime.runner import choose_runner
@@ -69,7 +70,8 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     warnings = [*reading.warnings, *books.problems, *note_problems(notes, WARNING)]
     warnings += [p for plan in written.plans for p in plan.problems]
     errors = [*reading.errors, *note_problems(notes, ERROR), *books.clashes]
-    return BuildReport(written.books, tuple(warnings), tuple(errors), len(reading.files))
+    files = len(reading.files)
+    return BuildReport(written.books, tuple(warnings), tuple(errors), files, reading.skipped)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Collected:
     errors: tuple[Problem, ...]
     failed_files: tuple[str, ...]
     files: int = 0  # note files read (documents holds only the ones parsed this time)
+    skipped: tuple[Skipped, ...] = ()  # files under the notes folder that are not notes
 
 
 def collect(
@@ -110,6 +113,7 @@ def collect(
         (*reading.errors, *note_problems(notes, ERROR), *books.clashes),
         failed,
         len(reading.files),
+        reading.skipped,
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notedeck.errors import ConfigError, NoteError
-from notedeck.model import Problem
+from notedeck.model import Problem, Skipped
 
 NOTE_SUFFIXES = (".md", ".markdown")
 IGNORE_FILE = ".notedeckignore"
@@ -36,12 +36,6 @@ SKIP_RULES = {
     "outside": "symbolic links leading out of the notes folder",
     "not-a-file": "not regular files (FIFOs, devices)",
 }
-
-
-@dataclass(frozen=True)
-class Skipped:
-    rel: str
-    rule: str  # a key of SKIP_RULES
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from notedeck.build.discover import NOTE_SUFFIXES, Found, Skipped, find_notes
+from notedeck.build.discover import NOTE_SUFFIXES, Found, find_notes
 from notedeck.config import (
     BOOK_FILE_NAME,
     Config,
@@ -27,7 +27,7 @@ from notedeck.config import (
     read_yaml_mapping,
 )
 from notedeck.errors import ConfigError, NotedeckError, NoteError
-from notedeck.model import Book, FileOptions, Problem, SourceFile
+from notedeck.model import Book, FileOptions, Problem, Skipped, SourceFile
 
 FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE

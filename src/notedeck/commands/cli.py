@@ -16,7 +16,14 @@ import click
 
 from notedeck import __version__
 from notedeck.commands.filters import CARD_KINDS
-from notedeck.commands.terminal import build_json, print_book, progress_for, terminal_io
+from notedeck.commands.terminal import (
+    build_json,
+    no_cards_message,
+    print_book,
+    problem_lines,
+    progress_for,
+    terminal_io,
+)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -210,18 +217,25 @@ def build(
         report = run_library(run_build, config, progress, debug=debug)
     finally:
         progress.close()
+    warnings = problem_lines(report.warnings, "warning", verbose)
+    errors = problem_lines(report.errors, "error", verbose, each_up_to=10)  # each names a note
     if as_json:
         echo_json(build_json(report))
     elif not quiet:
         for book in report.books:
             print_book(book, verbose, dry_run)
-        for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        for line in warnings:
+            click.echo(line, err=True)
         if not report.books:
-            failed = f", {len(report.errors)} with errors below" if report.errors else ""
-            click.echo(f"No cards found in {notes_dir} ({report.files} note files read{failed}).")
-    for error in report.errors:
-        click.echo(f"error: {error}", err=True)
+            click.echo(no_cards_message(notes_dir, report))
+    for line in errors:
+        click.echo(line, err=True)
+    problems = len(report.warnings) + len(report.errors)
+    if not quiet and not as_json and len(warnings) + len(errors) < problems:
+        hint = (
+            f"notedeck: {problems} problems in all; `notedeck check` lists every one (so does -v)"
+        )
+        click.echo(hint, err=True)
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
 

@@ -74,6 +74,21 @@ def build_json(report) -> dict:
     }
 
 
+def no_cards_message(notes_dir, report) -> str:
+    """Why a build made no card, and what to do — never just "no cards"."""
+    read = f"{report.files} note{'s' * (report.files != 1)} read"
+    if report.errors and not report.files:
+        return f"No cards found in {notes_dir}: no note could be read (see the errors below)."
+    why = (
+        f"No cards found in {notes_dir} ({read}"
+        + (f", {len(report.errors)} with errors below" if report.errors else "")
+        + "). notedeck makes cards from definitions ('**Term**: meaning', 'A term is …'), "
+        "lists after a sentence ending in ':', tables, 'What is X?' headings and sections about "
+        "a concept, and from explicit cards ('Question::Answer')."
+    )
+    return f"{why} Run `notedeck check {notes_dir}` to see what each note made and why."
+
+
 def print_book(book, verbose: bool, dry_run: bool) -> None:
     kinds = Counter(r.card.kind for r in book.cards)
     by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
@@ -112,6 +127,49 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
             f"  Anki never deletes on import; find the removed cards with the search{more}: "
             f"{removed_search(shown)}"
         )
+
+
+# What a group of problems of one code is called in a summary line.
+KINDS = {
+    "duplicate": "questions asked twice in a book",
+    "same-term": "terms asked about twice in a book",
+    "merged": "exact duplicate cards merged into one",
+    "image": "images that could not be used",
+    "blank": "cards skipped because a side would show nothing",
+    "front-matter": "notes whose front matter was ignored",
+    "kept": "notes keeping their cards from the last build",
+    "shared-book": "books declared by several book.yaml files",
+    "unreadable": "notes that could not be read",
+    "config": "settings files with problems",
+}
+EXAMPLES = 3
+
+
+def problem_lines(problems, severity: str, verbose: bool, each_up_to: int = 1) -> list[str]:
+    """``severity: …`` lines for the build's output: every problem with ``verbose``, else one
+    line per kind once a kind has more than ``each_up_to`` problems (a count and a few places),
+    so a vault's thousand warnings fit on a screen."""
+    if verbose:
+        return [f"{severity}: {p}" for p in problems]
+    groups: dict[str, list] = {}
+    for problem in problems:
+        groups.setdefault(problem.code, []).append(problem)
+    lines = []
+    for code, group in groups.items():
+        if len(group) <= each_up_to:
+            lines.extend(f"{severity}: {p}" for p in group)
+            continue
+        kind = KINDS.get(code, f"{code} problems")
+        places = ", ".join(_place(p) for p in group[:EXAMPLES])
+        more = " …" if len(group) > EXAMPLES else ""
+        lines.append(f"{severity}: {len(group)} {kind} ({places}{more}); first: {group[0].message}")
+    return lines
+
+
+def _place(problem) -> str:
+    if not problem.source:
+        return "settings"
+    return problem.source if problem.line is None else f"{problem.source}:{problem.line}"
 
 
 class KeyIO:

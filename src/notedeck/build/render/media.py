@@ -89,20 +89,43 @@ _INDEX: dict[Path, dict[str, Path]] = {}
 
 
 def _by_name(root: Path, name: str) -> Path | None:
-    """Obsidian finds a bare file name anywhere in the vault: one walk, cached, redone on a miss."""
+    """Obsidian finds a bare file name anywhere in the vault: the vault is walked once per
+    process (a walk per missing image made a vault with many of them quadratic), and again
+    only when a file it found has gone."""
     name = unicodedata.normalize("NFC", name)
-    found = _INDEX.get(root, {}).get(name)
-    if found is not None and found.is_file():
-        return found
+    index = _INDEX.get(root)
+    if index is None:
+        index = _INDEX[root] = _files_by_name(root)
+    found = index.get(name)
+    if found is not None and not found.is_file():
+        index = _INDEX[root] = _files_by_name(root)
+        found = index.get(name)
+    return found
+
+
+def clear_media_index() -> None:
+    """Forget the walks (a long-running process, such as ``--watch``, calls this per build)."""
+    _INDEX.clear()
+
+
+def _files_by_name(root: Path) -> dict[str, Path]:
+    """File name → its first path (sorted walk) inside ``root``, hidden folders left out; a
+    folder whose real path leaves ``root`` (a symbolic link) is not entered."""
     index: dict[str, Path] = {}
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        real = Path(os.path.realpath(folder))
+        if real != root and root not in real.parents:
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for file in sorted(files):
-            path = Path(folder, file).resolve()
-            if root in path.parents:
-                index.setdefault(unicodedata.normalize("NFC", file), path)
-    _INDEX[root] = index
-    return index.get(name)
+            path = real / file
+            if os.path.islink(path):  # a linked file counts only if it stays inside
+                path = Path(os.path.realpath(path))
+                if root not in path.parents:
+                    continue
+            index.setdefault(unicodedata.normalize("NFC", file), path)
+    return index
 
 
 def media_name(path: Path) -> str:
