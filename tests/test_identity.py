@@ -127,8 +127,8 @@ def test_a_card_given_its_guid_is_what_replace_would_build():
 @FAST
 @given(st.permutations(range(4)))
 def test_same_key_clash_is_numbered_deterministically_whatever_the_input_order(order):
-    cards = [
-        _card(source=f"{name}.md", line=line)
+    cards = [  # twins: one question, different answers (exact copies are merged)
+        _card(source=f"{name}.md", line=line, answer=f"answer {name}{line}")
         for name, line in (("b", 9), ("a", 5), ("a", 2), ("c", 1))
     ]
     expected = {(c.source, c.line): c.guid for c in assign_guids(cards)[0]}
@@ -224,7 +224,7 @@ def test_inserting_unrelated_text_or_cards_elsewhere_keeps_every_guid(definition
 @given(st.randoms(use_true_random=False))
 def test_guids_do_not_depend_on_the_order_of_cards(rnd: random.Random):
     cards = [_card(key=k, source=f"{k}.md") for k in ("alpha", "beta", "gamma", "delta")]
-    cards += [_card(key="alpha", source="z.md", line=1)]  # and a clash
+    cards += [_card(key="alpha", source="z.md", line=1, answer="another answer")]  # and a clash
     expected = {(c.key, c.source): c.guid for c in assign_guids(cards)[0]}
     rnd.shuffle(cards)
     assert {(c.key, c.source): c.guid for c in assign_guids(cards)[0]} == expected

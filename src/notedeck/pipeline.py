@@ -159,6 +159,8 @@ class Numbered:
     title: str
     cards: list[RenderedCard]
     problems: list[Problem]
+    inputs: list[RenderedCard]  # the book's cards as the notes gave them
+    aligned: list[RenderedCard | None]  # numbered, one per input: None = merged into a twin
 
 
 @dataclass(frozen=True)
@@ -198,9 +200,11 @@ def number_books(notes: list[NoteResult], config: Config, store: Store, reuse: b
             cards = kept.cards
         else:
             history = history_of(load_manifest(manifest, title))
-            cards, warnings = number_guids(by_book[title], history)
-            todo.append(Numbered(title, cards, warnings))
-        numbered.update(zip(map(id, by_book[title]), cards, strict=True))
+            aligned, warnings = number_guids(by_book[title], history)
+            kept = [r for r in aligned if r]
+            todo.append(Numbered(title, kept, warnings, by_book[title], aligned))
+            cards = aligned
+        numbered.update((id(r), n) for r, n in zip(by_book[title], cards, strict=True) if n)
     ordered = [numbered[id(r)] for note in notes for r in note.cards if id(r) in numbered]
     return Books(todo, unchanged, ordered, clashes)
 
@@ -251,7 +255,7 @@ def write_decks(
         done.append(plan)
         result = results[book.title] = replace(plan.result, cards=tuple(book.cards))
         manifest = manifest_path(config.out_dir, result.slug)
-        store.remember_book(book.title, book.cards, book.problems, result.deck_path, manifest)
+        store.remember_book(book, result.deck_path, manifest)
     results.update({title: kept.result for title, kept in books.unchanged.items()})
     slugs = {book_slug(title) for title in results}
     gone = vanished_books(config.out_dir, slugs, failed) if config.out_dir.is_dir() else ()

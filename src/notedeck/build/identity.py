@@ -140,8 +140,10 @@ class _OldSignatures(Mapping):
 
 def number_guids(
     cards: list[RenderedCard], history: History | None = None
-) -> tuple[list[RenderedCard], list[Problem]]:
+) -> tuple[list[RenderedCard | None], list[Problem]]:
     """Give every card of one book its GUID; same-key cards are numbered deterministically.
+    The result is aligned with ``cards``: None where a card was merged into an exact twin (the
+    same question and answer elsewhere: a README copying a chapter makes one card, not two).
 
     Without history the order is source path then line: the first keeps the plain key, the
     others get ``key#2``, ``key#3`` ….  With the last build's ``history``, every numbered GUID
@@ -157,14 +159,27 @@ def number_guids(
     warnings: list[Problem] = []
     guids: dict[int, str] = {}
     for group_key, group in groups.items():
-        if len(group) > 1 or (history and group_key in history.clashed):
+        if len(group) > 1:
             group.sort(key=lambda r: (r.card.source, r.card.line))
+            group = _merge_exact_twins(group, warnings)
+        if len(group) > 1 or (history and group_key in history.clashed):
             warnings.extend(_clash_warnings(group))
             for guid, r in _numbered_holders(group_key, group, history).items():
                 guids[id(r)] = guid
         else:  # most cards: a key no other card of the book has now or had last time
             guids[id(group[0])] = card_guid(*group_key)
-    return [r.with_guid(guids[id(r)]) for r in cards], warnings
+    return [r.with_guid(guids[id(r)]) if id(r) in guids else None for r in cards], warnings
+
+
+def _merge_exact_twins(group: list[RenderedCard], warnings: list[Problem]) -> list[RenderedCard]:
+    """The group without cards that repeat an earlier one's question and answer exactly."""
+    kept: dict[tuple[str, str], RenderedCard] = {}
+    for r in group:
+        first = kept.setdefault((r.front, r.back), r)
+        if first is not r:
+            message = f"same card as {first.card.location} (question and answer); kept one"
+            warnings.append(Problem.warning("merged", message, r.card.source, r.card.line))
+    return list(kept.values())
 
 
 def _numbered_holders(
@@ -187,17 +202,27 @@ def _numbered_holders(
 
 
 def _clash_warnings(group: list[RenderedCard]) -> list[Problem]:
-    """One warning per extra card: the learner should know two cards ask about one thing."""
-    first = group[0].card
+    """One warning per extra card: the learner should know two cards ask about one thing, and
+    whether anything on the cards tells them apart."""
+    first = group[0]
     out = []
-    for n, r in enumerate(group[1:], start=2):
+    for r in group[1:]:
         card = r.card
-        if normalise_key(card.question) == normalise_key(first.question):
-            code, message = "duplicate", f"same question as {first.location} ({card.question!r})"
+        if normalise_key(card.question) == normalise_key(first.card.question):
+            code = "duplicate"
+            message = (
+                f"{card.question!r} is asked twice in this book (also at {first.card.location})"
+            )
+            apart = r.context != first.context
+            message += (
+                "; both cards kept, told apart by their breadcrumbs"
+                if apart
+                else "; both cards kept with the same breadcrumb: reword one question"
+            )
         else:  # told apart on the card already ("What is reliability? (Principles)")
             code = "same-term"
-            message = f"{card.question!r} asks about the same term as {first.location}"
-        message += f"; kept both, numbered #{n}"
+            message = f"{card.question!r} asks about the same term as {first.card.location}"
+            message += "; both cards kept"
         out.append(Problem.warning(code, message, card.source, card.line))
     return out
 

@@ -397,5 +397,40 @@ def _how_alike(card, first) -> str:
     return "the same as" if same else "nearly the same as"
 
 
+def grouped_lines(findings: list[Finding]) -> list[str]:
+    """Findings grouped by kind (errors first, then the most frequent kinds), each group under
+    a one-line header; inside a group, by file and line, one ``file:line: …`` line each."""
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[(finding.severity, finding.code)].append(finding)
+    order = sorted(groups, key=lambda k: (k[0] != "error", -len(groups[k]), k[1]))
+    lines = []
+    for severity, code in order:
+        group = groups[(severity, code)]
+        lines.append(f"── {code} ({len(group)} {severity}{'s' * (len(group) != 1)})")
+        lines.extend(str(f) for f in group)
+    return lines
+
+
+def skipped_findings(config: Config, skipped) -> list[Finding]:
+    """One line per skip rule with a count and the first few paths (severity "info": nothing to
+    fix, and ``--strict`` ignores it)."""
+    from notedeck.build.discover import SKIP_RULES
+
+    by_rule: dict[str, list[str]] = defaultdict(list)
+    for item in skipped:
+        by_rule[item.rule].append(item.rel)
+    out = []
+    for rule, rels in sorted(by_rule.items()):
+        shown = ", ".join(rels[:3]) + (" …" if len(rels) > 3 else "")
+        folders = sum(r.endswith("/") for r in rels)
+        noun = (
+            "folders" if folders == len(rels) else "files" if not folders else "files and folders"
+        )
+        message = f"skipped {len(rels)} {noun}: {SKIP_RULES.get(rule, rule)} ({shown})"
+        out.append(Finding(config.notes_dir.as_posix(), None, "info", "skipped", message))
+    return out
+
+
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)

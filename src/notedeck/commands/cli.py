@@ -86,8 +86,49 @@ def main() -> None:
 
 # ---------------------------------------------------------------- shared options
 
+
+def _notes_dir(ctx: click.Context, param, value: Path | None) -> Path:
+    """NOTES_DIR, by default ``notes/``.  Run inside a folder of notes that has no ``notes/``,
+    the read-only commands read that folder; ``build`` says exactly what to type instead, so
+    that decks are never written into the notes themselves."""
+    if value is not None:
+        return value
+    default = Path("notes")
+    if default.is_dir():
+        return default
+    found = _markdown_here()
+    if ctx.info_name != "build" and found:
+        return Path(".")
+    if found:
+        raise click.UsageError(
+            f"there is no notes/ folder here, but this folder holds markdown notes ({found}); "
+            "to build them, run: notedeck build . -o ../decks"
+        )
+    raise click.UsageError(
+        "there is no notes/ folder here; name the folder of your notes, "
+        "for example: notedeck build ~/my-vault -o ~/decks"
+    )
+
+
+def _markdown_here(limit: int = 1000) -> str:
+    """How many markdown files the current folder holds ("" for none; "1000+" past ``limit``)."""
+    import os
+
+    count = 0
+    for _, dirs, files in os.walk("."):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+        count += sum(f.lower().endswith((".md", ".markdown")) for f in files)
+        if count >= limit:
+            return f"{limit}+"
+    return str(count) if count else ""
+
+
 NOTES_ARG = click.argument(
-    "notes_dir", default="notes", type=click.Path(path_type=Path), metavar="[NOTES_DIR]"
+    "notes_dir",
+    required=False,
+    callback=_notes_dir,
+    type=click.Path(path_type=Path),
+    metavar="[NOTES_DIR]",
 )
 OUT_OPT = click.option(
     "-o",
@@ -342,14 +383,17 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
       notedeck check notes/ --strict --json
     """
     from notedeck.commands.check import check as run_check
-    from notedeck.commands.check import has_errors
+    from notedeck.commands.check import grouped_lines, has_errors, skipped_findings
 
     config, collected = collect_notes(notes_dir, Path("decks"), quiet or as_json, debug)
     findings = run_check(config, collected)
+    skipped = skipped_findings(config, collected.skipped)
     if as_json:
-        echo_json([f.as_dict() for f in findings])
+        echo_json([f.as_dict() for f in (*findings, *skipped)])
     elif not quiet:
-        for finding in findings:
+        for line in grouped_lines(findings):
+            click.echo(line)
+        for finding in skipped:
             click.echo(str(finding))
         files = len({f.path for f in findings})
         verdict = (

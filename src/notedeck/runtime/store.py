@@ -27,7 +27,7 @@ import json
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from importlib.util import find_spec
 from pathlib import Path
@@ -44,9 +44,10 @@ _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
 @dataclass(frozen=True)
 class StoredBook:
-    """A book as the last build left it: its cards (with their GUIDs), warnings and result."""
+    """A book as the last build left it: its cards (with their GUIDs; None where a card was
+    merged into its exact twin), warnings and result."""
 
-    cards: tuple[RenderedCard, ...]
+    cards: tuple[RenderedCard | None, ...]
     problems: tuple[Problem, ...]
     result: BookResult
 
@@ -118,30 +119,27 @@ class Store:
             found = tuple(Problem(*p) for p in problems)
         except TypeError:
             return None
-        settled = tuple(r.with_guid(g) for r, g in zip(cards, guids, strict=True))
+        aligned = tuple(r.with_guid(g) if g else None for r, g in zip(cards, guids, strict=True))
+        kept = tuple(r for r in aligned if r)
         self.books_reused.append(title)
         slug = deck.name.removesuffix(".apkg")
-        return StoredBook(settled, found, BookResult(title, slug, settled, deck, written=False))
+        return StoredBook(aligned, found, BookResult(title, slug, kept, deck, written=False))
 
-    def remember_book(
-        self,
-        title: str,
-        cards: Sequence[RenderedCard],
-        problems: Iterable[Problem],
-        deck: Path,
-        manifest: Path,
-    ) -> None:
-        """Record a book this build numbered and wrote (or found up to date)."""
-        digest = self._book_digest(title, cards)
+    def remember_book(self, book, deck: Path, manifest: Path) -> None:
+        """Record a book this build numbered and wrote (or found up to date): ``book`` has its
+        ``title``, ``inputs``, ``aligned`` (numbered, None where merged) and ``problems``."""
+        digest = self._book_digest(book.title, book.inputs)
         files = [_stat(deck), _stat(manifest)]
         if digest is None or None in files:
-            self.books.pop(title, None)
+            self.books.pop(book.title, None)
         else:
-            self.books[title] = {
+            self.books[book.title] = {
                 "digest": digest,
                 "files": files,
-                "guids": [r.card.guid for r in cards],
-                "problems": [[p.source, p.line, p.severity, p.code, p.message] for p in problems],
+                "guids": [r.card.guid if r else None for r in book.aligned],
+                "problems": [
+                    [p.source, p.line, p.severity, p.code, p.message] for p in book.problems
+                ],
             }
         self.books_changed = True
 
@@ -199,7 +197,7 @@ class NullStore(Store):
     def book(self, title, cards, deck, manifest):
         return None
 
-    def remember_book(self, title, cards, problems, deck, manifest) -> None:
+    def remember_book(self, book, deck, manifest) -> None:
         pass
 
     def forget_books(self) -> None:
@@ -276,8 +274,12 @@ def _note_rows(result: NoteResult) -> tuple[list[tuple], list[tuple]]:
         )
         for r in result.cards
     ]
-    problems = [(p.source, p.line, p.severity, p.code, p.message) for p in result.problems]
+    problems = [_problem_row(p) for p in result.problems]
     return cards, problems
+
+
+def _problem_row(p: Problem) -> tuple:
+    return (p.source, p.line, p.severity, p.code, p.message)
 
 
 _CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
