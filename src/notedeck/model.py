@@ -149,6 +149,7 @@ class Card:
     line: int
     tags: tuple[str, ...] = ()
     note_type: str = "basic"  # basic | reversed | cloze
+    shape: str = ""  # how the rule found it ("bold-is", "list-lead" …): a feature for scoring
     guid: str = ""  # filled in by the build once keys are disambiguated
 
     @property

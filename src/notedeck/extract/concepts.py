@@ -47,8 +47,9 @@ def _bold_questions(section: Section, ctx) -> Iterator[Card]:
     for block in section.blocks:
         match = BOLD_QUESTION.match(block.text) if isinstance(block, Paragraph) else None
         if match and word_count(match.group("a")) >= 3 and not is_chatter(match.group("q")):
+            question, answer = match.group("q"), match.group("a")
             yield ctx.card(
-                section, "concept", match.group("q"), match.group("a"), match.group("q"), block.line
+                section, "concept", question, answer, question, block.line, shape="bold-question"
             )
 
 
@@ -73,13 +74,15 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
         ):  # "Brownfield vs greenfield"
             a = a[0].lower() + a[1:]
         question = f"What is the difference between {a} and {b}?"
-        yield ctx.card(section, "concept", question, _all_text(section) or text, title, line)
+        answer = _all_text(section) or text
+        yield ctx.card(section, "concept", question, answer, title, line, shape="versus")
     elif title.endswith("?"):
-        yield ctx.card(section, "concept", title, text, title, line)
+        yield ctx.card(section, "concept", title, text, title, line, shape="question-heading")
     else:
         subject = _subject(clean_title(title), text)
         if subject:
-            yield ctx.card(section, "concept", _what_is(subject, text, ctx), text, subject, line)
+            question = _what_is(subject, text, ctx)
+            yield ctx.card(section, "concept", question, text, subject, line, shape="concept")
 
 
 def _names_a_concept(section: Section, ctx, versus: bool) -> bool:

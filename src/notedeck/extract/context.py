@@ -65,6 +65,7 @@ class Context:
         note_type: str = "basic",
         *,
         normalised: bool = False,
+        shape: str = "",
     ) -> Card:
         """A card under ``section``; ``normalised``: ``key`` is a normalise_key result already
         (normalised once more all the same, as it always was, but at no cost)."""
@@ -83,6 +84,7 @@ class Context:
             line=line,
             tags=_tags(book, kind, section.chapter, extra),
             note_type=note_type,
+            shape=shape or kind,
         )
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from notedeck.extract import sentences
 from notedeck.extract.common import block_markdown, is_image_only
-from notedeck.extract.shapes import matched_term, plain_term, term_line
+from notedeck.extract.shapes import BOLD_TERM, matched_term, plain_term, term_line
 from notedeck.extract.syntax import has_explicit_syntax
 from notedeck.extract.terms import acceptable_term, is_plural, natural_case
 from notedeck.model import (
@@ -67,7 +67,7 @@ def _from_block(block, section: Section, ctx) -> Iterator[Card]:
         for offset, (term, defs) in enumerate(block.entries):
             answer = "\n\n".join(d for d in defs if d.strip())
             if term.strip() and answer:
-                yield _card(ctx, section, term, answer, block.line + offset)
+                yield _card(ctx, section, term, answer, block.line + offset, shape="deflist")
     elif isinstance(block, Quote):
         for inner in block.blocks:
             yield from _from_block(inner, section, ctx)
@@ -79,7 +79,8 @@ def _from_item(item: ListItem, section: Section, ctx) -> Iterator[Card]:
         if match:
             extra = "\n".join(block_markdown(c) for c in item.children)
             answer = match.group("def").strip() + ("\n\n" + extra if extra.strip() else "")
-            yield _card(ctx, section, matched_term(match), answer, item.line)
+            shape = "item-bold" if match.re is BOLD_TERM else "item-term"
+            yield _card(ctx, section, matched_term(match), answer, item.line, shape=shape)
         elif not is_image_only(item.text):  # _from_paragraph without a second syntax check
             yield from _from_statements(item.text, item.line, section, ctx)
     for child in item.children:
@@ -94,9 +95,13 @@ def _from_paragraph(text: str, line: int, section: Section, ctx) -> Iterator[Car
 def _from_statements(text: str, line: int, section: Section, ctx) -> Iterator[Card]:
     summary = _is_summary(section.title)
     for offset, statement in _statements(BREAK.sub("\n", text) if "<" in text else text):
-        match = term_line(statement) or _bold_heading_line(statement)
+        match = term_line(statement)
+        shape = "line-bold" if match and match.re is BOLD_TERM else "line-term"
+        if not match:
+            match, shape = _bold_heading_line(statement), "bold-line"
         if match and not is_chatter(statement):
-            yield _card(ctx, section, matched_term(match), match.group("def"), line + offset)
+            term, answer = matched_term(match), match.group("def")
+            yield _card(ctx, section, term, answer, line + offset, shape=shape)
             continue
         for found in sentences.find(statement, summary):
             yield _card(
@@ -107,6 +112,7 @@ def _from_statements(text: str, line: int, section: Section, ctx) -> Iterator[Ca
                 line + offset + found.offset,
                 found.article,
                 found.verb,
+                found.shape,
             )
 
 
@@ -167,11 +173,21 @@ def _what_is_heading(section: Section, ctx) -> Card | None:
     if not answer.strip() or answer.rstrip().endswith(":"):  # only a lead-in to a table or code
         return None
     question = section.title if section.title.endswith("?") else section.title + "?"
-    return ctx.card(section, "definition", question, answer, match.group("term"), section.line)
+    term = match.group("term")
+    return ctx.card(
+        section, "definition", question, answer, term, section.line, shape="what-is-heading"
+    )
 
 
 def _card(
-    ctx, section: Section, term: str, answer: str, line: int, article: str = "", verb: str = ""
+    ctx,
+    section: Section,
+    term: str,
+    answer: str,
+    line: int,
+    article: str = "",
+    verb: str = "",
+    shape: str = "definition",
 ) -> Card:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = TERM_WORD.sub("", term)
@@ -191,7 +207,15 @@ def _card(
         answer = mask_term(answer, term)
     key = normalise_key(term)
     return ctx.card(
-        section, "definition", question, answer.strip(), key, line, note_type, normalised=True
+        section,
+        "definition",
+        question,
+        answer.strip(),
+        key,
+        line,
+        note_type,
+        normalised=True,
+        shape=shape,
     )
 
 

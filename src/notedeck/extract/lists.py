@@ -82,12 +82,15 @@ def _from_blocks(blocks, section: Section, ctx, heading: str | None) -> Iterator
         if lead:
             if not is_chatter(lead):
                 question = phrase_question(lead, len(block.items), block.ordered)
-                yield ctx.card(section, "list", question, list_markdown(block), lead, previous.line)
+                answer = list_markdown(block)
+                yield ctx.card(
+                    section, "list", question, answer, lead, previous.line, shape="list-lead"
+                )
         elif previous is None and heading and _heading_takes_list(heading, block, ctx):
             question = _heading_question(heading, len(block.items), block.ordered)
-            yield ctx.card(
-                section, "list", question, list_markdown(block), clean_title(heading), block.line
-            )
+            key = clean_title(heading)
+            answer = list_markdown(block)
+            yield ctx.card(section, "list", question, answer, key, block.line, shape="list-heading")
 
 
 def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
@@ -102,11 +105,17 @@ def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
             lead = _lead_in(item.text)
             if lead and not is_chatter(lead):
                 question = phrase_question(lead, len(child.items), child.ordered)
-                yield ctx.card(section, "list", question, list_markdown(child), lead, item.line)
+                answer = list_markdown(child)
+                yield ctx.card(
+                    section, "list", question, answer, lead, item.line, shape="list-item"
+                )
             elif _is_outline_item(item, child):
                 title = strip_markup(item.text).strip()
                 question = f"What are the key points of {natural_case(title, ctx.source.text)}?"
-                yield ctx.card(section, "list", question, list_markdown(child), title, item.line)
+                answer = list_markdown(child)
+                yield ctx.card(
+                    section, "list", question, answer, title, item.line, shape="list-outline"
+                )
 
 
 def _is_outline_item(item: ListItem, child: ListBlock) -> bool:

@@ -99,6 +99,7 @@ class Found:
     article: str = ""
     verb: str = ""  # the verb the note used; empty = decide from the term
     run_on: bool = True  # may the answer continue into the sentences that follow?
+    shape: str = "plain-is"  # which pattern found it (a feature for scoring)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -138,7 +139,9 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
         if len(hits) == 1 and hits[0].run_on and hits[0].answer == parts[n][1].strip():
             hit = hits[0]  # a new Found, not dataclasses.replace (which re-reads the fields)
             answer = _run_on(parts, hits_per_sentence, n)
-            hits = [Found(hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on)]
+            hits = [
+                Found(hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on, hit.shape)
+            ]
         found.extend(hits)
     return found
 
@@ -205,16 +208,22 @@ def _bold(sentence: str, offset: int) -> list[Found]:
         article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
         if len(matches) == 1 and begin <= 1:
             answer = sentence.strip()
-        out.append(Found(match.group("term"), answer, offset, article, match.group("verb")))
+        verb = match.group("verb")
+        out.append(Found(match.group("term"), answer, offset, article, verb, shape="bold-is"))
     if not out:
         does = BOLD_DOES.match(sentence.strip())
         if does and acceptable_term(does.group("term"), strict=False):
-            out.append(Found(does.group("term"), sentence.strip(), offset))
+            out.append(Found(does.group("term"), sentence.strip(), offset, shape="bold-does"))
         named = BOLD_NAMED.search(sentence)
         if not does and named and acceptable_term(named.group("term"), strict=False):
             out.append(
                 Found(
-                    named.group("term"), sentence.strip(), offset, named.group("art"), run_on=False
+                    named.group("term"),
+                    sentence.strip(),
+                    offset,
+                    named.group("art"),
+                    run_on=False,
+                    shape="bold-named",
                 )
             )
     return out
@@ -227,7 +236,8 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
         return []
     acronym = STANDS_FOR.match(plain) if "stands" in plain else None
     if acronym:
-        return [Found(acronym.group("term"), sentence.strip(), offset, verb="stands for")]
+        term = acronym.group("term")
+        return [Found(term, sentence.strip(), offset, verb="stands for", shape="stands-for")]
     match = _plain_is(plain)
     if not match or not acceptable_term(match.group("term")) or not _defines(match):
         return []
@@ -308,7 +318,8 @@ def _clause(clause: str, offset: int) -> Found | None:
                 if match.groupdict().get("prefix")
                 else (match.groupdict().get("art") or "").strip().lower()
             )
-            return Found(match.group("term"), answer.rstrip(".") + ".", offset, article, verb)
+            answer = answer.rstrip(".") + "."
+            return Found(match.group("term"), answer, offset, article, verb, shape="pair")
     return None
 
 
@@ -326,6 +337,6 @@ def _alternatives(plain: str, offset: int) -> list[Found]:
     if not first or not acceptable_term(first) or not acceptable_term(second):
         return []
     return [
-        Found(first, f"{first} ({match.group('da')})", offset),
-        Found(second, f"{second} ({match.group('db')})", offset),
+        Found(first, f"{first} ({match.group('da')})", offset, shape="alternative"),
+        Found(second, f"{second} ({match.group('db')})", offset, shape="alternative"),
     ]

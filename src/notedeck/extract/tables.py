@@ -62,4 +62,6 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
                 continue
             answer = parts[0] if len(parts) == 1 else "\n".join(f"- {p}" for p in parts)
             question = _question(key, header[col])
-            yield ctx.card(section, "table", question, answer, f"{plain_key} {header[col]}", line)
+            shape = "table-glossary" if question.startswith("What is ") else "table-cell"
+            row_key = f"{plain_key} {header[col]}"
+            yield ctx.card(section, "table", question, answer, row_key, line, shape=shape)

@@ -37,8 +37,8 @@ from notedeck.config import Config
 from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
 
 CACHE_DIR = ".cache"
-FORMAT = 2  # 2: a note's entry holds its warnings too (1 had cards and fields only)
-CARD_FIELDS = 11  # Card's fields before ``guid``, stored positionally (checked by a test)
+FORMAT = 3  # 3: cards carry their shape; 2: warnings stored too; 1: cards and fields
+CARD_FIELDS = 12  # Card's fields before ``guid``, stored positionally (checked by a test)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
 
