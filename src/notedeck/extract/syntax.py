@@ -33,7 +33,14 @@ METADATA_KEYS = {
     "type", "related", "links", "link", "aliases", "alias", "priority", "rating", "due", "url",
     "parent", "down", "next", "prev", "previous", "category", "categories", "course", "topic",
     "project", "year", "modified", "progress", "time", "kind", "id", "lang", "language",
+    "summary", "description", "parents", "children", "collapsed", "icon", "title", "publish",
+    "permalink", "cssclass", "cssclasses", "banner", "cover", "template", "sleep", "mood",
+    "weather", "energy", "location", "people", "with", "score", "stars", "duration",
+    "started", "finished", "read", "week", "month", "day", "deadline", "owner", "area",
 }  # fmt: skip
+# A Dataview/Logseq value that is only data: links, tags, numbers, dates.
+_DATA_TOKEN = re.compile(r"#[\w/-]+|\d[\d\-/:.]*")
+_WIKILINKS = re.compile(r"\[\[[^\[\]]{0,500}\]\]")
 
 
 def has_explicit_syntax(text: str) -> bool:
@@ -75,11 +82,14 @@ def inline_card(line: str) -> tuple[str, str, str] | None:
 
 
 def is_metadata(front: str, back: str) -> bool:
-    """``Status:: reading``, ``Up:: [[Index]]``: Dataview fields, not flashcards."""
+    """``Status:: reading``, ``Up:: [[Index]]``, ``collapsed:: true``: Dataview and Logseq
+    fields, not flashcards.  Linear: the value is split into tokens, never matched whole by a
+    nested pattern (one such pattern took seconds on a line of 24 digits)."""
     key = strip_markup(front).strip().lower()
     if key in METADATA_KEYS or key.startswith(("http", "https")):
         return True
-    only_links_or_tags = re.fullmatch(
-        r"(?:\s*(?:\[\[[^\]]*\]\]|#[\w/-]+|\d[\d\-/:. ]*)\s*,?)+", back
-    )
-    return bool(only_links_or_tags)
+    rest = _WIKILINKS.sub(" ", back) if "[[" in back else back
+    if rest == back and not back.strip():
+        return False
+    tokens = rest.replace(",", " ").split()
+    return all(_DATA_TOKEN.fullmatch(token) for token in tokens)
