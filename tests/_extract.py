@@ -16,7 +16,7 @@ def cards(markdown: str, kind: str | None = None, book: str | None = "Book") -> 
     config = Config(Path("notes"), Path("decks"), books=(Book("Book", ("The book",)),))
     text = textwrap.dedent(markdown).lstrip("\n")
     source = SourceFile(Path("notes/note.md"), "note.md", text, 1, book, None)
-    found = extract(parse(source, config), config)
+    found = extract(parse(source, config), config).cards
     return [c for c in found if kind is None or c.kind == kind]
 
 

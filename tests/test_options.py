@@ -196,7 +196,7 @@ def test_cli_unknown_notedeck_yaml_key_is_one_line_exit_1(notes_tree, tmp_path):
         ),
         (
             {"a.md": "---\nbook: B\n---\n<!-- notedeck: skp -->\nOmicron::15th\n"},
-            "a.md:4: unknown notedeck marker 'skp' (valid: skip, skip-section)",
+            "a.md:4: unknown notedeck marker 'skp' (valid: skip, skip-section, keep)",
         ),
         (
             {"a.md": "---\nbook: B\nnotedeck: [skip]\n---\nx\n"},

@@ -73,6 +73,12 @@ def _flag(name: str) -> Callable[[Any, Where], bool]:
     return check
 
 
+def _fraction(value: Any, where: Where) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError("min_score must be a number from 0 to 1", where.path, where.line)
+    return float(value)
+
+
 def _texts(value: Any, where: Where) -> tuple[str, ...]:
     return tuple(str(t) for t in _as_list(value, "tags", where))
 
@@ -114,6 +120,13 @@ OPTIONS: tuple[Option, ...] = (
         "also ask term ← definition for definitions (true/false)",
         _flag("reverse_definitions"),
     ),
+    Option(
+        "min_score",
+        (GLOBAL,),
+        None,
+        "how sure an automatic card must be, 0-1 (lower keeps more; check lists the rest)",
+        _fraction,
+    ),
     Option("skip", (FILE,), False, "ignore the whole file (true/false)", _flag("skip")),
     Option("tags", (GLOBAL, FILE), (), "extra tags on every card", _texts),
 )
@@ -130,9 +143,10 @@ class Config:
     out_dir: Path
     books: tuple[Book, ...] = ()
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
-    generic_headings: tuple[str, ...] = OPTIONS[2].default
+    generic_headings: tuple[str, ...] = tuple(normalise_key(h) for h in DEFAULT_GENERIC_HEADINGS)
     reverse_definitions: bool = False
     tags: tuple[str, ...] = ()
+    min_score: float | None = None  # None: the scorer's shipped threshold
     dry_run: bool = False
     jobs: int | None = None  # worker processes; None: one per CPU when the build is big enough
 

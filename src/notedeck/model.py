@@ -129,6 +129,7 @@ class Section:
 class Document:
     source: SourceFile
     sections: tuple[Section, ...]
+    keep_lines: frozenset[int] = frozenset()  # under <!-- notedeck: keep -->: never scored out
 
 
 # ---------------------------------------------------------------- cards

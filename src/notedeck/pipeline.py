@@ -86,6 +86,7 @@ class Collected:
     failed_files: tuple[str, ...]
     files: int = 0  # note files read (documents holds only the ones parsed this time)
     skipped: tuple[Skipped, ...] = ()  # files under the notes folder that are not notes
+    candidates: tuple[Problem, ...] = ()  # cards the scorer left out, and why
 
 
 def collect(
@@ -114,6 +115,7 @@ def collect(
         failed,
         len(reading.files),
         reading.skipped,
+        tuple(note_problems(notes, "info")),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from notedeck.config import Config
 from notedeck.errors import NotedeckError, NoteError, debugging
-from notedeck.model import Card, Document, NoteResult, Problem, RenderedCard, SourceFile
+from notedeck.model import Card, NoteResult, Problem, RenderedCard, SourceFile
 
 # parse/extract/render (markdown-it, nh3) are imported where they are used: a rebuild served
 # from the cache, and `notedeck --help`, never pay for them.
@@ -27,10 +27,11 @@ def process_note(state: tuple[Config, bool], source: SourceFile) -> NoteResult:
     sending every tree back from the workers would cost more than it is worth)."""
     config, keep_document = state
     try:
-        document, cards = _parse_and_extract(source, config)
+        document, extracted = _parse_and_extract(source, config)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
         return NoteResult(source.rel, problems=(note_error(source.rel, exc),), failed=True)
-    rendered, problems, media = [], [], {}
+    cards = extracted.cards
+    rendered, problems, media = [], list(map(_left_out, extracted.left_out)), {}
     failed = False
     for card in cards:
         try:
@@ -101,7 +102,17 @@ def note_error(rel: str, exc: Exception, line: int | None = None) -> Problem:
     return NoteError(rel, f"could not be processed ({problem}); {report}", line).problem
 
 
-def _parse_and_extract(source: SourceFile, config: Config) -> tuple[Document, list[Card]]:
+def _left_out(candidate: tuple[Card, float, str]) -> Problem:
+    """A candidate the scorer left out, for ``check`` (severity "info": never a warning)."""
+    card, probability, why = candidate
+    message = (
+        f"left out {card.question!r} ({why}; {probability:.0%} sure); "
+        "put <!-- notedeck: keep --> on the line above to keep it"
+    )
+    return Problem(card.source, card.line, "info", "candidate", message)
+
+
+def _parse_and_extract(source: SourceFile, config: Config):
     from notedeck.build.parse import parse
     from notedeck.extract import extract
 

@@ -34,7 +34,7 @@ from notedeck.text.keys import strip_markup
 from notedeck.text.prose import find_book_in_heading
 
 MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
-MARKERS = ("skip", "skip-section")
+MARKERS = ("skip", "skip-section", "keep")
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
 CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
@@ -62,26 +62,29 @@ def parse(source: SourceFile, config: Config) -> Document:
     tokens = markdown_parser().parse(source.text)
     offset = source.body_line
     _check_nesting(tokens, source.rel, offset)
-    raw_sections = _split_sections(tokens, offset, source.rel)
+    keep: set[int] = set()
+    raw_sections = _split_sections(tokens, offset, source.rel, keep)
     sections = _route(raw_sections, source, config)
-    return Document(source, tuple(sections))
+    return Document(source, tuple(sections), frozenset(keep))
 
 
 # ---------------------------------------------------------------- sections
 
 
 def _split_sections(
-    tokens: list[Token], offset: int, rel: str
+    tokens: list[Token], offset: int, rel: str, keep: set[int]
 ) -> list[tuple[str, int, int, list[Block], bool]]:
     """(title, level, line, blocks, skip) for the preamble and every top-level heading.
 
     ``<!-- notedeck: skip -->`` drops the next block (or, right before a heading, that heading's
     whole section); ``<!-- notedeck: skip-section -->`` drops the section it sits in, subsections
-    included.  Any other ``notedeck:`` word is an error, so a typo never silently does nothing.
+    included; ``<!-- notedeck: keep -->`` keeps every card of the next block however unsure the
+    scorer is (its lines go into ``keep``).  Any other ``notedeck:`` word is an error, so a typo
+    never silently does nothing.
     """
     sections: list[tuple[str, int, int, list[Block], bool]] = [("", 0, offset, [], False)]
     i = 0
-    skip_next = False
+    skip_next = keep_next = False
     while i < len(tokens):
         tok = tokens[i]
         if tok.type == "heading_open" and tok.level == 0:
@@ -96,10 +99,13 @@ def _split_sections(
             sections[-1] = (title, level, line, blocks, True)
             i += 1
             continue
-        if marker == "skip":
-            skip_next = True
+        if marker in ("skip", "keep"):
+            skip_next, keep_next = skip_next or marker == "skip", keep_next or marker == "keep"
             i += 1
             continue
+        if keep_next and tok.map:
+            keep.update(range(tok.map[0] + offset, tok.map[1] + offset))
+            keep_next = False
         block, i = _block(tokens, i, offset)
         if block is not None:
             if skip_next:

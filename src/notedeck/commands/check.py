@@ -113,6 +113,7 @@ def _from_pipeline(config: Config, collected) -> list[Finding]:
     """Read/parse errors and the warnings the build already found (images are checked below,
     each at its own line, whether or not a card uses it)."""
     out = [_finding(config, error, "unreadable") for error in collected.errors]
+    out += [_finding(config, left_out, "candidate") for left_out in collected.candidates]
     for warning in collected.warnings:
         if warning.code != "image":
             out.append(

@@ -395,16 +395,19 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
             click.echo(line)
         for finding in skipped:
             click.echo(str(finding))
-        files = len({f.path for f in findings})
+        problems = [f for f in findings if f.severity != "info"]
+        files = len({f.path for f in problems})
         verdict = (
-            "no problems found" if not findings else f"{len(findings)} problems in {files} files"
+            "no problems found" if not problems else f"{len(problems)} problems in {files} files"
         )
+        left_out = len(findings) - len(problems)
+        unsure = f"; {left_out} unsure candidates left out" if left_out else ""
         click.echo(
             f"check: {verdict} ({len(collected.cards)} cards "
-            f"from {len(collected.documents)} note files)",
+            f"from {len(collected.documents)} note files{unsure})",
             err=True,
         )
-    if has_errors(findings) or (strict and findings):
+    if has_errors(findings) or (strict and any(f.severity != "info" for f in findings)):
         sys.exit(EXIT_PROBLEMS)
 
 

@@ -16,8 +16,8 @@ EXTRACTOR_NAMES = EXTRACTORS
 KIND_PRIORITY = ("explicit", "cloze", "definition", "list", "table", "concept")
 
 
-def extract(document, settings) -> list:
-    """All cards of one document, in source order, overlaps resolved (see ``run``)."""
+def extract(document, settings):
+    """A document's cards and the candidates left out (``run.Extracted``; see ``run``)."""
     from notedeck.extract.run import extract_cards
 
     return extract_cards(document, settings)

@@ -23,6 +23,7 @@ class RuleSettings(Protocol):
     generic_headings: tuple[str, ...]
     reverse_definitions: bool
     tags: tuple[str, ...]
+    min_score: float | None  # how sure an automatic card must be (None: the shipped threshold)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,77 @@
 """Running the rules over a document: each enabled rule on each section, then the overlaps
 resolved (an explicit card beats an automatic one for the same text; a definition beats a
-concept card made from the same paragraph) and repeated questions told apart.
+concept card made from the same paragraph), repeated questions told apart, and every automatic
+candidate scored (``score``): those under the threshold are left out and reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 from importlib import import_module
 
 from notedeck.extract import EXTRACTORS, KIND_PRIORITY
 from notedeck.extract.context import Context, RuleSettings
+from notedeck.extract.score import NoteFacts, features, reason, score
+from notedeck.extract.weights import THRESHOLD
 from notedeck.model import Card, Document, Section
 from notedeck.text.keys import normalise_key
 
 RULES = {name: import_module(f"notedeck.extract.{name}") for name in EXTRACTORS}
 
 
-def extract_cards(document: Document, config: RuleSettings) -> list[Card]:
-    """All cards of one document, in source order, overlaps resolved."""
+@dataclass(frozen=True)
+class Extracted:
+    """A document's cards, and the candidates left out (card, score, why) for ``check``."""
+
+    cards: list[Card]
+    left_out: list[tuple[Card, float, str]]
+
+
+def extract_cards(document: Document, config: RuleSettings) -> Extracted:
+    """All cards of one document, in source order, overlaps resolved, candidates scored."""
+    candidates = all_candidates(document, config)
+    facts = NoteFacts.of(document.source.rel, document.source.text, candidates)
+    sections = _section_finder(document.sections)
+    threshold = THRESHOLD if config.min_score is None else config.min_score
+    kept, left_out = [], []
+    for card in candidates:
+        if card.kind in ("explicit", "cloze") or card.line in document.keep_lines:
+            kept.append(card)
+            continue
+        found = features(card, sections(card.line), facts)
+        probability = score(found)
+        if probability >= threshold:
+            kept.append(card)
+        else:
+            left_out.append((card, probability, reason(found)))
+    return Extracted(kept, left_out)
+
+
+def scored_candidates(document: Document, config: RuleSettings):
+    """(card, features, score) of every automatic candidate: for training the scorer."""
+    candidates = all_candidates(document, config)
+    facts = NoteFacts.of(document.source.rel, document.source.text, candidates)
+    sections = _section_finder(document.sections)
+    for card in candidates:
+        if card.kind not in ("explicit", "cloze"):
+            found = features(card, sections(card.line), facts)
+            yield card, found, score(found)
+
+
+def _section_finder(sections: tuple[Section, ...]):
+    """line → the section it lies in (sections are in line order)."""
+    starts = [s.line for s in sections]
+
+    def find(line: int) -> Section | None:
+        at = bisect_right(starts, line) - 1
+        return sections[at] if at >= 0 else None
+
+    return find
+
+
+def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
+    """Every card the rules propose, in source order, overlaps resolved, before scoring."""
     ctx = Context(document.source, config, document.sections)
     options = document.source.options
     enabled = config.extractors if options.extractors is None else options.extractors

@@ -118,3 +118,24 @@ SUBORDINATE = word_set(
     "when if while after before as since because although once to for in on with during by "
     "from here so and but"
 )
+
+
+# ---------------------------------------------------------------- labels
+
+# Words that label a part of a note rather than name a subject: "Output:", "Example 2",
+# "Base case:", "Reason:".  Asked as "What is Output?", the real subject (the heading) is lost.
+GENERIC_LABELS = word_set(
+    "output outputs input inputs example examples e.g eg result results figure fig table "
+    "summary note notes nb issue issues reason reasons idea ideas problem problems solution "
+    "solutions answer answers question questions step steps case cases part parts section "
+    "chapter recall reference references ref activity activities exercise exercises task tasks "
+    "goal goals total totals base definition intuition explanation description overview detail "
+    "details purpose use uses usage advantage advantages disadvantage disadvantages pros cons "
+    "benefit benefits drawback drawbacks limitation limitations complexity runtime approach "
+    "approaches method idea takeaway takeaways tip tips hint hints warning caution important "
+    "key point points thing things item items option options way ways type types kind kinds "
+    "other others misc general intro introduction conclusion background context motivation "
+    "why how what when where who source sources link links video videos image images page "
+    "pages lecture lectures slide slides week day today status todo done "
+    "pattern segment level stage phase round version"
+)

@@ -1,0 +1,193 @@
+"""How sure notedeck is that an automatic card is one a learner keeps: features and a score.
+
+The rules propose candidates generously; this module decides.  Each candidate is described by
+general features of its shape — how the rule found it, what its term and answer look like, what
+kind of section it sits in — and a logistic model (weights in ``weights.py``, learned offline
+from labelled real notes by ``benchmarks/quality/train.py``) turns them into a probability.
+Cards under the threshold stay out of the deck and are listed by ``notedeck check`` as
+candidates, with the features that counted most against them, so the learner can opt in.
+
+Features are about English and markdown, never about particular notes: a term that is a generic
+label ("Output", "Example 2"), an answer that is mostly digits or links, a question that had to
+fall back on "(5 items)", a section called "Exercises", a daily log's file name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from notedeck.extract.weights import BIAS, WEIGHTS
+from notedeck.extract.words import FUNCTION_WORDS, GENERIC_LABELS, SUBORDINATE
+from notedeck.model import Card, Section
+from notedeck.text.keys import strip_markup
+
+SHAPES = (
+    "bold-is", "bold-does", "bold-named", "plain-is", "stands-for", "pair", "alternative",
+    "item-bold", "item-term", "line-bold", "line-term", "bold-line", "deflist",
+    "what-is-heading", "list-lead", "list-heading", "list-item", "list-outline",
+    "table-cell", "table-glossary", "concept", "versus", "question-heading", "bold-question",
+)  # fmt: skip
+
+FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|us)\b")
+URL = re.compile(r"https?://\S{1,500}|www\.\S{1,500}")
+DIGIT_OR_SYMBOL = re.compile(r"[\d=+*/<>^_{}\\|~%$#@&()\[\]-]")
+DATE_NAME = re.compile(r"(?:^|/)(?:\d{4}[-_.]\d{1,2}[-_.]\d{1,2}|\d{1,2}[-_.]\d{1,2}[-_.]\d{4})")
+LOG_FOLDER = re.compile(r"(?:^|/)(?:journals?|daily(?:[ _-]notes?)?|diary|logs?)/", re.I)
+EXERCISE = re.compile(
+    r"\b(?:examples?|exercises?|problems?|solutions?|answers?|homework|tutorials?|quiz|"
+    r"test cases?|input|output|sample|practice|worked)\b",
+    re.IGNORECASE,
+)
+REFERENCE = re.compile(
+    r"\b(?:references?|links?|resources?|sources?|further reading|see also)\b", re.I
+)
+FALLBACK_QUESTION = re.compile(
+    r"\(\d+ items\)$|what are the \d+ points\?$|^what are the key points of"
+)
+NUMBERED = re.compile(r"^\s*(?:\d+[.):]|[a-z][.)]|#\d|step\s+\d)|\b\d+\b")
+ARTICLES = frozenset({"a", "an", "the"})
+ADJECTIVE_END = re.compile(r"(?:al|ive|ous|ful|less|able|ible|ic|ent|ant|ary|ish)$")
+ADVERB_END = re.compile(r"ly$")
+VERB_PREDICATE = re.compile(r"(?:ing|ed)$")
+DEFINING = re.compile(
+    r"\b(?:is|are)\s+(?:an?|the|one|any|some)\s|\brefers?\s+to\b|\bmeans?\b|\bdenotes?\b|"
+    r"\bis\s+(?:defined|known|called)\b|\bstands\s+for\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NoteFacts:
+    """What the features need to know about the whole note, worked out once per note."""
+
+    rel: str
+    text: str  # the body, lower-cased
+    keys: Counter  # candidates per identity key
+
+    @classmethod
+    def of(cls, rel: str, body: str, cards: list[Card]) -> NoteFacts:
+        return cls(rel, body.casefold(), Counter(c.key for c in cards))
+
+
+def features(card: Card, section: Section | None, note: NoteFacts) -> dict[str, float]:
+    """The candidate's features: names → values in [0, 1]."""
+    term = strip_markup(card.key)
+    words = term.split()
+    question = strip_markup(card.question)
+    answer = strip_markup(card.answer)
+    answer_words = answer.split()
+    title = section.title if section else ""
+    out: dict[str, float] = {f"shape:{card.shape}": 1.0} if card.shape in SHAPES else {}
+    out.update(_term(term, words, card.key, note))
+    out.update(_answer(answer, answer_words, term))
+    out["q_fallback"] = float(bool(FALLBACK_QUESTION.search(question.casefold())))
+    out["q_long"] = float(len(question.split()) > 14)
+    out["q_link"] = float("](" in card.question or "http" in question.casefold())
+    out["c_log"] = float(bool(DATE_NAME.search(note.rel) or LOG_FOLDER.search(note.rel)))
+    out["c_exercise"] = float(bool(EXERCISE.search(title)))
+    out["c_reference"] = float(bool(REFERENCE.search(title)))
+    out["c_term_is_title"] = float(bool(term) and term.casefold() in title.casefold())
+    return {name: value for name, value in out.items() if value}
+
+
+def _term(term: str, words: list[str], key: str, note: NoteFacts) -> dict[str, float]:
+    folded = [w.casefold().strip(".,:;!?\"'()") for w in words]
+    mentions = note.text.count(term.casefold()) if term else 0
+    generic = bool(folded) and (" ".join(folded) in GENERIC_LABELS or folded[-1] in GENERIC_LABELS)
+    return {
+        "t_generic": float(generic),
+        "t_numbered": float(bool(NUMBERED.search(term))),
+        "t_one_word": float(len(words) == 1),
+        "t_long": float(len(words) > 5),
+        "t_fragment": float(any(w in FUNCTION_WORDS for w in folded[1:])),
+        "t_starts_clause": float(bool(folded) and folded[0] in SUBORDINATE),
+        "t_symbols": float(bool(term) and len(DIGIT_OR_SYMBOL.findall(term)) * 3 > len(term)),
+        "t_repeated": float(note.keys.get(key, 0) > 1),
+        "t_mentions": min(mentions, 8) / 8,
+        "t_bold": float(f"**{term.casefold()}" in note.text or f"__{term.casefold()}" in note.text),
+    }
+
+
+def _answer(answer: str, words: list[str], term: str) -> dict[str, float]:
+    n = len(words)
+    chars = max(len(answer), 1)
+    urls = sum(len(u) for u in URL.findall(answer))
+    symbols = len(DIGIT_OR_SYMBOL.findall(answer))
+    predicate = _predicate(answer, term)
+    return {
+        "a_tiny": float(n < 3),
+        "a_short": float(3 <= n < 7),
+        "a_long": float(n > 60),
+        "a_huge": float(n > 150),
+        "a_urls": float(urls * 3 > chars),
+        "a_has_url": float(urls > 0),
+        "a_symbols": float(symbols * 4 > chars),
+        "a_math": float("\\(" in answer or "$" in answer or "\\frac" in answer),
+        "a_first_person": float(bool(FIRST_PERSON_WORD.search(answer))),
+        "a_lower_start": float(answer[:1].islower()),
+        "a_question": float(answer.rstrip().endswith("?")),
+        "a_defining": float(bool(DEFINING.search(answer[:200]))),
+        "p_article": float(predicate in ARTICLES),
+        "p_adjective": float(bool(predicate) and bool(ADJECTIVE_END.search(predicate))),
+        "p_adverb": float(bool(predicate) and bool(ADVERB_END.search(predicate))),
+        "p_verb": float(bool(predicate) and bool(VERB_PREDICATE.search(predicate))),
+    }
+
+
+def _predicate(answer: str, term: str) -> str:
+    """The first word after "TERM is/are" in the answer, if the answer opens that way."""
+    head = answer[: len(term) + 80].casefold()
+    at = head.find(term.casefold()) if term else -1
+    if at < 0:
+        return ""
+    rest = head[at + len(term) :].split()
+    if len(rest) < 2 or rest[0] not in ("is", "are", "was", "were"):
+        return ""
+    return rest[1].strip(",.;:")
+
+
+def score(found: dict[str, float]) -> float:
+    """The probability that a learner keeps the card."""
+    total = BIAS + sum(WEIGHTS.get(name, 0.0) * value for name, value in found.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+def reason(found: dict[str, float]) -> str:
+    """The features that counted most against the card, in words (for ``check``)."""
+    against = sorted(
+        ((WEIGHTS.get(name, 0.0) * value, name) for name, value in found.items()),
+    )
+    said = [DESCRIPTIONS.get(name, name) for weight, name in against if weight < -0.3][:2]
+    return "; ".join(said) or "its shape is rarely a card learners keep"
+
+
+DESCRIPTIONS = {
+    "t_generic": "the term is a generic label, not a subject",
+    "t_numbered": "the term is numbered",
+    "t_fragment": "the term reads like part of a sentence",
+    "t_starts_clause": "the term starts a clause",
+    "t_symbols": "the term is mostly symbols or digits",
+    "t_repeated": "the same term is asked several times in the note",
+    "t_long": "the term is long",
+    "a_tiny": "the answer is one or two words",
+    "a_long": "the answer is long",
+    "a_huge": "the answer is a whole section",
+    "a_urls": "the answer is mostly links",
+    "a_symbols": "the answer is mostly digits or symbols (exercise data?)",
+    "a_math": "the answer is a formula",
+    "a_first_person": "the answer is written in the first person",
+    "a_question": "the answer is a question",
+    "q_fallback": "no question could be phrased from the lead-in",
+    "q_long": "the question is very long",
+    "q_link": "the question holds a link",
+    "c_log": "the note is a daily log",
+    "c_exercise": "it sits in an example or exercise section",
+    "c_reference": "it sits in a references section",
+    "p_adjective": "the sentence describes rather than defines",
+    "p_adverb": "the sentence describes rather than defines",
+    "p_verb": "the sentence tells what happens rather than what it is",
+    "a_lower_start": "the answer starts mid-sentence",
+}
