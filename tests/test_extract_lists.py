@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from _extract import cards, qa, questions
-from notedeck.extract.lists import phrase_question
+from notedeck.extract.phrasing import phrase_question
 
 PILLARS = """
     ## Principles
@@ -54,9 +54,9 @@ def test_numbered_order_and_sub_points_are_kept():
     assert answer.index("1. Model development") < answer.index("2. Monitoring")
     assert "   - Make everything reproducible." in answer
     # an outline item with sub-points is a card of its own
-    assert got["What are the key points of model development?"].startswith("- Set a clear business")
+    assert got["What does model development cover?"].startswith("- Set a clear business")
     assert "What are the key points of Monitoring?" not in got  # "-ing" nouns are lowered
-    assert "What are the key points of monitoring?" in got
+    assert "What does monitoring cover?" in got
 
 
 def test_list_directly_under_a_heading():
@@ -164,6 +164,16 @@ def test_question_phrasing():
     assert phrase_question("TCP provides reliable delivery using", 4) == (
         "TCP provides reliable delivery using: (4 items)"
     )
-    assert phrase_question("When designing systems, four properties keep coming up", 4).endswith(
-        "(4 items)"
+    assert phrase_question("When designing systems, four properties keep coming up", 4) == (
+        "What are the four properties that keep coming up when designing systems?"
+    )
+    # a clause no shape can phrase keeps the lead-in and count (the scorer never keeps it)
+    assert (
+        phrase_question("Software designers can only", 3)
+        == "Software designers can only: (3 items)"
+    )
+    assert phrase_question("A state is safe if", 2) == "When is a state safe?"
+    assert phrase_question("Corner solutions satisfy", 2) == "What do corner solutions satisfy?"
+    assert phrase_question("This pattern is useful when", 2, subject="Event sourcing") == (
+        "When is event sourcing useful?"
     )

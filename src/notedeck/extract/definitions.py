@@ -14,8 +14,16 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from notedeck.extract import sentences
-from notedeck.extract.common import block_markdown, is_image_only
-from notedeck.extract.shapes import BOLD_TERM, matched_term, plain_term, term_line
+from notedeck.extract.common import block_markdown, is_image_only, sentence_case
+from notedeck.extract.shapes import (
+    BOLD_TERM,
+    is_caption,
+    is_generic_label,
+    matched_term,
+    plain_term,
+    subject_heading,
+    term_line,
+)
 from notedeck.extract.syntax import has_explicit_syntax
 from notedeck.extract.terms import acceptable_term, is_plural, natural_case
 from notedeck.model import (
@@ -53,6 +61,8 @@ def extract(section: Section, ctx) -> Iterator[Card]:
         yield heading
     for block in section.blocks:
         for card in _from_block(block, section, ctx):
+            if card is None:  # a caption, not a definition
+                continue
             if heading is None or card.key != heading.key:  # "What is X?" + "X is …" → one card
                 yield card
 
@@ -188,9 +198,11 @@ def _card(
     article: str = "",
     verb: str = "",
     shape: str = "definition",
-) -> Card:
+) -> Card | None:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = TERM_WORD.sub("", term)
+    if is_caption(term):  # "Table: Cardinality requirements" titles a table
+        return None
     if not article:
         term = natural_case(term, ctx.source.text)
     plural = (
@@ -202,10 +214,15 @@ def _card(
         question = f"Who was {term}?"
     else:
         question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
+    key = normalise_key(term)
+    if is_generic_label(term):  # "Time complexity: O(n)" under "Two Sum"
+        subject = subject_heading(section, ctx)
+        if subject:
+            question = f"{subject} — {sentence_case(term)}?"
+            key, shape = normalise_key(f"{subject} {term}"), "labelled"
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     if note_type == "reversed":
         answer = mask_term(answer, term)
-    key = normalise_key(term)
     return ctx.card(
         section,
         "definition",

@@ -17,48 +17,23 @@ from collections.abc import Iterator
 
 from notedeck.extract import sentences
 from notedeck.extract.common import is_image_only, list_markdown, lower_first
-from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, term_line
+from notedeck.extract.phrasing import phrase_question, topic_question
+from notedeck.extract.shapes import (
+    DATEISH,
+    names_a_book_or_chapter,
+    qualified,
+    subject_heading,
+    term_line,
+)
 from notedeck.extract.terms import (
     clean_title,
-    drop_parentheticals,
     is_generic_title,
     is_plural,
     natural_case,
 )
-from notedeck.extract.words import NP_END, SUBORDINATE
 from notedeck.model import Card, ListBlock, ListItem, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import is_chatter
-
-HAS = re.compile(
-    r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"
-    r"comprise|contains|contain)\s+(?P<what>.+)$",
-    re.IGNORECASE,
-)
-THERE_ARE = re.compile(r"^there\s+are\s+(?P<what>.+)$", re.IGNORECASE)
-INCLUDE = re.compile(
-    r"^(?P<what>.+?)\s+(?:include|includes|are|were|involve|involves)$", re.IGNORECASE
-)
-LIKE_THIS = re.compile(
-    r"^(?P<subj>.+?)\s+(?:goes|go|works|work|looks|look|runs|run|proceeds|happens)\s+"
-    r"(?:like this|as follows)$",
-    re.IGNORECASE,
-)
-WH = re.compile(r"^(?:why|how)\b", re.IGNORECASE)
-VERBISH = re.compile(
-    r"\b(?:is|are|was|were|be|been|do|does|did|can|could|should|would|will|must|may|might|"
-    r"i|we|you|he|she|they|it|this|these|those|my|our|here|following|below|above)\b",
-    re.IGNORECASE,
-)
-COUNT_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+"
-NUMBER = re.compile(rf"^(?:{COUNT_WORDS})$", re.IGNORECASE)
-CLAUSE_OBJECT = re.compile(rf"^(?:{COUNT_WORDS}|these|following)$", re.IGNORECASE)
-COUNTED = re.compile(
-    r"^(?P<clause>.+?)\s+(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+|"
-    r"these|the following)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
-    r"(?P<tail>,?\s+(?:in order|in this order|below|here|as follows))?$",
-    re.IGNORECASE,
-)
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
@@ -81,10 +56,12 @@ def _from_blocks(blocks, section: Section, ctx, heading: str | None) -> Iterator
         lead = _lead_in(previous.text) if isinstance(previous, Paragraph) else None
         if lead:
             if not is_chatter(lead):
-                question = phrase_question(lead, len(block.items), block.ordered)
+                subject = subject_heading(section, ctx)
+                question = phrase_question(lead, len(block.items), block.ordered, subject)
+                question, key = qualified(question, section, ctx)
                 answer = list_markdown(block)
                 yield ctx.card(
-                    section, "list", question, answer, lead, previous.line, shape="list-lead"
+                    section, "list", question, answer, key or lead, previous.line, shape="list-lead"
                 )
         elif previous is None and heading and _heading_takes_list(heading, block, ctx):
             question = _heading_question(heading, len(block.items), block.ordered)
@@ -104,17 +81,28 @@ def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
                 continue
             lead = _lead_in(item.text)
             if lead and not is_chatter(lead):
-                question = phrase_question(lead, len(child.items), child.ordered)
+                subject = subject_heading(section, ctx)
+                question = phrase_question(lead, len(child.items), child.ordered, subject)
+                question, key = qualified(question, section, ctx)
+                lead = key or lead
                 answer = list_markdown(child)
                 yield ctx.card(
                     section, "list", question, answer, lead, item.line, shape="list-item"
                 )
             elif _is_outline_item(item, child):
                 title = strip_markup(item.text).strip()
-                question = f"What are the key points of {natural_case(title, ctx.source.text)}?"
+                question = topic_question(
+                    natural_case(title, ctx.source.text), child.ordered, outline=True
+                )
                 answer = list_markdown(child)
                 yield ctx.card(
-                    section, "list", question, answer, title, item.line, shape="list-outline"
+                    section,
+                    "list",
+                    question or f"What are the key points of {title}?",  # vetoed: asks nothing
+                    answer,
+                    title,
+                    item.line,
+                    shape="list-outline",
                 )
 
 
@@ -157,80 +145,6 @@ def _lead_in(text: str) -> str | None:
     return lead or None
 
 
-def phrase_question(lead: str, count: int, ordered: bool = False) -> str:
-    """A question from a lead-in sentence; falls back to the lead-in plus the item count."""
-    lead = " ".join(drop_parentheticals(lead).split()).rstrip(":").strip() or lead
-    if WH.match(lead):
-        return lead[0].upper() + lead[1:] + "?"
-    has = HAS.match(lead)
-    if has and not VERBISH.search(has.group("subj")) and len(has.group("what").split()) <= 6:
-        the = "the " if lead.lower().startswith("the ") else ""
-        what = has.group("what")
-        if not what.lower().startswith(("the ", "a ", "an ")):
-            what = "the " + what
-        return f"What are {what} of {the}{lower_first(has.group('subj'))}?"
-    steps = LIKE_THIS.match(lead)
-    if steps and ordered:
-        return f"What are the steps of {lower_first(steps.group('subj'))}?"
-    there = THERE_ARE.match(lead)
-    if there:
-        what = there.group("what")
-        return (
-            f"What are the {what}?" if not what.lower().startswith("the ") else f"What are {what}?"
-        )
-    include = INCLUDE.match(lead)
-    if include and not VERBISH.search(include.group("what")):
-        return f"What are {lower_first(include.group('what'))}?"
-    if _noun_phrase(lead):
-        article = "the " if NUMBER.match(lead.split()[0]) else ""
-        return f"What are {article}{lower_first(lead)}?"
-    return _counted(lead) or f"{lead}: ({count} items)"
-
-
-def _counted(lead: str) -> str | None:
-    """ "The OS tracks three states" → "What are the three states the OS tracks?"."""
-    match = COUNTED.match(lead)
-    if not match or not is_plural(match.group("np")):
-        return None
-    clause = match.group("clause")
-    if (
-        "," in clause
-        or len(clause.split()) > 10
-        or re.search(r"\b(?:i|we|you|my|our)\b", clause, re.I)
-    ):
-        return None
-    number = match.group("num").casefold()
-    number = "" if number in ("these", "the following", "following") else number + " "
-    order = ", in order" if "order" in (match.group("tail") or "") else ""
-    clause = re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), clause)
-    return f"What are the {number}{match.group('np')} {lower_first(clause)}{order}?"
-
-
-def _noun_phrase(lead: str) -> bool:
-    """A plural noun-phrase head: "Common approaches", "Guarantees that …", "Two ways to …"."""
-    words = lead.split()
-    if not words or words[0].casefold() in SUBORDINATE:
-        return False
-    end = next(
-        (k for k, w in enumerate(words) if k and w.casefold().strip(",") in NP_END), len(words)
-    )
-    comma = next((k for k, w in enumerate(words[:end]) if w.endswith(",")), None)
-    head = words[: (comma + 1 if comma is not None else end)]
-    core = [w for w in head if w.casefold() != "the"]
-    if not core or len(core) > 4 or VERBISH.search(" ".join(head)):
-        return False
-    for k, word in enumerate(words[1:], start=1):
-        previous = words[k - 1].casefold()
-        possessive = previous.endswith(("'s", "’s", "s'", "’"))
-        if (
-            CLAUSE_OBJECT.match(word)
-            and not possessive
-            and previous not in ("the", "main", "key", "top")
-        ):
-            return False  # "The OS tracks three process states" is a clause, not a noun phrase
-    return is_plural(head[-1].rstrip(","))
-
-
 def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
 
     title = clean_title(heading)
@@ -250,8 +164,6 @@ def _heading_question(heading: str, count: int, ordered: bool) -> str:
         ("What are the ", "What are a")
     ):
         question = "What are the " + question[len("What are ") :]  # a heading names a known set
-    return (
-        question
-        if question.startswith(("What", "Why", "How"))
-        else f"{title}: what are the {count} points?"
-    )
+    if question.startswith(("What", "Why", "How", "When")):
+        return question
+    return topic_question(title, ordered) or f"{title}: what are the {count} points?"

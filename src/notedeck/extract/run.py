@@ -12,7 +12,7 @@ from importlib import import_module
 
 from notedeck.extract import EXTRACTORS, KIND_PRIORITY
 from notedeck.extract.context import Context, RuleSettings
-from notedeck.extract.score import NoteFacts, features, reason, score
+from notedeck.extract.score import NoteFacts, features, reason, score, veto
 from notedeck.extract.weights import THRESHOLD
 from notedeck.model import Card, Document, Section
 from notedeck.text.keys import normalise_key
@@ -39,6 +39,10 @@ def extract_cards(document: Document, config: RuleSettings) -> Extracted:
         if card.kind in ("explicit", "cloze") or card.line in document.keep_lines:
             kept.append(card)
             continue
+        vetoed = veto(card)
+        if vetoed:
+            left_out.append((card, 0.0, vetoed))
+            continue
         found = features(card, sections(card.line), facts)
         probability = score(found)
         if probability >= threshold:
@@ -54,7 +58,7 @@ def scored_candidates(document: Document, config: RuleSettings):
     facts = NoteFacts.of(document.source.rel, document.source.text, candidates)
     sections = _section_finder(document.sections)
     for card in candidates:
-        if card.kind not in ("explicit", "cloze"):
+        if card.kind not in ("explicit", "cloze") and not veto(card):
             found = features(card, sections(card.line), facts)
             yield card, found, score(found)
 

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from notedeck.extract.shapes import is_generic_label
 from notedeck.extract.weights import BIAS, WEIGHTS
 from notedeck.extract.words import FUNCTION_WORDS, GENERIC_LABELS, SUBORDINATE
 from notedeck.model import Card, Section
@@ -29,6 +30,7 @@ SHAPES = (
     "item-bold", "item-term", "line-bold", "line-term", "bold-line", "deflist",
     "what-is-heading", "list-lead", "list-heading", "list-item", "list-outline",
     "table-cell", "table-glossary", "concept", "versus", "question-heading", "bold-question",
+    "labelled",
 )  # fmt: skip
 
 FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|us)\b")
@@ -147,6 +149,27 @@ def _predicate(answer: str, term: str) -> str:
     if len(rest) < 2 or rest[0] not in ("is", "are", "was", "were"):
         return ""
     return rest[1].strip(",.;:")
+
+
+WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>.+?)\??$", re.I)
+
+
+def veto(card: Card) -> str | None:
+    """Why a candidate can never be a good card whatever its score, or None.  These are rules,
+    not weights: a question that is no question, a subject the question lost, a link as
+    question."""
+    question = strip_markup(card.question)
+    if FALLBACK_QUESTION.search(question.casefold()):
+        return "no question could be phrased from the sentence before the list"
+    if "](" in card.question or "http" in question.casefold():
+        return "the question holds a link"
+    what = WHAT_IS.match(question)
+    if what and is_generic_label(what.group("term")):
+        return f"{what.group('term')!r} is a label, and no heading names what it is about"
+    answer = strip_markup(card.answer)
+    if answer and sum(len(u) for u in URL.findall(answer)) * 2 > len(answer):
+        return "the answer is a list of links"
+    return None
 
 
 def score(found: dict[str, float]) -> float:

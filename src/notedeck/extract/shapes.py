@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from notedeck.extract.terms import acceptable_term, clean_title
+from notedeck.extract.terms import acceptable_term, clean_title, is_generic_title
+from notedeck.extract.words import (
+    CAPTION_WORDS,
+    ENUMERATED_LABELS,
+    GENERIC_LABELS,
+    GENERIC_PHRASES,
+)
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import find_book_in_heading
 
@@ -50,7 +56,7 @@ def term_line(text: str) -> re.Match | None:
             else None
         )
     match = plain_term(text)
-    if not match or "**" in match.group("term") or "`" in match.group("term"):
+    if not match or not _whole_term(match.group("term")):
         return None
     return (
         match
@@ -58,6 +64,14 @@ def term_line(text: str) -> re.Match | None:
         and _reads_as_definition(match.group("def"), match.group("term"))
         else None
     )
+
+
+def _whole_term(term: str) -> bool:
+    """A term that is not cut inside markup: "The [Cinquedea](https" split at a link's colon,
+    a code span, bold, or an open parenthesis."""
+    if "**" in term or "`" in term or "[" in term or "]" in term or "http" in term:
+        return False
+    return term.count("(") == term.count(")")
 
 
 def plain_term(text: str) -> re.Match | None:
@@ -106,3 +120,73 @@ def names_a_book_or_chapter(title: str, ctx) -> bool:
     if CHAPTERISH.match(plain) or CHAPTERISH.match(strip_markup(title)):
         return True
     return bool(find_book_in_heading(title, ctx.config.books))
+
+
+def is_generic_label(term: str) -> bool:
+    """A term that labels a part of a note instead of naming a subject: "Output", "Example 2",
+    "Time complexity", "Formal definition", "Pattern 1" (asked alone, the subject is lost)."""
+    words = [w.strip(".,:;!?\"'()") for w in strip_markup(term).casefold().split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 4:
+        return False
+    if len(words) > 1 and words[0] in ENUMERATED_LABELS and ENUMERATOR.fullmatch(words[-1]):
+        return True  # "Pattern 1", "Example 2b", "Theorem 2.47", "Case A"
+    words = [w for w in " ".join(words).replace("-", " ").split() if not ENUMERATOR.fullmatch(w)]
+    if not words or len(words) > 3:
+        return False
+    phrase = " ".join(words)
+    if phrase in GENERIC_PHRASES or phrase in GENERIC_LABELS:
+        return True
+    return (
+        len(words) > 1
+        and " ".join(words[-2:]) in GENERIC_PHRASES
+        or (words[-1] in GENERIC_LABELS and (len(words) == 1 or words[0] in QUALIFYING))
+    )
+
+
+# "No edge case", "Main reason", "Other issues": a qualifier on a label is still a label.
+QUALIFYING = frozenset(
+    ["no", "main", "other", "key", "more", "further", "some", "common", "typical", "general"]
+)
+ENUMERATOR = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z]|[ivx]+")
+
+
+def subject_heading(section, ctx) -> str | None:
+    """The nearest heading above a card that names a subject (not "Complexity", "Notes",
+    "Chapter 3" or a date), cleaned of numbering: "1. Two Sum" → "Two Sum"."""
+    for title in reversed(section.path):
+        cleaned = clean_title(title)
+        if not cleaned or is_generic_label(cleaned) or is_generic_title(title, ctx):
+            continue
+        if DATEISH.search(title) or names_a_book_or_chapter(title, ctx):
+            continue
+        return cleaned
+    return None
+
+
+WHAT_QUESTION = re.compile(r"^What (?:is|are) (?:the )?(?P<term>.+?)\?$")
+
+
+def qualified(question: str, section, ctx) -> tuple[str, str | None]:
+    """(question, key) for a "What is/are LABEL?" question whose term is a generic label:
+    "What are common approaches?" under "Testing in production" → "Testing in production —
+    Common approaches?" (key: both), so the card keeps its subject.  Others come back as they
+    are (key None)."""
+    what = WHAT_QUESTION.match(question)
+    if not what or not is_generic_label(what.group("term")):
+        return question, None
+    subject = subject_heading(section, ctx)
+    if not subject:
+        return question, None  # the scorer's veto leaves it out
+    term = what.group("term")
+    return f"{subject} — {term[:1].upper()}{term[1:]}?", f"{subject} {term}"
+
+
+def is_caption(term: str) -> bool:
+    """ "Table", "Figure 3", "Fig. 2": the label of a caption line, never a term."""
+    words = strip_markup(term).casefold().replace(".", " ").split()
+    return (
+        bool(words)
+        and words[0] in CAPTION_WORDS
+        and all(ENUMERATOR.fullmatch(w) for w in words[1:])
+    )

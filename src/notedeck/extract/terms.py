@@ -63,7 +63,12 @@ COMMON_NOUN = re.compile(
     r"[a-z](?:ity|ness|tion|sion|ment|ance|ence|ism|ing|ship|ure|ogy|ency|ancy|al|ive|ous|ic|ary|"
     r"able|ible|ful|less|ent|ant|ed)$"
 )
-NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivx]+\.)\s+(?=\S)", re.IGNORECASE)
+# "3.2 ", "8: ", "8) ", "B. ", "iv. ", "Step 3: ", "#1 " before a heading's words.
+NUMBERING = re.compile(
+    r"^\s*(?:(?:step|part|lesson|rule|tip|principle|lecture|week|day)\s+)?"
+    r"(?:#?\d+(?:\.\d+)*[.:)]?|[A-Z][.)]|[ivx]+[.)])\s+(?=\S)",
+    re.IGNORECASE,
+)
 QUALIFIER = re.compile(
     r"\s*[:,(–—-]?\s*(?:in (?:a (?:bit|little) )?more (?:depth|detail)|in (?:depth|detail)|"
     r"revisited|continued|deep dive|a primer|the basics|cheat ?sheet|quick version|recap)\)?\s*$",

@@ -125,17 +125,42 @@ SUBORDINATE = word_set(
 # Words that label a part of a note rather than name a subject: "Output:", "Example 2",
 # "Base case:", "Reason:".  Asked as "What is Output?", the real subject (the heading) is lost.
 GENERIC_LABELS = word_set(
-    "output outputs input inputs example examples e.g eg result results figure fig table "
-    "summary note notes nb issue issues reason reasons idea ideas problem problems solution "
-    "solutions answer answers question questions step steps case cases part parts section "
-    "chapter recall reference references ref activity activities exercise exercises task tasks "
-    "goal goals total totals base definition intuition explanation description overview detail "
-    "details purpose use uses usage advantage advantages disadvantage disadvantages pros cons "
-    "benefit benefits drawback drawbacks limitation limitations complexity runtime approach "
-    "approaches method idea takeaway takeaways tip tips hint hints warning caution important "
-    "key point points thing things item items option options way ways type types kind kinds "
-    "other others misc general intro introduction conclusion background context motivation "
-    "why how what when where who source sources link links video videos image images page "
-    "pages lecture lectures slide slides week day today status todo done "
-    "pattern segment level stage phase round version"
+    "output outputs input inputs example examples e.g eg result results figure fig summary "
+    "note notes nb issue issues reason reasons idea ideas problem problems solution "
+    "solutions answer answers question questions step steps part parts section chapter "
+    "reference references ref activity activities exercise exercises task tasks goal goals "
+    "total totals base definition intuition explanation description overview detail details "
+    "purpose advantage advantages disadvantage disadvantages pros cons benefit benefits "
+    "drawback drawbacks limitation limitations complexity approach approaches idea takeaway "
+    "takeaways tip tips hint hints warning caution important key point points thing things "
+    "item items way ways other others misc general intro introduction conclusion background "
+    "context motivation why how what when where who lecture lectures slide slides week day "
+    "today todo done"
+)
+GENERIC_PHRASES = frozenset(
+    {
+        "base case", "edge case", "edge cases", "test case", "test cases", "worst case",
+        "best case", "average case", "time complexity", "space complexity", "big o",
+        "formal definition", "key idea", "main idea", "key points", "key point", "side note",
+        "fun fact", "in short", "in summary", "tl dr", "tldr", "use cases",
+    }
+)  # fmt: skip
+# Labels that number things: "Pattern 1", "Segment 2", "Theorem 2.47" name no subject.
+ENUMERATED_LABELS = word_set(
+    "example pattern segment theorem lemma corollary figure fig table step part case rule "
+    "exercise problem question chapter section lecture week day round level stage phase "
+    "option method approach solution test type item point note slide page proof claim"
+)
+
+# Caption labels: "Table: Cardinality requirements", "Figure 3: The write path" title a picture.
+CAPTION_WORDS = word_set("table figure fig image diagram chart graph screenshot photo picture")
+
+# Verbs whose third-person form ("provides", "keeps") turns a phrase into a clause.
+COMMON_VERBS = word_set(
+    "provide give take make use run send store return contain keep show allow need require "
+    "support include create hold handle cause mean describe let help work call become say get "
+    "go see know happen lead depend add remove write read build track check cover offer reduce "
+    "increase prevent protect control change move split join map find choose decide define "
+    "produce consume serve scale replicate fail lose save load pass block wait stop start "
+    "follow apply compute process manage measure test deploy train predict learn"
 )

@@ -1,0 +1,346 @@
+"""Questions from the sentence that introduces a list ("The X has six Y:", "A state is safe
+if:", "Corner solutions satisfy:", "Optimality condition:").
+
+Each shape that matches is turned into a real question; a lead-in none of them can phrase falls
+back on the lead-in and the item count ("…: (3 items)"), which the scorer never lets into a deck
+(``score.veto``): such a card asks nothing.  When the lead-in's subject is only "this" or "it",
+the heading above the list names it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from notedeck.extract.common import lower_first
+from notedeck.extract.terms import drop_parentheticals, is_plural
+from notedeck.extract.words import COMMON_VERBS, NP_END, SUBORDINATE
+
+HAS = re.compile(
+    r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"
+    r"comprise|contains|contain)\s+(?P<what>.+)$",
+    re.IGNORECASE,
+)
+
+
+THERE_ARE = re.compile(r"^there\s+are\s+(?P<what>.+)$", re.IGNORECASE)
+
+
+INCLUDE = re.compile(
+    r"^(?P<what>.+?)\s+(?:include|includes|are|were|involve|involves)$", re.IGNORECASE
+)
+
+
+LIKE_THIS = re.compile(
+    r"^(?P<subj>.+?)\s+(?:goes|go|works|work|looks|look|runs|run|proceeds|happens)\s+"
+    r"(?:like this|as follows)$",
+    re.IGNORECASE,
+)
+
+
+# "Why …", "How …", "When to …", "Which tools …": already a question.  ("When designing
+# systems, four properties come up" is a clause, not a question.)
+WH = re.compile(
+    r"^(?:why|how|(?:when|where)\s+(?:to|is|are|do|does|should|can|would|will)|which|what|who)\b",
+    re.IGNORECASE,
+)
+HERE_ARE = re.compile(r"^(?:here|below|these)\s+(?:are|is)\s+(?P<what>.+)$", re.IGNORECASE)
+# "A state is safe if", "This pattern is useful when", "Not useful when" (subject: the heading)
+CONDITION = re.compile(
+    r"^(?:(?P<subj>.+?)\s+(?P<verb>is|are)\s+)?(?P<neg>not\s+)?(?P<adj>[\w-]+(?:\s+[\w-]+)?)"
+    r"\s+(?:if|when|whenever|only if)$",
+    re.IGNORECASE,
+)
+# "Corner solutions satisfy", "Understanding these helps predict", "X must satisfy"
+VERB_LAST = re.compile(
+    r"^(?P<subj>.+?)\s+(?:(?P<modal>must|should|can|will|may|would)\s+)?"
+    r"(?P<verb>satisf(?:y|ies)|includes?|depends? on|helps? (?:predict|explain|decide)|requires?|"
+    r"needs?|uses?|supports?|provides?|offers?|covers?|involves?|guarantees?|affects?|"
+    r"determines?|consists? of|relies? on|returns?|contains?|stores?|checks?|measures?)$",
+    re.IGNORECASE,
+)
+JOINED = re.compile(r"\b(?:and|or)\b|&")
+ARTICLE_FIRST = re.compile(r"^(?:the|a|an)\b", re.IGNORECASE)
+DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those|it|they)(?:\s+(?P<noun>[\w-]+))?$", re.I)
+VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
+
+
+VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|do|does|did|can|could|should|would|will|must|may|might|"
+    r"i|we|you|he|she|they|it|this|these|those|my|our|here|following|below|above)\b",
+    re.IGNORECASE,
+)
+
+
+COUNT_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+"
+
+
+NUMBER = re.compile(rf"^(?:{COUNT_WORDS})$", re.IGNORECASE)
+
+
+CLAUSE_OBJECT = re.compile(rf"^(?:{COUNT_WORDS}|these|following)$", re.IGNORECASE)
+
+
+COUNTED = re.compile(
+    r"^(?P<clause>.+?)\s+(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+|"
+    r"these|the following)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
+    r"(?P<tail>,?\s+(?:in order|in this order|below|here|as follows))?$",
+    re.IGNORECASE,
+)
+
+
+def phrase_question(
+    lead: str, count: int, ordered: bool = False, subject: str | None = None
+) -> str:
+    """A question from a lead-in sentence; falls back to the lead-in plus the item count.
+    ``subject``: what the heading above names, for a lead-in that says only "this" or "it"."""
+    lead = " ".join(drop_parentheticals(lead).split()).rstrip(":").strip() or lead
+    if WH.match(lead):
+        return lead[0].upper() + lead[1:] + "?"
+    phrased = _conditional(lead, subject) or _verb_last(lead, subject) or _here_are(lead)
+    if phrased:
+        return phrased
+    has = HAS.match(lead)
+    if has and not VERBISH.search(has.group("subj")) and len(has.group("what").split()) <= 6:
+        the = "the " if lead.lower().startswith("the ") else ""
+        what = has.group("what")
+        if not what.lower().startswith(("the ", "a ", "an ")):
+            what = "the " + what
+        return f"What are {what} of {the}{lower_first(has.group('subj'))}?"
+    steps = LIKE_THIS.match(lead)
+    if steps and ordered:
+        return f"What are the steps of {lower_first(steps.group('subj'))}?"
+    there = THERE_ARE.match(lead)
+    if there:
+        what = there.group("what")
+        return (
+            f"What are the {what}?" if not what.lower().startswith("the ") else f"What are {what}?"
+        )
+    include = INCLUDE.match(lead)
+    if include and not VERBISH.search(include.group("what")):
+        return f"What are {lower_first(include.group('what'))}?"
+    if _noun_phrase(lead):
+        article = "the " if NUMBER.match(lead.split()[0]) else ""
+        return f"What are {article}{lower_first(lead)}?"
+    return (
+        _counted(lead)
+        or _counted_with_clause(lead)
+        or _singular(lead)
+        or f"{lead}: ({count} items)"
+    )
+
+
+def topic_question(title: str, ordered: bool, outline: bool = False) -> str | None:
+    """A question about a heading or an outline item that stands over a list of points:
+    "RESP2 vs RESP3" → the difference, "Failure modes" → "What are failure modes?", "Cut
+    reference position" → "What is cut reference position?".  An ``outline`` item's points are
+    what it covers: "Monitoring" → "What does monitoring cover?" (so that a "What is
+    monitoring?" elsewhere keeps its question).
+    None when the title is not a subject (a clause)."""
+    title = " ".join(drop_parentheticals(title).split()).strip(" :,.;")
+    versus = VERSUS.match(title)
+    if versus:
+        return f"What is the difference between {versus.group('a')} and {versus.group('b')}?"
+    words = title.split()
+    if not words or len(words) > 6 or VERBISH.search(title) or title.endswith("?"):
+        return None
+    if words[0].casefold() in SUBORDINATE:
+        return None
+    if outline and JOINED.search(title):
+        return f"What do {_with_the(title)} cover?"
+    if is_plural(words[-1]) or JOINED.search(title):  # "Failure modes", "Iteration and life cycle"
+        return f"What are {_with_the(title)}?"
+    if words[0].casefold().endswith("ing") and len(words) > 1:
+        return None  # "Choosing a storage engine": a task, not a thing
+    if outline:
+        return f"What does {_with_the(title, plural=False)} cover?"
+    return f"What is {_with_the(title, plural=False)}?"
+
+
+def _with_the(phrase: str, plural: bool = True) -> str:
+    """The phrase as it goes after "What is/are": its own article if it has one ("The X"),
+    none added ("model development", "Cut Reference Position" read right without one)."""
+    first = phrase.split()[0]
+    if first.casefold() in ("the", "a", "an"):
+        return first.lower() + phrase[len(first) :]
+    return phrase if first.isupper() else lower_first(phrase)
+
+
+def _singular(lead: str) -> str | None:
+    """ "Optimality condition" → "What is the optimality condition?" (a noun phrase, no verb)."""
+    words = lead.split()
+    longest = 9 if ARTICLE_FIRST.match(lead) else 6
+    if len(words) < 2 and not lead.isupper():
+        return None  # "Primarily", "Official": one word that names nothing
+    if len(words) > longest or VERBISH.search(lead) or "," in lead:
+        return None
+    if words[0].casefold() in SUBORDINATE or any(w.casefold() in NP_END for w in words[1:2]):
+        return None
+    if JOINED.search(lead) or not words[-1][:1].isalpha() or _clause_like(words):
+        return None
+    return f"What is {_with_the(lead, plural=False)}?"
+
+
+def _clause_like(words: list[str]) -> bool:
+    """A finite or trailing verb makes a clause of it: "TCP provides reliable delivery using"."""
+    last = words[-1].casefold()
+    if last in SENTENCE_END or (last.endswith("ing") and len(last) > 4):
+        return True
+    return any(
+        _base_form(w.casefold()) in COMMON_VERBS and w.casefold().endswith("s") for w in words[1:]
+    )
+
+
+SENTENCE_END = frozenset(
+    ["by", "with", "using", "via", "for", "to", "of", "in", "on", "from", "like"]
+)
+
+
+def _conditional(lead: str, subject: str | None) -> str | None:
+    """ "A state is safe if" → "When is a state safe?"; "Not useful when" → about the heading."""
+    match = CONDITION.match(lead)
+    if not match:
+        return None
+    subj = match.group("subj")
+    if subj is None or DEMONSTRATIVE.match(subj):
+        if not subject:
+            return None
+        subj = subject
+    if (
+        VERBISH.search(subj)
+        and not re.match(r"^(?:the|a|an)\b", subj, re.I)
+        or len(subj.split()) > 6
+    ):
+        return None
+    verb = (match.group("verb") or ("are" if is_plural(subj) else "is")).lower()
+    neg = "not " if match.group("neg") else ""
+    return f"When {verb} {_with_the(subj)} {neg}{match.group('adj')}?"
+
+
+def _verb_last(lead: str, subject: str | None) -> str | None:
+    """ "Corner solutions satisfy" → "What do corner solutions satisfy?"."""
+    match = VERB_LAST.match(lead)
+    if not match:
+        return None
+    subj = match.group("subj")
+    if DEMONSTRATIVE.match(subj):
+        if not subject:
+            return None
+        subj = subject
+    if len(subj.split()) > 6 or "," in subj or re.search(r"\b(?:i|we|you)\b", subj, re.I):
+        return None
+    verb = match.group("verb").lower()
+    modal = (match.group("modal") or "").lower()
+    if modal:
+        return f"What {modal} {lower_first(subj)} {verb}?"
+    base = _base_form(verb)
+    singular = verb != base  # "satisfies", "helps predict": a third-person subject
+    return f"What {'does' if singular else 'do'} {lower_first(subj)} {base}?"
+
+
+def _base_form(verb: str) -> str:
+    """ "satisfies" → "satisfy", "depends on" → "depend on", "helps predict" → "help predict"."""
+    first, _, rest = verb.partition(" ")
+    if first.endswith("ies"):
+        first = first[:-3] + "y"
+    elif first.endswith(("sses", "shes", "ches", "xes")):
+        first = first[:-2]
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return f"{first} {rest}".strip()
+
+
+def _here_are(lead: str) -> str | None:
+    """ "Here are some of the common cross-sections" → "What are some of the common …?"."""
+    match = HERE_ARE.match(lead)
+    if not match or VERBISH.search(match.group("what")):
+        return None
+    return f"What are {lower_first(match.group('what'))}?"
+
+
+COUNT = re.compile(rf"^(?:{COUNT_WORDS})$", re.IGNORECASE)
+
+
+def _counted_with_clause(lead: str) -> str | None:
+    """The counted things and what is said of them: "The authors see three main reasons
+    managing the ML life cycle is hard" → "What are the three main reasons managing the ML
+    life cycle is hard?"; "When designing systems, four properties keep coming up" → "What are
+    the four properties that keep coming up when designing systems?"."""
+    before, _, main = lead.rpartition(", ")
+    if before and before.split()[0].casefold() not in SUBORDINATE:
+        return None
+    words = main.split()
+    at = next((k for k, w in enumerate(words) if COUNT.match(w)), None)
+    if at is None or at > 6 or (at and before):
+        return None
+    if re.search(r"\b(?:i|we|you|my|our)\b", " ".join(words[:at]), re.I):
+        return None
+    for size in (1, 2, 3):
+        np, rest = words[at + 1 : at + 1 + size], words[at + 1 + size :]
+        if len(np) < size or not is_plural(np[-1]) or len(rest) < 2:
+            continue
+        joined = " ".join(np + rest) if _qualifies(rest[0]) else None
+        if joined is None and before:
+            joined = " ".join([*np, "that", *rest])  # "properties that keep coming up"
+        if joined:
+            tail = f" {lower_first(before)}" if before else ""
+            return f"What are the {words[at].lower()} {joined}{tail}?"
+    return None
+
+
+def _qualifies(word: str) -> bool:
+    """A word that can follow a noun phrase inside it: "reasons managing …", "ways to …"."""
+    return word.casefold() in (
+        "that",
+        "which",
+        "who",
+        "why",
+        "to",
+        "for",
+        "of",
+        "in",
+        "behind",
+    ) or (word.casefold().endswith("ing") and len(word) > 4)
+
+
+def _counted(lead: str) -> str | None:
+    """ "The OS tracks three states" → "What are the three states the OS tracks?"."""
+    match = COUNTED.match(lead)
+    if not match or not is_plural(match.group("np")):
+        return None
+    clause = match.group("clause")
+    if (
+        "," in clause
+        or len(clause.split()) > 10
+        or re.search(r"\b(?:i|we|you|my|our)\b", clause, re.I)
+    ):
+        return None
+    number = match.group("num").casefold()
+    number = "" if number in ("these", "the following", "following") else number + " "
+    order = ", in order" if "order" in (match.group("tail") or "") else ""
+    clause = re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), clause)
+    return f"What are the {number}{match.group('np')} {lower_first(clause)}{order}?"
+
+
+def _noun_phrase(lead: str) -> bool:
+    """A plural noun-phrase head: "Common approaches", "Guarantees that …", "Two ways to …"."""
+    words = lead.split()
+    if not words or words[0].casefold() in SUBORDINATE:
+        return False
+    end = next(
+        (k for k, w in enumerate(words) if k and w.casefold().strip(",") in NP_END), len(words)
+    )
+    comma = next((k for k, w in enumerate(words[:end]) if w.endswith(",")), None)
+    head = words[: (comma + 1 if comma is not None else end)]
+    core = [w for w in head if w.casefold() != "the"]
+    if not core or len(core) > 4 or VERBISH.search(" ".join(head)):
+        return False
+    for k, word in enumerate(words[1:], start=1):
+        previous = words[k - 1].casefold()
+        possessive = previous.endswith(("'s", "’s", "s'", "’"))
+        if (
+            CLAUSE_OBJECT.match(word)
+            and not possessive
+            and previous not in ("the", "main", "key", "top")
+        ):
+            return False  # "The OS tracks three process states" is a clause, not a noun phrase
+    return is_plural(head[-1].rstrip(","))
