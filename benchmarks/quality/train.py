@@ -259,9 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     threshold = choose_threshold(samples, bias, weights, args.max_junk)
     recall, junk, cards = simulate(samples, bias, weights, threshold)
     everything = simulate(samples, bias, weights, 0.0)
-    print(
-        f"without the scorer: dev recall={everything[0]:.2f} junk={everything[1]:.2f} cards={everything[2]}"
-    )
+    recall0, junk0, cards0 = everything
+    print(f"without the scorer: dev recall={recall0:.2f} junk={junk0:.2f} cards={cards0}")
     print(f"threshold {threshold:.2f}: dev recall={recall:.2f} junk={junk:.2f} cards={cards}")
     for name, value in sorted(weights.items(), key=lambda kv: kv[1]):
         print(f"  {value:+.2f}  {name}")
