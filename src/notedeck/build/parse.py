@@ -175,7 +175,8 @@ def _block(tokens: list[Token], i: int, offset: int) -> tuple[Block | None, int]
     tok = tokens[i]
     line = _line(tok, offset)
     if tok.type == "paragraph_open":
-        return Paragraph(tokens[i + 1].content, line), i + 3
+        text = without_properties(tokens[i + 1].content)
+        return (Paragraph(text, line) if text.strip() else None), i + 3
     if tok.type in ("fence", "code_block"):
         return Code(tok.info.strip(), tok.content, line), i + 1
     if tok.type == "html_block":
@@ -264,6 +265,25 @@ def _deflist(tokens: list[Token], line: int) -> DefinitionList:
             i = end
         i += 1
     return DefinitionList(tuple((t, tuple(d)) for t, d in entries), line)
+
+
+PROPERTY = re.compile(r"^\s*(?P<key>[^\W\d][\w -]{0,40}?)::\s*(?P<value>.*)$")
+
+
+def without_properties(text: str) -> str:
+    """A paragraph without its Dataview/Logseq property lines (``collapsed:: true``,
+    ``summary:: …``, ``Status:: reading``): metadata, never part of a card's text.  Lines
+    that are flashcards (``Term:: definition``) stay for the explicit rule."""
+    if "::" not in text:
+        return text
+    from notedeck.extract.syntax import is_metadata
+
+    kept = []
+    for line in text.split("\n"):
+        match = PROPERTY.match(line) if "::" in line else None
+        if match is None or not is_metadata(match.group("key"), match.group("value")):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 # ---------------------------------------------------------------- routing

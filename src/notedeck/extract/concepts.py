@@ -32,6 +32,13 @@ NAMED_KINDS = re.compile(
     r"rule|method|framework|lemma|hypothesis|equation|fallacy|test)$",
     re.IGNORECASE,
 )
+# A paragraph that captions a figure or announces what follows says nothing about the concept.
+INTRODUCES = re.compile(
+    r"^(?:this|here|below|above)\s+(?:is|are|shows?)\b|^here'?s\b|"
+    r"^the\s+(?:following|above|below|figure|diagram|image|picture|table|code)\b|"
+    r"^there\s+are\s+(?:several|many|a few|some|\w+)\s+[\w-]+(?:\s+[\w-]+){0,3}\.?$",
+    re.IGNORECASE,
+)
 MAX_TITLE_WORDS = 8
 MIN_ANSWER_WORDS = 6
 MAX_ANSWER_WORDS = 80
@@ -116,6 +123,8 @@ def _description(section: Section) -> tuple[str, int] | None:
                 return None
             if BOLD_QUESTION.match(block.text):
                 return None  # the paragraph answers its own question
+            if INTRODUCES.match(strip_markup(block.text)):
+                return None  # "This is the diagram of …", "There are several kinds:" — no account
             if word_count(block.text) < MIN_ANSWER_WORDS:
                 return None
             return _budget(block.text), block.line

@@ -20,6 +20,7 @@ from notedeck.extract.shapes import (
     is_caption,
     is_generic_label,
     matched_term,
+    never_qualified,
     plain_term,
     subject_heading,
     term_line,
@@ -43,6 +44,11 @@ WHAT_IS = re.compile(
     r"^(?:what|who)\s+(?P<verb>is|are)\s+(?P<art>an?\s+|the\s+)?(?P<term>.+?)\s*\??$", re.IGNORECASE
 )
 BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{1,60})(?:\*\*|__):?\s*$")
+POINTER = re.compile(
+    r"^\W*(?:e\.?\s?g\.?|for example|for instance|same as|as same as|see\b|cf\.?|similar to|"
+    r"refer to|check out|like\b|as above|as below)",
+    re.IGNORECASE,
+)
 TERM_WORD = re.compile(r"^(?:the\s+)?(?:term|concept|notion)\s+", re.IGNORECASE)
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 SUMMARY = re.compile(
@@ -201,8 +207,8 @@ def _card(
 ) -> Card | None:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = TERM_WORD.sub("", term)
-    if is_caption(term):  # "Table: Cardinality requirements" titles a table
-        return None
+    if is_caption(term) or POINTER.match(strip_markup(answer)):
+        return None  # "Table: …" titles a table; "e.g. …", "Same as DP", "See X" are no answer
     if not article:
         term = natural_case(term, ctx.source.text)
     plural = (
@@ -215,7 +221,7 @@ def _card(
     else:
         question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
     key = normalise_key(term)
-    if is_generic_label(term):  # "Time complexity: O(n)" under "Two Sum"
+    if is_generic_label(term) and not never_qualified(term):  # "Time complexity" in "Two Sum"
         subject = subject_heading(section, ctx)
         if subject:
             question = f"{subject} — {sentence_case(term)}?"

@@ -226,6 +226,8 @@ def _verb_last(lead: str, subject: str | None) -> str | None:
         if not subject:
             return None
         subj = subject
+    elif re.search(r"\b(?:this|that|these|those|it|them)\b", subj, re.I):
+        return None  # "various reasons for this": what "this" is, the question cannot say
     if len(subj.split()) > 6 or "," in subj or re.search(r"\b(?:i|we|you)\b", subj, re.I):
         return None
     verb = match.group("verb").lower()

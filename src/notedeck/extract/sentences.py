@@ -268,6 +268,10 @@ def _defines(match: re.Match) -> bool:
     nxt = (match.group("next") or "").casefold().strip(",.;:")
     if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES or nxt == "but":
         return False  # "is a bit slow", "is slow but fast enough"
+    if first.endswith("ly") and len(first) > 4 and nxt not in ("a", "an", "the", "one", "used"):
+        return False  # "is commonly combined", "is deeply rooted": a description
+    if first in ("far", "much", "quite", "rather", "fairly", "somewhat", "even", "less"):
+        return False  # "is far more concerned with …"
     # "is retried", not "is connection-oriented": hyphenated -ed words are adjectives
     passive = first.endswith("ed") and "-" not in first or first in IRREGULAR_PARTICIPLES
     if passive and (first, nxt) in DEFINING_PASSIVES:

@@ -9,9 +9,11 @@ from functools import lru_cache
 from notedeck.extract.terms import acceptable_term, clean_title, is_generic_title
 from notedeck.extract.words import (
     CAPTION_WORDS,
+    CITATION_LABELS,
     ENUMERATED_LABELS,
     GENERIC_LABELS,
     GENERIC_PHRASES,
+    PLURAL_LABELS,
 )
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import find_book_in_heading
@@ -137,17 +139,29 @@ def is_generic_label(term: str) -> bool:
     phrase = " ".join(words)
     if phrase in GENERIC_PHRASES or phrase in GENERIC_LABELS:
         return True
+    qualified = len(words) == 1 or words[0] in QUALIFYING or words[0] == "the"
+    labelled = words[-1] in GENERIC_LABELS or (words[-1] in PLURAL_LABELS and len(words) > 1)
+    return len(words) > 1 and " ".join(words[-2:]) in GENERIC_PHRASES or (labelled and qualified)
+
+
+def never_qualified(term: str) -> bool:
+    """Labels no heading rescues: a citation ("Reference", "Sources", "Based on") or a number
+    ("Pattern 1", "Segment 2", "Example 3") — asked even with their subject they ask nothing."""
+    words = [w.strip(".,:;!?\"'()") for w in strip_markup(term).casefold().split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    if " ".join(words) in ("see also", "further reading", "based on"):
+        return True
+    if words[-1] in CITATION_LABELS and len(words) <= 2:
+        return True
     return (
-        len(words) > 1
-        and " ".join(words[-2:]) in GENERIC_PHRASES
-        or (words[-1] in GENERIC_LABELS and (len(words) == 1 or words[0] in QUALIFYING))
+        len(words) > 1 and words[0] in ENUMERATED_LABELS and bool(ENUMERATOR.fullmatch(words[-1]))
     )
 
 
 # "No edge case", "Main reason", "Other issues": a qualifier on a label is still a label.
-QUALIFYING = frozenset(
-    ["no", "main", "other", "key", "more", "further", "some", "common", "typical", "general"]
-)
+QUALIFYING = frozenset(["main", "other", "key", "more", "further", "some", "common", "typical"])
 ENUMERATOR = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z]|[ivx]+")
 
 
@@ -173,7 +187,8 @@ def qualified(question: str, section, ctx) -> tuple[str, str | None]:
     Common approaches?" (key: both), so the card keeps its subject.  Others come back as they
     are (key None)."""
     what = WHAT_QUESTION.match(question)
-    if not what or not is_generic_label(what.group("term")):
+    term = what.group("term") if what else ""
+    if not what or not is_generic_label(term) or never_qualified(term):
         return question, None
     subject = subject_heading(section, ctx)
     if not subject:

@@ -36,6 +36,16 @@ def merged_rows(table: Table) -> list[tuple[str, int, list[list[str]]]]:
     return merged
 
 
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _exercise_data(rows) -> bool:
+    """A table of exercise data or results ("a | 100r/101w | 0r/1w"): its row keys are letters,
+    numbers or symbols, not names of things, so no row is a fact to learn."""
+    keys = [strip_markup(key) for key, _, _ in rows]
+    return bool(keys) and sum(not WORD.search(k) for k in keys) * 2 >= len(keys)
+
+
 DEFINING_HEADERS = re.compile(
     r"^(?:definition|meaning|description|explanation|what it is|defined as)$", re.I
 )
@@ -50,15 +60,16 @@ def _question(key: str, header: str) -> str:
 
 def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     header = [strip_markup(h) for h in table.header]
-    if len(header) < 2:
+    rows = merged_rows(table)
+    if len(header) < 2 or _exercise_data(rows):
         return
-    for key, line, columns in merged_rows(table):
+    for key, line, columns in rows:
         plain_key = strip_markup(key)
-        if not plain_key:
+        if not WORD.search(plain_key):  # "—", "3", "x": not a row anyone asks about
             continue
         for col in range(1, len(header)):
             parts = columns[col] if col < len(columns) else []
-            if not parts or not header[col]:
+            if not parts or not WORD.search(header[col]):
                 continue
             answer = parts[0] if len(parts) == 1 else "\n".join(f"- {p}" for p in parts)
             question = _question(key, header[col])

@@ -20,6 +20,7 @@ from notedeck.extract.words import (
     IMPERATIVES,
     LY_NOUNS,
     PREPOSITIONS,
+    word_set,
 )
 from notedeck.text.keys import strip_markup
 from notedeck.text.patterns import LEADING_ARTICLE
@@ -55,7 +56,8 @@ NOT_WHOLE_TERMS = re.compile(
 # Bold is deliberate, so only asides are refused: "**Note**: …", "**TODO**: …".
 NOT_BOLD = re.compile(
     r"^(?:note|nb|n\.b|ps|p\.s|todo|to-?do|tip|warning|caution|important|update|edit|aside|caveat|"
-    r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a)$",
+    r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a|"
+    r"do|dos|don'?t|don’t|donts|avoid|never|always|yes|no|pros?|cons?|why|how)$",
     re.IGNORECASE,
 )
 # Suffixes of common nouns and adjectives; brand and person names rarely end like this.
@@ -92,6 +94,8 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     words = plain.split()
     if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
         return False
+    if ":" in plain or _clause(words):  # "Visual example: water", "Adorno seems critical"
+        return False
     if not strict:
         return not NOT_BOLD.match(plain)
     lowered = [w.casefold().strip("\"'“”‘’") for w in words]
@@ -111,6 +115,26 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     ):
         return False
     return not re.search(r"[,;!?]|\b(?:ch|p|pp|vol|fig)\.", plain, re.IGNORECASE)
+
+
+def _clause(words: list[str]) -> bool:
+    """A subject with its verb ("Adorno seems quite critical of positivism"), or a participle
+    or conjunction opening it ("Since saving an event", "Given two levels", "Assuming memory")."""
+    lowered = [w.casefold().strip("\"'“”‘’()") for w in words]
+    if lowered[0] in CLAUSE_OPENERS:
+        return True
+    return any(w in FINITE_VERBS or w.endswith("n't") for w in lowered[1:])
+
+
+CLAUSE_OPENERS = word_set(
+    "since given assuming suppose supposing immediately upon unless whether although though "
+    "because once if whenever while whereas after before until provided considering"
+)
+FINITE_VERBS = word_set(
+    "seems seem seemed looks looked feels felt thinks thought says said argues argued claims "
+    "claimed believes believed wants wanted suggests suggested shows showed gets got goes went "
+    "makes made takes took has had does did is are was were"
+)
 
 
 def _adverb(word: str) -> bool:

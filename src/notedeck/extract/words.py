@@ -137,12 +137,23 @@ GENERIC_LABELS = word_set(
     "context motivation why how what when where who lecture lectures slide slides week day "
     "today todo done"
 )
+# A card about these is a citation or a pointer, never a fact: "Reference: Floyd's algorithm".
+CITATION_LABELS = word_set(
+    "reference references ref refs source sources citation citations credit credits "
+    "link links url urls further reading based see also bibliography"
+)
+# Plural heads that need their subject: "What are the main kinds?" of what?
+PLURAL_LABELS = word_set(
+    "types kinds sorts categories forms classes ways methods approaches options examples "
+    "reasons steps variants flavours flavors styles strategies techniques"
+)
 GENERIC_PHRASES = frozenset(
     {
         "base case", "edge case", "edge cases", "test case", "test cases", "worst case",
         "best case", "average case", "time complexity", "space complexity", "big o",
         "formal definition", "key idea", "main idea", "key points", "key point", "side note",
-        "fun fact", "in short", "in summary", "tl dr", "tldr", "use cases",
+        "fun fact", "in short", "in summary", "tl dr", "tldr", "use cases", "see also",
+        "further reading", "based on", "last modified", "last updated", "page last modified",
     }
 )  # fmt: skip
 # Labels that number things: "Pattern 1", "Segment 2", "Theorem 2.47" name no subject.
