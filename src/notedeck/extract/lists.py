@@ -137,12 +137,23 @@ def _mostly_definitions(block: ListBlock) -> bool:
 
 
 def _lead_in(text: str) -> str | None:
-    """The last sentence of a paragraph that ends in ':' — the list's lead-in."""
+    """The last sentence of a paragraph that ends in ':' — the list's lead-in — or a short
+    last sentence that announces counted things ("There are several primary properties of
+    blades.", "Raft has three roles."), which introduces the list just as well."""
     plain = strip_markup(text).strip()
-    if not plain.endswith(":"):
-        return None
-    lead = re.split(r"(?<=[.!?])\s+", plain)[-1].rstrip(":").strip()
-    return lead or None
+    lead = re.split(r"(?<=[.!?])\s+", plain)[-1].strip()
+    if plain.endswith(":"):
+        return lead.rstrip(":").strip() or None
+    if lead.endswith(".") and len(lead.split()) <= 16 and ANNOUNCES.search(lead):
+        return lead.rstrip(".").strip()
+    return None
+
+
+ANNOUNCES = re.compile(
+    r"\b(?:several|many|various|multiple|different|the following|these|a few|two|three|four|"
+    r"five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){0,2}[\w-]+s\b",
+    re.IGNORECASE,
+)
 
 
 def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:

@@ -58,6 +58,7 @@ VERB_LAST = re.compile(
     r"determines?|consists? of|relies? on|returns?|contains?|stores?|checks?|measures?)$",
     re.IGNORECASE,
 )
+QUANTIFIER = re.compile(r"^(?:several|many|various|a few|some)\s+", re.IGNORECASE)
 JOINED = re.compile(r"\b(?:and|or)\b|&")
 ARTICLE_FIRST = re.compile(r"^(?:the|a|an)\b", re.IGNORECASE)
 DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those|it|they)(?:\s+(?P<noun>[\w-]+))?$", re.I)
@@ -111,7 +112,9 @@ def phrase_question(
         return f"What are the steps of {lower_first(steps.group('subj'))}?"
     there = THERE_ARE.match(lead)
     if there:
-        what = there.group("what")
+        what = re.sub(
+            r"^(?:several|many|various|a few|some)\s+", "", there.group("what"), flags=re.I
+        )
         return (
             f"What are the {what}?" if not what.lower().startswith("the ") else f"What are {what}?"
         )

@@ -43,6 +43,15 @@ BOLD_NAMED = re.compile(
     r"\b(?:is|are|called|named)\s+(?P<art>the|a|an)\s+(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__),?\s+"
     r"(?:where|in which|which|whereby|that)\s"
 )
+# Back to front: "This is known as **deadlock**", "a cell that stores fat is called an
+# adipocyte", "… is referred to as *churn*": the name comes after what it names.
+KNOWN_AS = re.compile(
+    r"\b(?:is|are)\s+(?:also\s+)?(?:known|referred\s+to|called|termed|named)\s+(?:as\s+)?"
+    r"(?:an?\s+|the\s+)?(?:(?:\*\*|__)(?P<bold>[^*_\n]{1,60}?)(?:\*\*|__)|"
+    r"[*_]?(?P<plain>[^\W\d][\w'’-]*(?:\s+[\w'’-]+){0,2}?)[*_]?)\s*[.!;]?$",
+    re.IGNORECASE,
+)
+DEMONSTRATIVE_START = re.compile(r"^(?:this|that|these|it|such\s+\w+)\b", re.IGNORECASE)
 PLAIN_IS = re.compile(
     rf"^(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}"
     rf"(?P<term>[^\W\d_](?:[\w\-’'/+ ]|\.(?=\d)){{0,50}}?)"
@@ -132,7 +141,9 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
         plain = strip_markup(join_pdf_breaks(sentence))  # shared by _pairs and _plain
         hits = _pairs(plain, offset) or _bold(sentence, offset)
         if not hits and not summary_section:
-            hits = _plain(sentence, plain.strip(), offset)
+            hits = _plain(sentence, plain.strip(), offset) or _known_as(
+                parts, len(hits_per_sentence), offset
+            )
         hits_per_sentence.append(hits)
     found: list[Found] = []
     for n, hits in enumerate(hits_per_sentence):
@@ -147,7 +158,7 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
 
 
 # A word every pattern of _pairs, _bold or _plain needs (besides "**", "__" and ";").
-_NEEDED_WORDS = VERB_WORDS | {"or", "while", "whereas", "stands"}
+_NEEDED_WORDS = VERB_WORDS | {"or", "while", "whereas", "stands", "known", "called"}
 
 
 def _defines_nothing(text: str) -> bool:
@@ -160,6 +171,34 @@ def _defines_nothing(text: str) -> bool:
     if not text.isascii() or ";" in text or "- " in text or MARKUP_CHAR.search(text):
         return False
     return _NEEDED_WORDS.isdisjoint(text.lower().split())
+
+
+def _known_as(parts: list[tuple[int, str]], n: int, offset: int) -> list[Found]:
+    """ "… Both processes are blocked. This is known as **deadlock**." → deadlock, answered by
+    the sentences before (a "This is …" names what they describe) or by the sentence itself."""
+    sentence = parts[n][1].strip()
+    if (
+        "known" not in sentence
+        and "called" not in sentence
+        and "referred" not in sentence
+        and ("termed" not in sentence and "named" not in sentence)
+    ):
+        return []
+    match = KNOWN_AS.search(sentence)
+    if not match:
+        return []
+    term = (match.group("bold") or match.group("plain") or "").strip()
+    if not term or not acceptable_term(term, strict=not match.group("bold")):
+        return []
+    answer = sentence
+    if DEMONSTRATIVE_START.match(strip_markup(sentence)):
+        before = [s.strip() for _, s in parts[max(0, n - 2) : n]]
+        if not before:
+            return []  # "This is called X" with nothing before it to say what "this" is
+        answer = " ".join([*before, sentence])
+    if len(answer.split()) > MAX_ANSWER_WORDS:
+        return []
+    return [Found(term, answer, offset, run_on=False, shape="known-as")]
 
 
 def _run_on(parts: list[tuple[int, str]], hits: list[list[Found]], n: int) -> str:

@@ -21,9 +21,11 @@ from notedeck.text.prose import find_book_in_heading
 DASH = r"(?:\s[-–—]{1,2}\s|—)"
 
 
+# "**Term**: text", "**Term** (alias) – text", "**Mutual exclusion** condition - text" (one or
+# two plain words may finish the term after the bold).
 BOLD_TERM = re.compile(
     rf"^\s*(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?::(?:\*\*|__)|(?:\*\*|__)(?P<alias>\s*\([^)\n]*\))?"
-    rf"\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
+    rf"(?P<tail>(?:[ \t]+[^\W\d][\w'’-]*){{1,2}}?)?\s*(?::|{DASH}|=))\s*(?P<def>\S.*)$",
     re.DOTALL,
 )
 
@@ -52,6 +54,9 @@ def term_line(text: str) -> re.Match | None:
     match = BOLD_TERM.match(text) if "**" in text or "__" in text else None
     if match:
         term = match.group("term")
+        tail = match.group("tail") or ""
+        if tail and not acceptable_term(term + tail):  # "**Note** that …": no term
+            return None
         return (
             match
             if acceptable_term(term, strict=False) and not term.rstrip().endswith(".")
@@ -89,8 +94,8 @@ _SPACED_DASH = re.compile(r"\s[-–]")
 
 def matched_term(match: re.Match) -> str:
     """The term with its expansion, if any: "**DNS** (Domain Name System) — …"."""
-    alias = match.groupdict().get("alias") or ""
-    return match.group("term") + alias
+    groups = match.groupdict()
+    return match.group("term") + (groups.get("tail") or "") + (groups.get("alias") or "")
 
 
 def _reads_as_definition(text: str, term: str) -> bool:
