@@ -9,7 +9,7 @@ the note, cut at sentence boundaries so a long paragraph never becomes one huge 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from notedeck.extract.common import is_image_only
 from notedeck.extract.terms import acceptable_term
@@ -28,16 +28,31 @@ from notedeck.text.prose import is_chatter, join_pdf_breaks
 VERBS = r"is|are|refers to|refer to|means|mean|describes|denotes|represents"
 VERB_WORDS = word_set("is are refers refer means mean describes denotes represents")
 TERM_PREFIX = r"(?P<prefix>(?:the\s+)?(?:term|concept|word|notion|phrase)\s+)?"
+# ", also called a **task** or **job**," / ", also known as curb-side coaching," after a term
+ALIAS_CLAUSE = r"(?:,\s*(?:also\s+)?(?:called|known\s+as|aka|a\.k\.a\.)\s+[^,.;]{1,60},?)?"
 BOLD_IS = re.compile(
     r"(?P<lead>^|(?<=[.!?:;])\s+|,?\s+(?:and|while|whereas|but)\s+)"
     rf"(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?:\*\*|__)"
-    rf"(?:\s*\([^)]*\))?,?\s+(?P<verb>{VERBS})\s+(?=\S)"
+    rf"(?:\s*\([^)]*\))?{ALIAS_CLAUSE},?\s+(?P<verb>{VERBS})\s+(?=\S)"
 )
-# "**Top-down parsing** builds the tree …": a bold subject and a present-tense verb.
+# "**Top-down parsing** builds the tree …", "An **ordinal number** indicates …", "**Cardinal
+# numbers** represent …", "The **Grip** (Handle) usually aligns …": a bold subject and a verb.
+BASE_VERBS = (
+    r"represent|specify|indicate|describe|denote|define|have|use|contain|store|provide|allow|"
+    r"let|make|keep|hold|cause|measure|run|decide|determine|choose|handle|manage|mean|refer"
+)
 BOLD_DOES = re.compile(
-    r"^(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__)\s+(?:\w+ly\s+)?"
-    r"(?P<verb>(?!is\b|was\b|has\b|does\b|says\b|seems\b|looks\b|gets\b|goes\b)[a-z]+s)\s"
+    r"^(?P<art>(?:A|An|The)\s+)?(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__)"
+    r"(?:\s*\([^()\n]{1,80}\))?\s+(?:\w+ly\s+)?"
+    r"(?P<verb>(?!is\b|was\b|has\b|does\b|says\b|seems\b|looks\b|gets\b|goes\b)[a-z]+s|"
+    rf"(?:{BASE_VERBS})|(?:may|can|will|must)\s+[a-z]+)\s"
 )
+# A link inside a bold term or a sentence: matched by its text ("**[Crossguard](…)**").
+LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\((?:[^()\s]|\([^()\s]{0,200}\)){0,800}\)")
+# "**MRS is the slope of the indifference curve**": a whole sentence in bold.
+BOLD_SENTENCE = re.compile(r"^(?:\*\*|__)(?P<inner>[^*_\n]{3,300}?)(?:\*\*|__)\W{0,3}$")
+# "A *greedy algorithm* always makes …": an italic subject opening the sentence.
+ITALIC_START = re.compile(r"^((?:A|An|The)\s+)?[*_](?![*_\s])([^*_\n]{1,60}?)(?<!\s)[*_](?=\s)")
 # "A popular approach is the **strangler pattern**, where new systems …": the bold names it.
 BOLD_NAMED = re.compile(
     r"\b(?:is|are|called|named)\s+(?P<art>the|a|an)\s+(?:\*\*|__)(?P<term>[^*_\n]{1,60}?)(?:\*\*|__),?\s+"
@@ -55,7 +70,7 @@ DEMONSTRATIVE_START = re.compile(r"^(?:this|that|these|it|such\s+\w+)\b", re.IGN
 PLAIN_IS = re.compile(
     rf"^(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}"
     rf"(?P<term>[^\W\d_](?:[\w\-’'/+ ]|\.(?=\d)){{0,50}}?)"
-    rf"(?:\s*\((?P<alias>[^)]*)\))?,?\s+(?P<verb>{VERBS})\s+(?P<def>\S+)(?:\s+(?P<next>\S+))?",
+    rf"(?:\s*\((?P<alias>[^)]*)\))?{ALIAS_CLAUSE},?\s+(?P<verb>{VERBS})\s+(?P<def>\S+)(?:\s+(?P<next>\S+))?",
     re.IGNORECASE,
 )
 # "Vertical scaling (scaling up) adds more CPU …" — only trusted inside a contrast pair.
@@ -136,14 +151,17 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
         return []
     parts = sentences(text)
     hits_per_sentence = []
-    for start, sentence in parts:
+    for start, original in parts:
         offset = text.count("\n", 0, start)
+        sentence = _unlinked(original)  # links matched by their text; answers keep them
         plain = strip_markup(join_pdf_breaks(sentence))  # shared by _pairs and _plain
-        hits = _pairs(plain, offset) or _bold(sentence, offset)
+        hits = _pairs(plain, offset) or _bold(sentence, offset) or _emphasised(sentence, offset)
         if not hits and not summary_section:
-            hits = _plain(sentence, plain.strip(), offset) or _known_as(
-                parts, len(hits_per_sentence), offset
-            )
+            n = len(hits_per_sentence)
+            hits = _plain(sentence, plain.strip(), offset) or _known_as(parts, n, offset)
+        if sentence is not original:
+            whole = sentence.strip()
+            hits = [replace(h, answer=original.strip()) if h.answer == whole else h for h in hits]
         hits_per_sentence.append(hits)
     found: list[Found] = []
     for n, hits in enumerate(hits_per_sentence):
@@ -171,6 +189,32 @@ def _defines_nothing(text: str) -> bool:
     if not text.isascii() or ";" in text or "- " in text or MARKUP_CHAR.search(text):
         return False
     return _NEEDED_WORDS.isdisjoint(text.lower().split())
+
+
+def _unlinked(sentence: str) -> str:
+    """The sentence with its links as their text (their targets hold colons, underscores and
+    parentheses that no term pattern should see)."""
+    return LINK.sub(lambda m: m.group(1), sentence) if "](" in sentence else sentence
+
+
+def _emphasised(sentence: str, offset: int) -> list[Found]:
+    """A whole sentence in bold ("**MRS is the slope …**") read as plain prose, and an italic
+    subject ("A *greedy algorithm* always makes …") read as a bold one."""
+    bold = sentence.lstrip()[:2] in ("**", "__")
+    whole = BOLD_SENTENCE.match(sentence.strip()) if bold else None
+    if whole:
+        inner = whole.group("inner")
+        found = _plain(inner, strip_markup(inner), offset)
+        return [replace(f, shape="bold-sentence") for f in found]
+    italic = ITALIC_START.match(sentence.strip()) if "*" in sentence or "_" in sentence else None
+    if italic and "**" not in sentence:
+        bolded = ITALIC_START.sub(_as_bold, sentence.strip(), 1)
+        return [replace(f, shape="italic-" + f.shape) for f in _bold(bolded, offset)]
+    return []
+
+
+def _as_bold(match: re.Match) -> str:
+    return f"{match.group(1) or ''}**{match.group(2)}**"
 
 
 def _known_as(parts: list[tuple[int, str]], n: int, offset: int) -> list[Found]:
@@ -252,7 +296,10 @@ def _bold(sentence: str, offset: int) -> list[Found]:
     if not out:
         does = BOLD_DOES.match(sentence.strip())
         if does and acceptable_term(does.group("term"), strict=False):
-            out.append(Found(does.group("term"), sentence.strip(), offset, shape="bold-does"))
+            article = (does.group("art") or "").strip().lower()
+            out.append(
+                Found(does.group("term"), sentence.strip(), offset, article, shape="bold-does")
+            )
         named = BOLD_NAMED.search(sentence)
         if not does and named and acceptable_term(named.group("term"), strict=False):
             out.append(
