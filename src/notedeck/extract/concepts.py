@@ -17,9 +17,10 @@ from notedeck.extract.common import block_markdown, is_image_only
 from notedeck.extract.sentences import sentences
 from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter
 from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
-from notedeck.model import Card, ListBlock, Paragraph, Section
+from notedeck.extract.words import IMPERATIVES
+from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
-from notedeck.text.prose import is_chatter, word_count
+from notedeck.text.prose import first_sentence, is_chatter, word_count
 
 VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)
@@ -39,6 +40,13 @@ INTRODUCES = re.compile(
     r"^there\s+are\s+(?:several|many|a few|some|\w+)\s+[\w-]+(?:\s+[\w-]+){0,3}\.?$",
     re.IGNORECASE,
 )
+CITATION = re.compile(
+    r"^(?:based on|source|sources|see|see also|from|ref|refs|references?|via|credit|credits|"
+    r"go back|back|up|link|links)\b[^.]{0,20}(?::|https?://|$)|^\W*https?://",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me|we|our)\b")
+ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&/-]{1,9}s?)\)")
 MAX_TITLE_WORDS = 8
 MIN_ANSWER_WORDS = 6
 MAX_ANSWER_WORDS = 80
@@ -85,10 +93,16 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
         yield ctx.card(section, "concept", question, answer, title, line, shape="versus")
     elif title.endswith("?"):
         yield ctx.card(section, "concept", title, text, title, line, shape="question-heading")
+    elif _advice(cleaned):  # "Move declaration and initialization together" + why it pays
+        question = f"Why {cleaned[0].lower()}{cleaned[1:]}?"
+        yield ctx.card(section, "concept", question, text, cleaned, line, shape="advice")
     else:
         subject = _subject(clean_title(title), text)
         if subject:
             question = _what_is(subject, text, ctx)
+            acronym = ACRONYM.search(title)
+            if acronym and acronym.group(1) not in question:  # "… Segregation (CQRS)"
+                question = f"{question[:-1]} ({acronym.group(1)})?"
             yield ctx.card(section, "concept", question, text, subject, line, shape="concept")
 
 
@@ -116,9 +130,13 @@ def _groups(section: Section, ctx) -> bool:
 def _description(section: Section) -> tuple[str, int] | None:
     """The section's first descriptive paragraph (within a word budget) and its line."""
     for block in section.blocks:
+        if isinstance(block, Quote):
+            continue  # an epigraph or the question the section answers: read on
         if isinstance(block, Paragraph):
-            if is_image_only(block.text):
-                continue
+            if is_image_only(block.text) or CITATION.match(strip_markup(block.text)):
+                continue  # "Based on: https://…", "[go back](…)": not the account itself
+            if FIRST_PERSON.search(first_sentence(strip_markup(block.text))):
+                return None  # "More detail in my daily log": the writer, not the concept
             if is_chatter(block.text) or strip_markup(block.text).endswith(":"):
                 return None
             if BOLD_QUESTION.match(block.text):
@@ -147,10 +165,19 @@ def _all_text(section: Section) -> str:
     return "\n\n".join(p for p in parts if p.strip() and not is_image_only(p))
 
 
+def _advice(title: str) -> bool:
+    """A heading that gives advice ("Move declaration and initialization together", "Prefer
+    composition to inheritance"): an imperative verb, then what to do with it."""
+    words = title.split()
+    return len(words) >= 2 and words[0].casefold() in IMPERATIVES and words[1][:1].islower()
+
+
 def _subject(title: str, paragraph: str) -> str | None:
-    """The concept a title names; for "A and B", the one the paragraph opens with (else none)."""
+    """The concept a title names; for "A and B", the one the paragraph opens with (else none),
+    unless the title is one name in title case ("Command and Query Responsibility
+    Segregation")."""
     parts = AND.split(title)
-    if len(parts) == 1:
+    if len(parts) == 1 or _title_case(title):
         return title
     opening = strip_markup(paragraph).casefold()
     opening = re.sub(r"^(?:the|a|an)\s+", "", opening)
@@ -159,6 +186,12 @@ def _subject(title: str, paragraph: str) -> str | None:
         if core and opening.startswith(core.casefold()):
             return part.strip()
     return None
+
+
+def _title_case(title: str) -> bool:
+    """Every word but the small ones capitalised: a name, not a heading joining two topics."""
+    words = [w for w in title.split() if w.casefold() not in ("and", "or", "of", "the", "&", "for")]
+    return len(words) >= 3 and all(w[:1].isupper() for w in words)
 
 
 _Match = tuple[str | None, str, int, str | None]  # art, term, where the term starts, verb

@@ -46,7 +46,7 @@ WHAT_IS = re.compile(
 BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<term>[^*_\n]{1,60})(?:\*\*|__):?\s*$")
 POINTER = re.compile(
     r"^\W*(?:e\.?\s?g\.?|for example|for instance|same as|as same as|see\b|cf\.?|similar to|"
-    r"refer to|check out|like\b|as above|as below)",
+    r"refer to|check out|like\b|as above|as below|based on\b)",
     re.IGNORECASE,
 )
 TERM_WORD = re.compile(r"^(?:the\s+)?(?:term|concept|notion)\s+", re.IGNORECASE)

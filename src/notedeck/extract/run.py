@@ -89,6 +89,10 @@ def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     # "Latency::…" and "**Latency** is …" in one note: the user's own card is the one to keep.
     asked = {c.key for c in cards if c.kind == "explicit"}
     cards = [c for c in cards if c.kind in ("explicit", "cloze") or c.key not in asked]
+    # A heading's paragraph and a list under it that both ask "What is X?": the paragraph
+    # says what X is, the list only what it has.
+    described = {normalise_key(c.question) for c in cards if c.kind == "concept"}
+    cards = [c for c in cards if c.kind != "list" or normalise_key(c.question) not in described]
     return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
 
 

@@ -9,14 +9,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from notedeck.model import Card, Section, Table
+from notedeck.model import Card, ListBlock, Quote, Section, Table
 from notedeck.text.keys import strip_markup
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
-    for block in section.blocks:
+    for block in _tables(section.blocks):
+        yield from _cards(block, section, ctx)
+
+
+def _tables(blocks) -> Iterator[Table]:
+    """The section's tables, also those inside a list item or a quote (a Logseq outline puts
+    every table under a bullet, a callout may hold one)."""
+    for block in blocks:
         if isinstance(block, Table):
-            yield from _cards(block, section, ctx)
+            yield block
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _tables(item.children)
+        elif isinstance(block, Quote):
+            yield from _tables(block.blocks)
 
 
 def merged_rows(table: Table) -> list[tuple[str, int, list[list[str]]]]:

@@ -123,7 +123,9 @@ def _clause(words: list[str]) -> bool:
     lowered = [w.casefold().strip("\"'“”‘’()") for w in words]
     if lowered[0] in CLAUSE_OPENERS:
         return True
-    return any(w in FINITE_VERBS or w.endswith("n't") for w in lowered[1:])
+    if any(w.endswith(("n't", "n’t")) for w in lowered):
+        return True  # "DON'T", "Can't fail": advice or a claim, not a term
+    return any(w in FINITE_VERBS for w in lowered[1:])
 
 
 CLAUSE_OPENERS = word_set(
