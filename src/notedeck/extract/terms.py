@@ -200,8 +200,17 @@ def natural_case(term: str, text: str) -> str:
     lower = first[0].lower() + first[1:]
     # The suffix test first: it is cheap, and when it holds the note need not be scanned.
     if COMMON_NOUN.search(first.split("-")[-1]) or _used_as_word(lower, _words_only(text)):
-        return lower + term[len(first) :]  # (_words_only: not "images/lambda.png")
+        rest_of = term[len(first) :]  # (_words_only: not "images/lambda.png")
+        if len(words) > 1 and all(_capitalised(w) for w in words):  # "Reporting Database"
+            rest_of = " " + " ".join(w[0].lower() + w[1:] for w in words[1:])
+        return lower + rest_of
     return term
+
+
+def _capitalised(word: str) -> bool:
+    """ "Database", not "SQL", "iPhone" or "Node.js": a word written capitalised, no more."""
+    tail = word[1:].replace("-", "")
+    return word[:1].isupper() and tail.isalpha() and tail == tail.lower()
 
 
 # natural_case runs once per term; a regex built around each term meant one compile per card
