@@ -28,6 +28,11 @@ BOLD_QUESTION = re.compile(
     r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,150}\?)(?:\*\*|__)\s*(?P<a>\S.*)$", re.DOTALL
 )
 AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+# "Q8.", "Q 3:", "Question 2)", "Exercise 4." opening a question paragraph.
+Q_MARKER = re.compile(r"^(?:q|question|exercise|problem)\s?\d{1,3}[a-z]?\s?[.:)]\s+", re.IGNORECASE)
+MAX_QUESTION_CHARS = 300
+MAX_ANSWER_BLOCKS = 4
+MAX_QA_WORDS = 200
 NAMED_KINDS = re.compile(
     r"\b(?:pattern|architecture|model|principle|law|theorem|protocol|algorithm|problem|effect|paradox|"
     r"rule|method|framework|lemma|hypothesis|equation|fallacy|test)$",
@@ -54,7 +59,34 @@ MAX_ANSWER_WORDS = 80
 
 def extract(section: Section, ctx) -> Iterator[Card]:
     yield from _bold_questions(section, ctx)
+    yield from _question_paragraphs(section, ctx)
     yield from _heading(section, ctx)
+
+
+def _question_paragraphs(section: Section, ctx) -> Iterator[Card]:
+    """A worksheet or FAQ: "**Q8.** Why is there a VFS layer in Unix?" (or "Question 3:"), then
+    its answer — the paragraphs and lists up to the next question or heading."""
+    blocks = section.blocks
+    for n, block in enumerate(blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        plain = strip_markup(block.text).strip()
+        marker = Q_MARKER.match(plain)
+        if not marker or "?" not in plain or len(plain) > MAX_QUESTION_CHARS:
+            continue
+        answer = []
+        for following in blocks[n + 1 : n + 1 + MAX_ANSWER_BLOCKS]:
+            text = block_markdown(following)
+            if not isinstance(following, (Paragraph, ListBlock)) or Q_MARKER.match(
+                strip_markup(text)
+            ):
+                break
+            answer.append(text)
+        if answer and word_count("\n".join(answer)) <= MAX_QA_WORDS:
+            question = plain[marker.end() :].strip()
+            yield ctx.card(
+                section, "concept", question, "\n\n".join(answer), question, block.line, shape="qa"
+            )
 
 
 def _bold_questions(section: Section, ctx) -> Iterator[Card]:
