@@ -114,6 +114,8 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
     if not body:
         return
     text, line = body
+    if section.level == 1 and not _mentions(first_sentence(strip_markup(text)), cleaned):
+        return  # a document title over an intro that is about something else
     if versus:
         a, b = versus.group("a"), versus.group("b")
         if b[:1].islower() and re.fullmatch(
@@ -171,8 +173,8 @@ def _description(section: Section) -> tuple[str, int] | None:
                 return None  # "More detail in my daily log": the writer, not the concept
             if is_chatter(block.text) or strip_markup(block.text).endswith(":"):
                 return None
-            if BOLD_QUESTION.match(block.text):
-                return None  # the paragraph answers its own question
+            if BOLD_QUESTION.match(block.text) or strip_markup(block.text).rstrip().endswith("?"):
+                return None  # the paragraph asks (and may answer) its own question
             if INTRODUCES.match(strip_markup(block.text)):
                 return None  # "This is the diagram of …", "There are several kinds:" — no account
             if word_count(block.text) < MIN_ANSWER_WORDS:
@@ -195,6 +197,17 @@ def _budget(text: str) -> str:
 def _all_text(section: Section) -> str:
     parts = [block_markdown(b) for b in section.blocks if isinstance(b, (Paragraph, ListBlock))]
     return "\n\n".join(p for p in parts if p.strip() and not is_image_only(p))
+
+
+def _mentions(sentence: str, title: str) -> bool:
+    """The sentence names the title, or its last word ("… replication" for "Leaderless
+    replication"), singular or plural."""
+    folded = sentence.casefold()
+    words = [w for w in title.casefold().split() if len(w) > 2]
+    if not words:
+        return False
+    head = words[-1].rstrip("s")
+    return title.casefold() in folded or (len(head) > 2 and head in folded)
 
 
 def _advice(title: str) -> bool:

@@ -157,6 +157,8 @@ ANNOUNCES = re.compile(
 
 
 def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
+    if all(item.children for item in block.items):
+        return False  # an outline: each item gets its own card
 
     title = clean_title(heading)
     if not title or heading.endswith("?") or is_chatter(title) or is_generic_title(heading, ctx):

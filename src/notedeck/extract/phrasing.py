@@ -183,6 +183,37 @@ def _singular(lead: str) -> str | None:
     return f"What is {_with_the(lead, plural=False)}?"
 
 
+def _verb_then_object(words: list[str]) -> bool:
+    """ "MLOps covers a lot of this": a verb and then its object ("a", "the", "all" …)."""
+    return any(
+        w.casefold().endswith("s")
+        and _base_form(w.casefold()) in COMMON_VERBS
+        and words[k + 1].casefold() in DETERMINERS
+        for k, w in enumerate(words[:-1])
+        if k
+    )
+
+
+DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "all",
+        "some",
+        "many",
+        "its",
+        "their",
+        "our",
+        "your",
+    ]
+)
+
+
 def _clause_like(words: list[str]) -> bool:
     """A finite or trailing verb makes a clause of it: "TCP provides reliable delivery using"."""
     last = words[-1].casefold()
@@ -337,7 +368,7 @@ def _noun_phrase(lead: str) -> bool:
     comma = next((k for k, w in enumerate(words[:end]) if w.endswith(",")), None)
     head = words[: (comma + 1 if comma is not None else end)]
     core = [w for w in head if w.casefold() != "the"]
-    if not core or len(core) > 4 or VERBISH.search(" ".join(head)):
+    if not core or len(core) > 4 or VERBISH.search(" ".join(head)) or _verb_then_object(words):
         return False
     for k, word in enumerate(words[1:], start=1):
         previous = words[k - 1].casefold()

@@ -62,7 +62,7 @@ BOLD_NAMED = re.compile(
 # adipocyte", "… is referred to as *churn*": the name comes after what it names.
 KNOWN_AS = re.compile(
     r"\b(?:is|are)\s+(?:also\s+)?(?:known|referred\s+to|called|termed|named)\s+(?:as\s+)?"
-    r"(?:an?\s+|the\s+)?(?:(?:\*\*|__)(?P<bold>[^*_\n]{1,60}?)(?:\*\*|__)|"
+    r"(?P<art>an?\s+|the\s+)?(?:(?:\*\*|__)(?P<bold>[^*_\n]{1,60}?)(?:\*\*|__)|"
     r"[*_]?(?P<plain>[^\W\d][\w'’-]*(?:\s+[\w'’-]+){0,2}?)[*_]?)\s*[.!;]?$",
     re.IGNORECASE,
 )
@@ -242,7 +242,8 @@ def _known_as(parts: list[tuple[int, str]], n: int, offset: int) -> list[Found]:
         answer = " ".join([*before, sentence])
     if len(answer.split()) > MAX_ANSWER_WORDS:
         return []
-    return [Found(term, answer, offset, run_on=False, shape="known-as")]
+    article = (match.group("art") or "").strip().lower()
+    return [Found(term, answer, offset, article, run_on=False, shape="known-as")]
 
 
 def _run_on(parts: list[tuple[int, str]], hits: list[list[Found]], n: int) -> str:

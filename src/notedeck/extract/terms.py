@@ -38,7 +38,7 @@ NOT_TERMS = re.compile(
     r"each|every|both|either|other|another|such|two|three|four|five|six|seven|eight|nine|ten|"
     r"several|many|few|lots?|more|less|popular|typical|usual|obvious|big|whole|only|same|next|"
     r"best|worst|good|bad|nice|great|rule of thumb|okay|ok|ugh|lol|btw|fyi|prof|professor|teacher|"
-    r"ta|hw\d*|in|on|at|"
+    r"ta|hw\d*|in|on|at|yes|no|maybe|true|false|"
     r"for|with|by|as|of|to|from|after|before|during|under|over|via|per|like|into|without|within|"
     r"between|among|through|while|whereas|unlike)(?![\w'’-])",
     re.IGNORECASE,

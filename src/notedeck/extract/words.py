@@ -26,7 +26,8 @@ IMPERATIVES = word_set(
     "get take run write add remove put consider treat embrace prioritize prioritise architect "
     "learn go give ask look watch focus review redo skip automate monitor measure test "
     "document separate minimize minimise maximize maximise reduce limit isolate apply follow "
-    "define"
+    "define move rename extract inline delete replace wrap introduce hide pass split merge "
+    "return throw catch cache batch"
 )
 
 
