@@ -121,7 +121,9 @@ def test_near_duplicates_and_silent_lists(runner, tmp_path):
     near = [f for f in data if f["code"] == "near-duplicate"]
     assert near and "backpressure" in near[0]["message"].lower()
     assert ("no-card", "log.md", 7) in codes
-    assert {f["severity"] for f in data} == {"warning"}
+    # warnings, and the scorer's unsure candidates as "info" (nothing to fix)
+    assert {f["severity"] for f in data} <= {"warning", "info"}
+    assert "warning" in {f["severity"] for f in data}
     assert all(set(f) == {"path", "line", "severity", "code", "message"} for f in data)
     # a list without a lead-in inside a section that made other cards
     notes2 = write_notes(

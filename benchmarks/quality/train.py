@@ -10,13 +10,14 @@ is positive when it matches a ``cards`` or ``ok`` label and is not junk, negativ
 on the team's own **quality corpus** (positive when it matches an expected card, negative when
 it is junk by ``score.py``'s checks, left out otherwise).  The model is a plain L2-regularised
 logistic regression fitted by gradient descent (no dependencies), repositories weighted equally
-so one big note cannot decide.  The threshold is chosen for precision: the lowest one at which
-the simulated deck's junk rate on the dev split stays at or under ``--max-junk``.
+so one big note cannot decide.  The threshold is the highest one that costs the simulated dev
+deck at most ``--max-loss`` of its recall (see ``choose_threshold`` for why so cautious).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import tempfile
@@ -113,7 +114,7 @@ def corpus_samples() -> list[Sample]:
 # ---------------------------------------------------------------- the model
 
 
-def fit(samples: list[Sample], l2: float = 0.01, rounds: int = 25):
+def fit(samples: list[Sample], l2: float = 0.1, rounds: int = 25):
     """(bias, weights) of an L2-regularised logistic regression fitted by Newton's method,
     each repository weighing the same in all (``l2`` is per repository)."""
     train = [s for s in samples if s.label is not None]
@@ -192,27 +193,33 @@ def simulate(samples: list[Sample], bias, weights, threshold: float) -> tuple[fl
     return matched / max(expected, 1), junk / max(cards, 1), cards
 
 
-def choose_threshold(samples, bias, weights, max_junk: float) -> float:
+def choose_threshold(samples, bias, weights, max_loss: float) -> float:
+    """The threshold that removes the most junk while dev recall drops by at most
+    ``max_loss``: the scorer is a safety net under the rules, not a second set of rules (a
+    leave-one-repository-out run shows how little its weights carry over between authors)."""
+    base = simulate(samples, bias, weights, 0.0)[0]
+    best = 0.0
     for t in [x / 100 for x in range(5, 96)]:
-        if simulate(samples, bias, weights, t)[1] <= max_junk:
-            return t
-    return 0.95
+        if simulate(samples, bias, weights, t)[0] >= base - max_loss:
+            best = t
+    return best
 
 
-def cross_validate(samples: list[Sample], max_junk: float) -> list[str]:
+def cross_validate(samples: list[Sample], max_loss: float) -> list[str]:
     """Leave one dev repository out: fit on the rest, report the held-out repository."""
     lines = []
     groups = sorted({s.group for s in samples if s.group != "own-corpus"})
     for group in groups:
         rest = [s for s in samples if s.group != group]
         bias, weights = fit(rest)
-        threshold = choose_threshold(rest, bias, weights, max_junk)
+        threshold = choose_threshold(rest, bias, weights, max_loss)
         held = [s for s in samples if s.group == group and s.label is not None]
         kept = [s for s in held if probability(bias, weights, s.features) >= threshold]
         good = sum(s.label for s in held)
+        before = sum(1 - s.label for s in held) / max(len(held), 1)
         lines.append(
             f"  held out {group:<36} kept {len(kept):>3}/{len(held):<3} "
-            f"junk {sum(1 - s.label for s in kept) / max(len(kept), 1):.2f} "
+            f"junk {before:.2f} → {sum(1 - s.label for s in kept) / max(len(kept), 1):.2f} "
             f"good kept {sum(s.label for s in kept)}/{good}"
         )
     return lines
@@ -232,8 +239,37 @@ def load_samples(refresh: bool) -> list[Sample]:
     return samples
 
 
+def stable_features(samples: list[Sample]) -> set[str]:
+    """Features whose weight has the same sign whichever dev repository is left out (and the
+    own corpus too): what holds across authors, not one author's habits."""
+    groups = sorted({s.group for s in samples})
+    signs: dict[str, set[int]] = defaultdict(set)
+    for group in groups:
+        _, weights = fit([s for s in samples if s.group != group])
+        for name in {n for s in samples for n in s.features}:
+            value = weights.get(name, 0.0)
+            signs[name].add(0 if abs(value) < 0.2 else (1 if value > 0 else -1))
+    return {name for name, seen in signs.items() if len(seen) == 1 and 0 not in seen}
+
+
+def restricted(samples: list[Sample], names: set[str]) -> list[Sample]:
+    return [
+        Sample(
+            s.group,
+            s.note,
+            {n: v for n, v in s.features.items() if n in names},
+            s.label,
+            s.produced,
+            s.kind,
+        )
+        for s in samples
+    ]
+
+
 def write_weights(bias: float, weights: dict[str, float], threshold: float) -> None:
-    body = "\n".join(f"    {name!r}: {value!r}," for name, value in sorted(weights.items()))
+    body = "\n".join(
+        f"    {json.dumps(name)}: {value!r}," for name, value in sorted(weights.items())
+    )
     WEIGHTS_FILE.write_text(
         '"""The candidate scorer\'s weights (see ``score.py``): learned offline from labelled real '
         "notes\nby ``python benchmarks/quality/train.py``, which rewrites this file.  "
@@ -248,15 +284,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="do not write weights.py")
     parser.add_argument("--cv", action="store_true", help="leave-one-repository-out estimate")
-    parser.add_argument("--max-junk", type=float, default=0.03, help="dev junk rate allowed")
+    parser.add_argument(
+        "--max-loss",
+        type=float,
+        default=None,
+        help="pick the threshold costing at most this dev recall (default: 0.5, more likely "
+        "junk than not: the weights carry over between authors too weakly to trust more)",
+    )
     parser.add_argument("--refresh", action="store_true", help="rebuild the candidate cache")
     parser.add_argument("--show", metavar="FEATURE", help="list the candidates having FEATURE")
     args = parser.parse_args(argv)
     samples = load_samples(args.refresh)
     known = [s for s in samples if s.label is not None]
     print(f"{len(samples)} candidates, {len(known)} labelled ({sum(s.label for s in known)} keep)")
+    stable = stable_features(samples)
+    print(f"features stable across repositories: {', '.join(sorted(stable))}")
+    samples = restricted(samples, stable)
     bias, weights = fit(samples)
-    threshold = choose_threshold(samples, bias, weights, args.max_junk)
+    threshold = (
+        0.5 if args.max_loss is None else choose_threshold(samples, bias, weights, args.max_loss)
+    )
     recall, junk, cards = simulate(samples, bias, weights, threshold)
     everything = simulate(samples, bias, weights, 0.0)
     recall0, junk0, cards0 = everything
@@ -265,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in sorted(weights.items(), key=lambda kv: kv[1]):
         print(f"  {value:+.2f}  {name}")
     if args.cv:
-        print("\n".join(cross_validate(samples, args.max_junk)))
+        print("\n".join(cross_validate(samples, args.max_loss or 0.02)))
     if not args.dry_run:
         write_weights(bias, weights, threshold)
         print(f"wrote {WEIGHTS_FILE.relative_to(ROOT)}")

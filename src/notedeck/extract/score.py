@@ -118,7 +118,7 @@ def _answer(answer: str, words: list[str], term: str) -> dict[str, float]:
     chars = max(len(answer), 1)
     urls = sum(len(u) for u in URL.findall(answer))
     symbols = len(DIGIT_OR_SYMBOL.findall(answer))
-    predicate = _predicate(answer, term)
+    predicate, after = _predicate(answer, term)
     return {
         "a_tiny": float(n < 3),
         "a_short": float(3 <= n < 7),
@@ -135,20 +135,33 @@ def _answer(answer: str, words: list[str], term: str) -> dict[str, float]:
         "p_article": float(predicate in ARTICLES),
         "p_adjective": float(bool(predicate) and bool(ADJECTIVE_END.search(predicate))),
         "p_adverb": float(bool(predicate) and bool(ADVERB_END.search(predicate))),
-        "p_verb": float(bool(predicate) and bool(VERB_PREDICATE.search(predicate))),
+        # "is fed one example", "is dismantling all …", "are re-calculated once": a verb;
+        # "is programmed cell death", "is distributed storage": a participle as an adjective
+        "p_verb": float(bool(VERB_PREDICATE.search(predicate)) and not _noun_after(after)),
     }
 
 
-def _predicate(answer: str, term: str) -> str:
-    """The first word after "TERM is/are" in the answer, if the answer opens that way."""
+def _predicate(answer: str, term: str) -> tuple[str, str]:
+    """The first two words after "TERM is/are" in the answer, if the answer opens that way."""
     head = answer[: len(term) + 80].casefold()
     at = head.find(term.casefold()) if term else -1
     if at < 0:
-        return ""
+        return "", ""
     rest = head[at + len(term) :].split()
     if len(rest) < 2 or rest[0] not in ("is", "are", "was", "were"):
-        return ""
-    return rest[1].strip(",.;:")
+        return "", ""
+    return rest[1].strip(",.;:"), (rest[2] if len(rest) > 2 else "").strip(",.;:")
+
+
+def _noun_after(word: str) -> bool:
+    """A word that can be the noun a participle describes (not "by", "to", "once", "all")."""
+    return bool(word) and word.isalpha() and word not in NOT_NOUN
+
+
+NOT_NOUN = frozenset(
+    "by to with in on at for from into of once all every each the a an and or as when if "
+    "until after before again back up down out over away so too very more most".split()
+)
 
 
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>.+?)\??$", re.I)
