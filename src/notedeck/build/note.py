@@ -105,10 +105,11 @@ def note_error(rel: str, exc: Exception, line: int | None = None) -> Problem:
 def _left_out(candidate: tuple[Card, float, str]) -> Problem:
     """A candidate the scorer left out, for ``check`` (severity "info": never a warning)."""
     card, probability, why = candidate
-    message = (
-        f"left out {card.question!r} ({why}; {probability:.0%} sure); "
-        "put <!-- notedeck: keep --> on the line above to keep it"
-    )
+    if probability:  # the scorer was unsure: the learner may overrule it
+        hint = f"{probability:.0%} sure; put <!-- notedeck: keep --> on the line above to keep it"
+    else:  # a rule: the card as phrased asks nothing, but the learner can say what to ask
+        hint = "write it as 'Question::Answer' to make the card you want"
+    message = f"left out {card.question!r} ({why}); {hint}"
     return Problem(card.source, card.line, "info", "candidate", message)
 
 

@@ -401,7 +401,7 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
             "no problems found" if not problems else f"{len(problems)} problems in {files} files"
         )
         left_out = len(findings) - len(problems)
-        unsure = f"; {left_out} unsure candidates left out" if left_out else ""
+        unsure = f"; {left_out} candidate{'s' * (left_out != 1)} left out" if left_out else ""
         click.echo(
             f"check: {verdict} ({len(collected.cards)} cards "
             f"from {len(collected.documents)} note files{unsure})",
