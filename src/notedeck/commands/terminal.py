@@ -140,6 +140,8 @@ KINDS = {
     "kept": "notes keeping their cards from the last build",
     "shared-book": "books declared by several book.yaml files",
     "unreadable": "notes that could not be read",
+    "outside": "symbolic links leading out of the notes folder, not read",
+    "not-a-file": "FIFOs or devices named like notes, not read",
     "config": "settings files with problems",
 }
 EXAMPLES = 3
