@@ -12,9 +12,9 @@ by its body pumped many times and a tail that makes the match fail (the classic 
 plus every character and literal word of the pattern pumped on its own.
 
 Run as a script it is the worker of ``test_regex_linear``: it reads one job per line
-(``pattern-id size``) from stdin and answers ``done pattern-id`` once every input of that size
-went through every method.  The test kills it when an answer does not come within a generous
-wall limit, so a super-linear pattern shows up as a hang, and nothing is ever timed.
+(``pattern-index size``) from stdin and answers ``.`` after each input and ``done`` once every
+input of that size went through every method.  The test kills it when an answer does not come
+within a generous wall limit, so a super-linear pattern shows up as a hang; nothing is timed.
 """
 
 from __future__ import annotations
@@ -147,10 +147,11 @@ def _inline_patterns():
             if isinstance(fn, ast.FunctionDef)
             for inner in ast.walk(fn)
         }
-        for node in ast.walk(tree):
+        counts: dict[str, int] = {}
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
             if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+                isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "re"
                 and node.func.attr in (*METHODS, "compile")
@@ -165,7 +166,8 @@ def _inline_patterns():
             flag_node = node.args[position] if len(node.args) > position else None
             flag_node = next((k.value for k in node.keywords if k.arg == "flags"), flag_node)
             where = functions.get(id(node), "<module>")
-            yield f"{module}:{where}@{node.lineno}", pattern, _flags(flag_node), method
+            counts[where] = counts.get(where, 0) + 1  # names survive edits that move lines
+            yield f"{module}:{where}#{counts[where]}", pattern, _flags(flag_node), method
 
 
 def patterns() -> list[Found]:
@@ -186,7 +188,12 @@ def patterns() -> list[Found]:
             methods.add(METHODS[method])
     return sorted(
         (
-            Found(tuple(sorted(names, key=_named_first)), pattern, flags, tuple(sorted(methods or {"finditer"})))
+            Found(
+                tuple(sorted(names, key=_named_first)),
+                pattern,
+                flags,
+                tuple(sorted(methods or {"finditer"})),
+            )
             for (pattern, flags), (names, methods) in seen.items()
         ),
         key=lambda f: f.name,
@@ -194,8 +201,8 @@ def patterns() -> list[Found]:
 
 
 def _named_first(name: str) -> tuple[bool, str]:
-    """A global's name (``extract.syntax:CLOZE``) before a call site's (``…:<module>@26``)."""
-    return "@" in name, name
+    """A global's name (``extract.syntax:CLOZE``) before a call site's (``…:<module>#2``)."""
+    return "#" in name, name
 
 
 # ---------------------------------------------------------------- adversarial inputs
@@ -275,23 +282,10 @@ class _Sampler:
 
 
 def _contains(pattern, target) -> bool:
+    """True if the repeat node ``target`` is inside ``pattern``."""
     if target is None:
         return False
-    for op, av in pattern:
-        if op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
-            if av is target or _contains(av[2], target):
-                return True
-        elif op is SUBPATTERN and _contains(av[3], target):
-            return True
-        elif op is BRANCH and any(_contains(b, target) for b in av[1]):
-            return True
-        elif op is ATOMIC_GROUP and _contains(av, target):
-            return True
-        elif op in (ASSERT, ASSERT_NOT) and _contains(av[1], target):
-            return True
-        elif op is GROUPREF_EXISTS and any(_contains(b, target) for b in av[1:] if b):
-            return True
-    return False
+    return any(av is target for av in _repeats(pattern))
 
 
 def _repeats(pattern):
