@@ -252,25 +252,23 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data, compresslevel=1)
 
 
-def newest_mod(path: Path) -> int:
-    """The newest note or note-type mod time inside an existing ``.apkg`` (0 if unreadable).
-
-    Used when a deck's manifest is lost or does not describe the deck on disk: the next build
-    must still stamp its notes newer than whatever that deck may have put into Anki.
-    """
+def note_mods(path: Path) -> tuple[dict[str, int], int]:
+    """(GUID → mod time of every note, the newest note or note-type mod time) in an ``.apkg``
+    (empty and 0 if unreadable): for a deck its manifest does not describe."""
     try:
         with zipfile.ZipFile(path) as archive:
             database = archive.read("collection.anki2")
         conn = sqlite3.connect(":memory:")
         try:
             conn.deserialize(database)
-            notes = conn.execute("SELECT max(mod) FROM notes").fetchone()[0] or 0
+            mods = {str(g): int(m) for g, m in conn.execute("SELECT guid, mod FROM notes")}
             models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0] or "{}")
         finally:
             conn.close()
-        return max([int(notes), *(int(m.get("mod", 0)) for m in models.values())])
+        newest = max([0, *mods.values(), *(int(m.get("mod", 0)) for m in models.values())])
+        return mods, newest
     except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, sqlite3.Error):
-        return 0
+        return {}, 0
 
 
 def note_search(note_type: str, fields: tuple[str, ...]) -> str:
