@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from contextlib import suppress
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
