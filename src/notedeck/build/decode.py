@@ -59,7 +59,10 @@ def decode(raw: bytes, rel: str) -> str:
     naming the first bad line."""
     encoding = next((enc for bom, enc in UTF16_BOMS if raw.startswith(bom)), None)
     if encoding is not None:
-        return _clean_text(_decode_utf16(raw[2:], encoding, rel))
+        try:
+            return _clean_text(raw[2:].decode(encoding))
+        except UnicodeDecodeError:
+            pass  # a UTF-16 mark but not UTF-16: reported below as not UTF-8, its first byte
     if b"\x00" in raw[:BINARY_SNIFF]:
         raise NoteError(rel, "looks like a binary file, not markdown text")
     try:
@@ -70,15 +73,6 @@ def decode(raw: bytes, rel: str) -> str:
             rel, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", line
         ) from None
     return _clean_text(text)
-
-
-def _decode_utf16(raw: bytes, encoding: str, rel: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].decode(encoding, "replace").count("\n") + 1
-        message = "not valid UTF-16 text (it starts with a UTF-16 mark); re-save it as UTF-8"
-        raise NoteError(rel, message, line) from None
 
 
 def _clean_text(text: str) -> str:
