@@ -1,4 +1,4 @@
-"""One build at a time per output folder: an exclusive lock on ``OUT_DIR/.notedeck.lock``.
+"""One build at a time per output folder: an exclusive lock on ``OUT_DIR/.cache/build.lock``.
 
 Two interleaved builds once left a book's manifest from one and its deck from the other, both
 exiting 0.  The lock is ``fcntl.flock`` on an open file, so the kernel releases it when the build
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from notedeck.errors import OutputError
 
-LOCK_NAME = ".notedeck.lock"
+LOCK_PATH = (".cache", "build.lock")  # beside the cache: the output folder holds only decks
 
 
 @contextmanager
@@ -26,8 +26,9 @@ def build_lock(out_dir: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    path = out_dir / LOCK_NAME
+    path = out_dir.joinpath(*LOCK_PATH)
     try:
+        path.parent.mkdir(exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
         message = f"{out_dir}: cannot write in the output folder ({exc.strerror})"
