@@ -14,14 +14,18 @@ import errno
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from robust_cli import NOTEDECK, assert_one_line_messages, deck_fields, notedeck
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 BEFORE = {
     "book/book.yaml": "title: Crash Book\n",
@@ -214,3 +218,76 @@ def test_a_full_disk_or_read_only_folder_is_one_line_and_decks_stay_whole(
     again = CliRunner().invoke(main, ["build", str(notes), "-o", str(out)])
     assert again.exit_code == 0
     assert "+2 new  ~1 changed  −2 removed" in again.output  # nothing was lost from the diff
+
+
+# ---------------------------------------------------------------- kill -9 at random moments
+
+KILLS = 20
+
+
+def _manifests(out: Path) -> dict[str, dict[str, str]]:
+    """Every book's manifest as GUID → content hash."""
+    return {
+        path.name: {g: e["content"] for g, e in json.loads(path.read_text())["cards"].items()}
+        for path in sorted(out.glob("*.notedeck.json"))
+    }
+
+
+def _summaries(stdout: str) -> dict[str, str]:
+    lines = stdout.splitlines()
+    return {
+        line.split(":", 1)[0]: lines[n + 1].strip()
+        for n, line in enumerate(lines[:-1])
+        if lines[n + 1].startswith("  +")
+    }
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_never_loses_or_misreports_anything(tmp_path, anki_collection):
+    import random
+
+    import corpus
+
+    notes = corpus.generate(tmp_path / "notes", 48)  # several books, workers in use (-j 2)
+    base = tmp_path / "decks-a"
+    assert notedeck("build", notes, "-o", base).returncode == 0
+    corpus.touch_one(notes)
+    (notes / "book-000" / "ch99.md").write_text("# Later\n\nA **latecomer** is a new card.\n")
+    (notes / "book-001" / "ch02.md").unlink()
+    reference = tmp_path / "decks-b"
+    shutil.copytree(base, reference)
+    started = time.monotonic()
+    run = notedeck("build", notes, "-o", reference, "-j", "2")
+    duration = time.monotonic() - started  # only to spread the kills over a build
+    assert run.returncode == 0
+    true = _summaries(run.stdout)
+    assert sum(diff != "+0 new  ~0 changed  −0 removed" for diff in true.values()) >= 2
+    finished_manifests = _manifests(reference)
+    rng = random.Random(16)
+    for kill in range(KILLS):
+        out = tmp_path / f"kill-{kill}"
+        shutil.copytree(base, out)
+        proc = subprocess.Popen(
+            [NOTEDECK, "build", str(notes), "-o", str(out), "-j", "2"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for deck in sorted(out.glob("*.apkg")):  # every deck opens in the real Anki engine
+            anki_collection.import_apkg(deck)
+        manifests = _manifests(out)  # every manifest parses
+        run = notedeck("build", notes, "-o", out)
+        assert run.returncode == 0, (kill, run.stderr)
+        for title, diff in _summaries(run.stdout).items():
+            slug = next(
+                p.name
+                for p in reference.glob("*.notedeck.json")
+                if json.loads(p.read_text())["book"] == title
+            )
+            done = manifests.get(slug) == finished_manifests[slug]
+            expected = "+0 new  ~0 changed  −0 removed" if done else true[title]
+            assert diff == expected, (kill, title, run.stdout)
+        for deck in sorted(reference.glob("*.apkg")):  # the GUIDs of an uninterrupted build
+            assert _notes_of(out / deck.name) == _notes_of(deck), (kill, deck.name)
