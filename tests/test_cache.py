@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import AnkiCollection, build_notes
+from hypothesis_profiles import DEADLINE
 from notedeck.build import note as filework
 from notedeck.config import load_config
 from notedeck.model import Card
@@ -256,7 +257,7 @@ def _note_text(sections) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=max(40, settings.default.max_examples // 4), deadline=None)
+@settings(max_examples=max(40, settings.default.max_examples // 4), deadline=DEADLINE)
 @given(st.lists(NOTES, min_size=2, max_size=4))
 @example([([SHARD], [LEDGER], [LEDGER]), ([SHARD], None, [LEDGER])]).via("twin deleted")
 @example([([SHARD], [LEDGER], None), ([SHARD], [("OB", [("Ledger", 0)])], None)]).via("moved")

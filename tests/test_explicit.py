@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deckcheck import build_and_import, find, one
+from hypothesis_profiles import DEADLINE
 from notedeck.config import load_config
 from notedeck.pipeline import collect
 
@@ -309,7 +310,7 @@ LINES = [
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=DEADLINE, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=25))
 @example(lines=["Front::Back", "?", "```", "<!--SR:!2024-01-05,3,250-->"])  # a crasher found once

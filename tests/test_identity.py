@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_notes
+from hypothesis_profiles import DEADLINE
 from notedeck.build.identity import (
     _BASE91,
     History,
@@ -42,7 +43,7 @@ UNRELATED = (
     "```python\nprint('code never becomes a card')\n```",
     "> A quotation about data that is not a definition.",
 )
-FAST = settings(max_examples=20, deadline=None)
+FAST = settings(max_examples=20, deadline=DEADLINE)
 
 
 def _card(key: str = "term", **changes) -> Card:

@@ -434,15 +434,17 @@ def test_interrupt_before_rename_leaves_v1_intact(tmp_path, monkeypatch):
         anki.close()
 
 
-def test_interrupt_between_manifest_and_deck_heals_on_next_build(
+def test_interrupt_between_deck_and_manifest_heals_on_next_build(
     tmp_path, monkeypatch, frozen_clock
 ):
-    """Manifest renamed, deck not yet: v1 deck still imports and the next build writes v2."""
+    """Deck renamed, manifest not yet (the deck is written first): the new deck is whole and
+    imports; the next build sees a deck its manifest does not describe, rewrites it, reports
+    the change since the last finished build, and Anki still takes the update."""
     notes, out = tmp_path / "notes", tmp_path / "decks"
     write_notes(notes, V1)
     cli_build(notes, out)
-    deck = out / "study-book.apkg"
-    v1 = deck.read_bytes()
+    deck, manifest = out / "study-book.apkg", out / "study-book.notedeck.json"
+    v1, m1 = deck.read_bytes(), manifest.read_bytes()
     write_notes(
         notes, {"study/01-storage.md": STORAGE_V1.replace("original format", "native format")}
     )
@@ -457,15 +459,18 @@ def test_interrupt_between_manifest_and_deck_heals_on_next_build(
     monkeypatch.setattr(atomic_module.os, "replace", second_call_interrupted)
     assert CliRunner().invoke(main, ["build", str(notes), "-o", str(out)]).exit_code == 130
     monkeypatch.setattr(atomic_module.os, "replace", real_replace)
-    assert deck.read_bytes() == v1 and not _tmp_files(out)
+    interrupted = deck.read_bytes()
+    assert interrupted != v1 and manifest.read_bytes() == m1 and not _tmp_files(out)
     anki = AnkiCollection(tmp_path / "c.anki2")
     try:
         assert len(anki.import_apkg(deck).new) == 13
         healed = cli_build(notes, out)
-        assert "(unchanged)" not in healed and deck.read_bytes() != v1
+        assert "(unchanged)" not in healed and "~1 changed" in healed
+        assert deck.read_bytes() != interrupted
         assert len(anki.import_apkg(deck).updated) >= 1
         lake = anki.col.get_note(anki.col.find_notes('"Front:What is a data lake?"')[0])
         assert "native format" in lake["Back"]
+        assert "(unchanged)" in cli_build(notes, out)
     finally:
         anki.close()
 

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from hypothesis_profiles import DEADLINE
 from notedeck.build.render import card as render
 from notedeck.build.render.fast import inline_html, simple_html
 from notedeck.text.code import outside_code
@@ -40,7 +41,7 @@ FIELDS = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 ALPHABET = 'ab1 .,:()/-*`$[]\\"<>&\n\xa0_=!#'
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600, deadline=DEADLINE)
 @given(FIELDS | st.text(alphabet=ALPHABET, max_size=40), st.booleans())
 @example("A **nymkazarvexic cache** is a component. Most teams run one.", False)
 @example("`cheap storage` over $O(n)$ cost", False)

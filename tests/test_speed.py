@@ -8,6 +8,7 @@ from unittest.mock import patch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from hypothesis_profiles import DEADLINE
 from notedeck.build.render import card as render
 
 ALPHABET = "abcXYZ019 .,;:?'()/%-+\u00e9\u2014\u00a0\u2003\t\n*_`[]!<>&$=~|#{}^@\"\\"
@@ -18,7 +19,7 @@ def _slow(text: str, inline: bool) -> str:
         return render.markdown_to_html(text, inline)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=DEADLINE)
 @given(st.text(alphabet=ALPHABET, max_size=40), st.booleans())
 @example("What is the Lambda architecture?", True)
 @example("the component that stores late-arriving records (and more).", False)

@@ -9,6 +9,9 @@ loader that refuses aliases (``*ref`` chains can blow up exponentially: billion 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -281,19 +284,65 @@ class SafeLoaderWithoutAliases(yaml.SafeLoader):
 
 
 def load_yaml(text: str, where: str = "notedeck's YAML files") -> Any:
-    """``yaml.safe_load`` that refuses aliases (raises yaml.YAMLError naming ``where``)."""
+    """``yaml.safe_load`` that refuses aliases (raises yaml.YAMLError naming ``where``), and
+    escaped UTF-16 surrogates (``"\\ud83d"``): they are not characters, and a string holding one
+    cannot be written as UTF-8 (the cache, the manifest and the deck would all fail on it)."""
     loader = SafeLoaderWithoutAliases(text)
     loader.where = where
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
     finally:
         loader.dispose()
+    if "\\u" in text or "\\U" in text:  # the only way a surrogate gets into the loaded data
+        _refuse_surrogates(data)
+    return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(value: Any) -> None:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and (found := _SURROGATE.search(item)):
+            escape = f"\\u{ord(found.group()):04x}"
+            pair = item.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            real = "".join(c for c in pair if c not in item and c != "\ufffd")
+            hint = f" ({real!r})" if real else ""
+            message = (
+                f"{escape} is half of a UTF-16 pair, not a character; "
+                f"write the character itself{hint}"
+            )
+            raise yaml.constructor.ConstructorError(None, None, message, None)
+
+
+MAX_SETTINGS_BYTES = 1024 * 1024  # notedeck.yaml, book.yaml, .notedeckignore: a few lines each
+
+
+def read_settings_text(path: Path) -> str:
+    """A small settings file's text (UTF-8, BOM allowed): a regular file only (a FIFO would
+    block the build), at most ``MAX_SETTINGS_BYTES``.  Raises OSError, UnicodeDecodeError or
+    ConfigError (too big)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb", buffering=0) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ConfigError("is not a regular file (a FIFO or a device?)", path)
+        raw = handle.read(MAX_SETTINGS_BYTES + 1)
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise ConfigError("is over 1 MB, too big for a settings file", path)
+    return raw.decode("utf-8-sig")
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     """Safe-load a YAML file that must hold a mapping; errors name the file and line."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_settings_text(path)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text ({exc.reason})", path) from None
     except OSError as exc:

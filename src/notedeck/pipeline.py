@@ -9,6 +9,7 @@ wrap them and never live inside them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from notedeck.model import (
     Skipped,
     SourceFile,
 )
+from notedeck.runtime.lock import build_lock
 from notedeck.runtime.runner import choose_runner
 from notedeck.runtime.store import NullStore, Store, StoredBook
 
@@ -52,7 +54,12 @@ Progress = Callable[[str, int, int], None]
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
     """Build one deck per book into ``config.out_dir``; a bad note is reported, never fatal."""
     reading = read_notes(config)
-    with NullStore() if config.dry_run else Store(config) as store:
+    if not config.dry_run:
+        prepare_output(config.out_dir)
+    with (
+        nullcontext() if config.dry_run else build_lock(config.out_dir),
+        NullStore() if config.dry_run else Store(config) as store,
+    ):
         stored, outdated = store.split(reading.files)
         with choose_runner(config.jobs, len(outdated)) as runner:
             fresh = runner.map(process_note, outdated, (config, False))
@@ -62,8 +69,6 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
             to_plan = [deck_input(b, config) for b in books.todo]
             shared = (media_of(notes), config, failed, build_clock())
             plans = runner.map(plan_deck, to_plan, shared, weight=lambda book: len(book[1]))
-            if not config.dry_run:
-                prepare_output(config.out_dir)
             written = write_decks(plans, books, store, failed, config)
         if failed:
             store.forget_books()

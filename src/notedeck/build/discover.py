@@ -17,6 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notedeck.config import read_settings_text
 from notedeck.errors import ConfigError, NoteError
 from notedeck.model import Problem, Skipped
 
@@ -164,7 +165,7 @@ def _ignore_spec(notes_dir: Path):
     """The root ``.notedeckignore`` as a gitignore matcher (pathspec), or None."""
     path = notes_dir / IGNORE_FILE
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_settings_text(path).splitlines()
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:

@@ -33,7 +33,10 @@ from notedeck.model import (
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import find_book_in_heading
 
-MARKER = re.compile(r"<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->", re.IGNORECASE)
+# ``<!-- notedeck: skip -->``: the opening only; _marker finds the end with str.find, since
+# ``<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->`` was quadratic on an unclosed marker full of
+# spaces (the lazy word and the \s* before --> share every space) and on many unclosed ones.
+MARKER_START = re.compile(r"<!--\s*+notedeck\s*+:", re.IGNORECASE)
 MARKERS = ("skip", "skip-section", "keep")
 CHAPTER = re.compile(r"\b(?:chapter|chap\.?|ch\.?)\s*(\d+[a-z]?)\b", re.IGNORECASE)
 CALLOUT = re.compile(r"^\[!(\w+)\][+-]?\s*(.*)$")
@@ -129,10 +132,10 @@ def _check_nesting(tokens: list[Token], rel: str, offset: int) -> None:
 
 
 def _marker(tok: Token, offset: int, rel: str) -> str | None:
-    match = MARKER.search(tok.content)
-    if not match:
+    word = marker_word(tok.content)
+    if word is None:
         return None
-    word = match.group("word").strip().lower()
+    word = word.strip().lower()
     if word not in MARKERS:
         raise ConfigError(
             f"unknown notedeck marker {word!r} (valid: {', '.join(MARKERS)})",
@@ -140,6 +143,21 @@ def _marker(tok: Token, offset: int, rel: str) -> str | None:
             _line(tok, offset),
         )
     return word
+
+
+def marker_word(text: str) -> str | None:
+    """The word of the first ``<!-- notedeck: WORD -->`` in ``text`` (no ``>`` inside), or None.
+    Linear: each ``>`` is looked for once; a marker whose first ``>`` does not end ``-->``
+    fails, and so does every later opening before that ``>``."""
+    start = 0
+    while match := MARKER_START.search(text, start):
+        gt = text.find(">", match.end())
+        if gt == -1:
+            return None  # no later marker can close either
+        if gt - 2 >= match.end() and text.startswith("-->", gt - 2):
+            return text[match.end() : gt - 2]
+        start = gt + 1
+    return None
 
 
 def _line(tok: Token, offset: int) -> int:

@@ -7,15 +7,14 @@ carry its cards over from the last successful build instead of reporting them re
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
+from notedeck.build.decode import MAX_NOTE_BYTES, SURROGATE, decode, read_bytes  # noqa: F401 (re-exported)
 from notedeck.build.discover import NOTE_SUFFIXES, Found, find_notes
 from notedeck.config import (
     BOOK_FILE_NAME,
@@ -24,6 +23,7 @@ from notedeck.config import (
     parse_book,
     parse_file_options,
     parse_yaml_mapping,
+    read_settings_text,
     read_yaml_mapping,
 )
 from notedeck.errors import ConfigError, NotedeckError, NoteError
@@ -33,8 +33,6 @@ FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
 )
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never part of a book title, deck or file name
-STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # in note text; tab/newline/\v/\f kept
-BINARY_SNIFF = 8192  # bytes checked for NUL: a text file's start, cheap even for 20 MB
 
 
 @dataclass(frozen=True)
@@ -62,6 +60,11 @@ def read_notes(config: Config) -> Reading:
     book_files: dict[Path, Book | None] = {}
     for path in found.paths:
         rel = path.relative_to(config.notes_dir).as_posix()
+        if not rel.isascii() and SURROGATE.search(rel):  # undecodable bytes (surrogateescape)
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            message = "file name is not UTF-8 text (Anki and the manifest need it); rename it"
+            errors.setdefault(shown, NoteError(shown, message).problem)
+            continue
         try:
             source, problems, rule = read_note(path, config, book_files)
         except NotedeckError as exc:
@@ -73,10 +76,23 @@ def read_notes(config: Config) -> Reading:
             skipped.append(Skipped(rel, rule))
         else:
             files.append(source)
+    warnings[:0] = [_refused(item) for item in found.skipped if item.rule in REFUSED]
     warnings.extend(_shared_books(book_files, config))
     return Reading(
         tuple(files), tuple(errors.values()), tuple(failed), tuple(warnings), tuple(skipped)
     )
+
+
+# Skip rules that say something may be wrong (a link out of the notes, a FIFO named x.md): the
+# build warns about each, one line per file, instead of passing over it silently.
+REFUSED = {
+    "outside": "symbolic link leading out of the notes folder; not read",
+    "not-a-file": "not a regular file (a FIFO or a device); not read",
+}
+
+
+def _refused(item: Skipped) -> Problem:
+    return Problem.warning(item.rule, REFUSED[item.rule], item.rel.rstrip("/"))
 
 
 def _nothing_to_read(found: Found) -> str:
@@ -108,7 +124,7 @@ def read_note(
 ) -> tuple[SourceFile, list[Problem], str | None]:
     """(the note, warnings about it, the rule that skips it or None)."""
     rel = path.relative_to(config.notes_dir).as_posix()
-    text = decode(_read_bytes(path, rel), rel)
+    text = decode(read_bytes(path, rel), rel)
     meta, body, body_line, problems = split_front_matter(text, rel)
     rule = skip_rule(meta, body)
     folder_book = book_for_folder(path.parent, config, {} if book_files is None else book_files)
@@ -133,48 +149,6 @@ def read_note(
         path, rel, body, body_line, book, chapter, options, default_book, default_chapter
     )
     return source, problems, rule
-
-
-MAX_NOTE_BYTES = 32 * 1024 * 1024  # a note bigger than this is an export or a data dump
-
-
-def _read_bytes(path: Path, rel: str) -> bytes:
-    """The file's bytes: a regular file only (never a FIFO or a device), at most the cap."""
-    try:
-        with open(path, "rb", buffering=0) as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise NoteError(rel, "is not a regular file (a FIFO or a device?); skipped")
-            raw = handle.read(MAX_NOTE_BYTES + 1)
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise NoteError(rel, "broken symbolic link (its target does not exist)") from None
-        raise NoteError(rel, "file disappeared while building") from None
-    except IsADirectoryError:
-        raise NoteError(rel, "is a folder, not a note file") from None
-    except OSError as exc:
-        raise NoteError(rel, f"cannot read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_NOTE_BYTES:
-        limit = MAX_NOTE_BYTES // (1024 * 1024)
-        raise NoteError(rel, f"is over {limit} MB, too big for a note; split it or ignore it")
-    return raw
-
-
-def decode(raw: bytes, rel: str) -> str:
-    """UTF-8 (with or without BOM); anything else is a NoteError naming the first bad line."""
-    if b"\x00" in raw[:BINARY_SNIFF]:
-        raise NoteError(rel, "looks like a binary file, not markdown text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise NoteError(
-            rel, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", line
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Control characters are never content, and one of them (\x1f) is Anki's field separator:
-    # left in, a single note made Anki refuse the whole deck ("note has 5 fields, expected 4").
-    return STRAY_CONTROL.sub("", text).replace("\v", " ").replace("\f", " ")
 
 
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, int, list[Problem]]:
@@ -290,7 +264,7 @@ def title_from_name(name: str) -> str:
             out.append(word)
         else:
             out.append(word[:1].upper() + word[1:])
-    return CONTROL.sub("", " ".join(out)).strip()
+    return SURROGATE.sub("", CONTROL.sub("", " ".join(out))).strip()
 
 
 def chapter_in_name(name: str) -> str | None:
@@ -362,7 +336,9 @@ def _book_data(path: Path, rel: str | None = None) -> dict:
         data = read_yaml_mapping(path)
     else:
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_settings_text(path)
+        except ConfigError as exc:
+            raise ConfigError(exc.detail, rel) from None
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror
             raise ConfigError(f"cannot read ({reason})", rel) from None

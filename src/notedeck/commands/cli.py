@@ -18,6 +18,7 @@ from notedeck import __version__
 from notedeck.commands.filters import CARD_KINDS
 from notedeck.commands.terminal import (
     build_json,
+    echo,
     no_cards_message,
     print_book,
     problem_lines,
@@ -47,7 +48,7 @@ class NotedeckClickError(click.ClickException):
 
     def show(self, file=None) -> None:
         """Print ``error: file:line: message``, like per-file errors (not click's ``Error:``)."""
-        click.echo(f"error: {self.format_message()}", err=True)
+        echo(f"error: {self.format_message()}", err=True)
 
 
 def run_library(func, *args, debug: bool = False, **kwargs):
@@ -64,7 +65,7 @@ def run_library(func, *args, debug: bool = False, **kwargs):
             raise click.UsageError(str(exc)) from None
         raise NotedeckClickError(str(exc), getattr(exc, "exit_code", EXIT_PROBLEMS)) from None
     except KeyboardInterrupt:
-        click.echo("notedeck: interrupted — previous decks were left as they were", err=True)
+        echo("notedeck: interrupted — previous decks were left as they were", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 
@@ -194,16 +195,14 @@ def collect_notes(notes_dir: Path, out_dir: Path, quiet: bool, debug: bool):
 def print_problems(collected, quiet: bool) -> None:
     """Errors always (those files made no cards); warnings are `check`'s job, so only a hint."""
     for error in collected.errors:
-        click.echo(f"error: {error}", err=True)
+        echo(f"error: {error}", err=True)
     if not quiet and collected.warnings:
         n = len(collected.warnings)
-        click.echo(
-            f"{n} warning{'s' if n != 1 else ''}: run `notedeck check` to see them", err=True
-        )
+        echo(f"{n} warning{'s' if n != 1 else ''}: run `notedeck check` to see them", err=True)
 
 
 def echo_json(data) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))  # json escapes controls
 
 
 def select_cards(config, collected, books, kinds, grep, debug):
@@ -266,17 +265,17 @@ def build(
         for book in report.books:
             print_book(book, verbose, dry_run)
         for line in warnings:
-            click.echo(line, err=True)
+            echo(line, err=True)
         if not report.books:
-            click.echo(no_cards_message(notes_dir, report))
+            echo(no_cards_message(notes_dir, report))
     for line in errors:
-        click.echo(line, err=True)
+        echo(line, err=True)
     problems = len(report.warnings) + len(report.errors)
     if not quiet and not as_json and len(warnings) + len(errors) < problems:
         hint = (
             f"notedeck: {problems} problems in all; `notedeck check` lists every one (so does -v)"
         )
-        click.echo(hint, err=True)
+        echo(hint, err=True)
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -324,17 +323,15 @@ def preview(
     if as_json:
         echo_json([card_record(r, deck_name(r.card, config)) for r in cards])
     elif cards and html_file is None:
-        click.echo(format_cards(cards, style=click.style) + "\n")
+        click.echo(format_cards(cards, style=click.style) + "\n")  # escaped in format_card
     if html_file is not None:
         _write_page(html_file, cards, collected, config, card_filter, debug)
     print_problems(collected, quiet or as_json)
     if not quiet and not as_json:
         summary = summary_line(cards, len(collected.cards))
-        click.echo(summary if cards else f"No cards match ({summary}).", err=True)
+        echo(summary if cards else f"No cards match ({summary}).", err=True)
         if html_file is not None:
-            click.echo(
-                f"Wrote {html_file}: open it in a browser to flip through the cards.", err=True
-            )
+            echo(f"Wrote {html_file}: open it in a browser to flip through the cards.", err=True)
     if collected.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -392,9 +389,9 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
         echo_json([f.as_dict() for f in (*findings, *skipped)])
     elif not quiet:
         for line in grouped_lines(findings):
-            click.echo(line)
+            echo(line)
         for finding in skipped:
-            click.echo(str(finding))
+            echo(str(finding))
         problems = [f for f in findings if f.severity != "info"]
         files = len({f.path for f in problems})
         verdict = (
@@ -402,7 +399,7 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
         )
         left_out = len(findings) - len(problems)
         unsure = f"; {left_out} candidate{'s' * (left_out != 1)} left out" if left_out else ""
-        click.echo(
+        echo(
             f"check: {verdict} ({len(collected.cards)} cards "
             f"from {len(collected.documents)} note files{unsure})",
             err=True,
@@ -435,9 +432,9 @@ def stats(notes_dir: Path, out_dir: Path, as_json: bool, quiet: bool, debug: boo
     if as_json:
         echo_json(result.as_dict())
     else:
-        click.echo(format_stats(result))
+        echo(format_stats(result), newlines=True)
         if not quiet:
-            click.echo(footer(result))
+            echo(footer(result))
     print_problems(collected, quiet or as_json)
     if collected.errors:
         sys.exit(EXIT_PROBLEMS)
@@ -494,7 +491,7 @@ def quiz(
     card_filter, cards = select_cards(config, collected, books, kinds, grep, debug)
     print_problems(collected, quiet=True)
     if not cards:
-        click.echo(
+        echo(
             f"No cards match{': ' + card_filter.describe() if card_filter.describe() else ''}.",
             err=True,
         )
@@ -504,20 +501,20 @@ def quiz(
         now = quizlib.utc_now()
         plan = quizlib.plan_session(cards, state, now, new_limit)
         if not quiet:
-            click.echo(quizlib.format_plan(plan, card_filter.describe()))
+            echo(quizlib.format_plan(plan, card_filter.describe()), newlines=True)
         if not plan.due and not plan.new:
             when = (
                 f" Next review due in {quizlib.interval(plan.next_due - now)}."
                 if plan.next_due
                 else ""
             )
-            click.echo(f"Nothing due now.{when}")
+            echo(f"Nothing due now.{when}")
             return
         session = quizlib.Session(plan, state, terminal_io(), clock=quizlib.utc_now)
         summary = run_library(session.run, debug=debug)
-    click.echo(quizlib.format_summary(summary, quizlib.utc_now()))
+    echo(quizlib.format_summary(summary, quizlib.utc_now()), newlines=True)
     if not quiet:
-        click.echo(f"Schedule saved in {path}", err=True)
+        echo(f"Schedule saved in {path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -236,12 +236,15 @@ def indent_block(text: str, prefix: str, width: int) -> str:
 def format_card(rendered: RenderedCard, width: int | None = None, style=None) -> str:
     """The card as a few terminal lines: header (kind, place, source), Q, A."""
     width = width or terminal_width()
+    from notedeck.commands.terminal import printable  # every value escaped, then styled
+
     style = style or (lambda text, **_: text)
     text = card_text(rendered)
-    header = style(f"[{text.kind}]", fg="cyan") + " " + style(text.breadcrumb, dim=True)
-    source = style(f"  {text.location}", dim=True)
-    question = indent_block(text.question, "Q  ", width)
-    answer = indent_block(text.answer, "A  ", width)
+    kind, breadcrumb, location = map(printable, (text.kind, text.breadcrumb, text.location))
+    header = style(f"[{kind}]", fg="cyan") + " " + style(breadcrumb, dim=True)
+    source = style(f"  {location}", dim=True)
+    question = indent_block(printable(text.question, True), "Q  ", width)
+    answer = indent_block(printable(text.answer, True), "A  ", width)
     return f"{header}\n{style(question, bold=True)}\n{answer}\n{source}"
 
 

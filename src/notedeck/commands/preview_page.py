@@ -21,7 +21,8 @@ from notedeck.commands.preview import CLOZE
 from notedeck.model import RenderedCard
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
-IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+# The scan of a tag stops at the next "<" (``[^>]*?`` ran to the end from every unclosed "<img").
+IMG_SRC = re.compile(r'(<img\b[^<>]*?\bsrc=")([^"]*)(")')
 
 STYLE = """
 :root { --fg:#1d2330; --muted:#667085; --line:#d0d5dd; --accent:#2f6feb; --card:#fff; --bg:#f3f4f6; }

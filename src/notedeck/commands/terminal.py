@@ -6,6 +6,7 @@ user — errors still become ClickExceptions only in ``cli.run_library``.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections import Counter
@@ -13,6 +14,37 @@ from collections import Counter
 import click
 
 PROGRESS_DELAY = 0.4  # seconds of work before a progress bar is worth drawing
+
+# What must never reach a terminal raw: C0/C1 controls (a newline in a file name forges an
+# output line, ESC starts a sequence that can clear the screen or recolour it), DEL, the bidi
+# overrides that reorder what is shown, and lone surrogates (a file name's undecodable bytes).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    if "\ud800" <= char <= "\udfff" and "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"  # surrogateescape: the byte it stood for
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, newlines: bool = False) -> str:
+    """``text`` with every control character escaped (``\\n``, ``\\x1b`` …): the one function
+    every line notedeck prints goes through, so no file name or note text can forge a line or
+    drive the terminal.  ``newlines=True`` keeps line breaks (a card's answer, a table)."""
+    text = str(text)
+    if newlines:
+        return "\n".join(printable(line) for line in text.split("\n"))
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def echo(text: str = "", err: bool = False, newlines: bool = False, **kwargs) -> None:
+    """``click.echo`` of ``printable(text)``."""
+    click.echo(printable(text, newlines), err=err, **kwargs)
 
 
 class ProgressBar:
@@ -98,22 +130,20 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         else (str(book.deck_path) if book.written else f"{book.deck_path} (unchanged)")
     )
     if not book.cards and book.removed:
-        click.echo(
+        echo(
             f"{book.title}: no cards in the notes any more; {book.deck_path} left as it is "
             "(delete it and its .notedeck.json once you have cleaned up Anki)"
         )
     else:
-        click.echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
-    click.echo(
-        f"  +{len(book.added)} new  ~{len(book.changed)} changed  −{len(book.removed)} removed"
-    )
+        echo(f"{book.title}: {len(book.cards)} cards ({by_kind}) → {target}")
+    echo(f"  +{len(book.added)} new  ~{len(book.changed)} changed  −{len(book.removed)} removed")
     if verbose:
         for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
             for change in changes:
-                click.echo(f"    {sign} {change.question}  ({change.source})")
+                echo(f"    {sign} {change.question}  ({change.source})")
     if book.removed and not book.cards:
         deck = book.title.replace("::", ":").replace("\\", "\\\\").replace('"', '\\"')
-        click.echo(f'  Anki never deletes on import; find them all with the search: "deck:{deck}"')
+        echo(f'  Anki never deletes on import; find them all with the search: "deck:{deck}"')
     elif book.removed:
         from notedeck.pipeline import removed_search
 
@@ -123,7 +153,7 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
             if len(book.removed) > 20
             else ""
         )
-        click.echo(
+        echo(
             f"  Anki never deletes on import; find the removed cards with the search{more}: "
             f"{removed_search(shown)}"
         )
@@ -140,6 +170,8 @@ KINDS = {
     "kept": "notes keeping their cards from the last build",
     "shared-book": "books declared by several book.yaml files",
     "unreadable": "notes that could not be read",
+    "outside": "symbolic links leading out of the notes folder, not read",
+    "not-a-file": "FIFOs or devices named like notes, not read",
     "config": "settings files with problems",
 }
 EXAMPLES = 3
@@ -176,20 +208,20 @@ class KeyIO:
     """Single keypresses on a real terminal (no Enter needed after 1–4), like Anki."""
 
     def show(self, text: str, style: dict | None = None) -> None:
-        click.echo(click.style(text, **style) if style else text)
+        echo(click.style(printable(text, True), **style) if style else printable(text, True))
 
     def ask(self, prompt: str, choices: str) -> str:
-        click.echo(click.style(prompt, dim=True), nl=False)
+        echo(click.style(printable(prompt), dim=True), nl=False)
         while True:
             try:
                 key = click.getchar()
             except EOFError:
                 key = "q"
             if key in ("q", "Q", "\x1b"):
-                click.echo()
+                echo()
                 return "q"
             if key in choices or ("\n" in choices and key in ("\r", " ")):
-                click.echo()
+                echo()
                 return "\n" if key in ("\r", " ") else key
 
 
@@ -198,4 +230,4 @@ def terminal_io():
 
     if sys.stdin.isatty() and sys.stdout.isatty():
         return KeyIO()
-    return LineIO(sys.stdin.readline, lambda text: click.echo(text, nl=False))
+    return LineIO(sys.stdin.readline, lambda text: echo(printable(text, True), nl=False))

@@ -53,7 +53,7 @@ def item_texts(items: tuple[ListItem, ...]) -> list[str]:
     return [strip_markup(i.text) for i in items]
 
 
-IMAGE_ONLY = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]|\s)*\s*$")
+IMAGE_ONLY = re.compile(r"^(?:\s++|!\[[^\]]*+\]\([^)]*+\)|!\[\[[^\]]*+\]\])*+$")
 
 
 def is_image_only(text: str) -> bool:

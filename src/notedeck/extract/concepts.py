@@ -22,12 +22,12 @@ from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import first_sentence, is_chatter, word_count
 
-VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
+VERSUS = re.compile(r"^(?P<a>.*?\S)\s++(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)
 BOLD_QUESTION = re.compile(
     r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,150}\?)(?:\*\*|__)\s*(?P<a>\S.*)$", re.DOTALL
 )
-AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+AND = re.compile(r"(?<!\s)\s++(?:and|&)\s+", re.IGNORECASE)
 # "Q8.", "Q 3:", "Question 2)", "Exercise 4." opening a question paragraph.
 Q_MARKER = re.compile(r"^(?:q|question|exercise|problem)\s?\d{1,3}[a-z]?\s?[.:)]\s+", re.IGNORECASE)
 MAX_QUESTION_CHARS = 300

@@ -33,7 +33,9 @@ from notedeck.text.code import has_outside_code, outside_code
 from notedeck.text.patterns import FENCE, HIGHLIGHT
 
 MARK_SPLIT = re.compile(r"^\s*(\?{1,2})\s*$", re.MULTILINE)
-COMMENT = re.compile(r"[ \t]*<!--(?:(?!<!--).)*?-->", re.DOTALL)  # stops at the next "<!--": linear
+COMMENT = re.compile(
+    r"(?<![ \t])[ \t]*+<!--(?:(?!<!--).)*?-->", re.DOTALL
+)  # stops at the next "<!--": linear
 FLASHCARD_TAG = re.compile(r"(?:^|(?<=\s))#flashcards?(?:/[\w/-]+)?(?![\w/-])", re.IGNORECASE)
 _MAYBE_TAGGED = re.compile(r"#flashcard", re.IGNORECASE)  # what every FLASHCARD_TAG match holds
 
@@ -216,7 +218,7 @@ def _from_text(text: str, line: int, section: Section, ctx, highlights: bool) ->
             yield ctx.card(section, "explicit", front, back, front, line + offset, note_type)
 
 
-SR_SCHEDULE = re.compile(r"<!--SR:[^\n>]*-->")
+SR_SCHEDULE = re.compile(r"<!--SR:[^\n>]{0,200}-->")  # bounded: each opening rescans
 
 
 def _untag(text: str) -> str:

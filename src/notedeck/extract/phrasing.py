@@ -16,7 +16,7 @@ from notedeck.extract.terms import drop_parentheticals, is_plural
 from notedeck.extract.words import COMMON_VERBS, NP_END, SUBORDINATE
 
 HAS = re.compile(
-    r"^(?:the\s+)?(?P<subj>.+?)\s+(?:has|have|consists of|consist of|is made up of|comprises|"
+    r"^(?:the\s+)?(?P<subj>.*?\S)\s++(?:has|have|consists of|consist of|is made up of|comprises|"
     r"comprise|contains|contain)\s+(?P<what>.+)$",
     re.IGNORECASE,
 )
@@ -26,12 +26,12 @@ THERE_ARE = re.compile(r"^there\s+are\s+(?P<what>.+)$", re.IGNORECASE)
 
 
 INCLUDE = re.compile(
-    r"^(?P<what>.+?)\s+(?:include|includes|are|were|involve|involves)$", re.IGNORECASE
+    r"^(?P<what>.*?\S)\s++(?:include|includes|are|were|involve|involves)$", re.IGNORECASE
 )
 
 
 LIKE_THIS = re.compile(
-    r"^(?P<subj>.+?)\s+(?:goes|go|works|work|looks|look|runs|run|proceeds|happens)\s+"
+    r"^(?P<subj>.*?\S)\s++(?:goes|go|works|work|looks|look|runs|run|proceeds|happens)\s++"
     r"(?:like this|as follows)$",
     re.IGNORECASE,
 )
@@ -46,13 +46,13 @@ WH = re.compile(
 HERE_ARE = re.compile(r"^(?:here|below|these)\s+(?:are|is)\s+(?P<what>.+)$", re.IGNORECASE)
 # "A state is safe if", "This pattern is useful when", "Not useful when" (subject: the heading)
 CONDITION = re.compile(
-    r"^(?:(?P<subj>.+?)\s+(?P<verb>is|are)\s+)?(?P<neg>not\s+)?(?P<adj>[\w-]+(?:\s+[\w-]+)?)"
-    r"\s+(?:if|when|whenever|only if)$",
+    r"^(?:(?P<subj>.*?\S)\s++(?P<verb>is|are)\s++)?(?P<neg>not\s++)?"
+    r"(?P<adj>[\w-]++(?:\s++[\w-]++)?)\s++(?:if|when|whenever|only if)$",
     re.IGNORECASE,
 )
 # "Corner solutions satisfy", "Understanding these helps predict", "X must satisfy"
 VERB_LAST = re.compile(
-    r"^(?P<subj>.+?)\s+(?:(?P<modal>must|should|can|will|may|would)\s+)?"
+    r"^(?P<subj>.*?\S)\s++(?:(?P<modal>must|should|can|will|may|would)\s++)?"
     r"(?P<verb>satisf(?:y|ies)|includes?|depends? on|helps? (?:predict|explain|decide)|requires?|"
     r"needs?|uses?|supports?|provides?|offers?|covers?|involves?|guarantees?|affects?|"
     r"determines?|consists? of|relies? on|returns?|contains?|stores?|checks?|measures?)$",
@@ -62,7 +62,7 @@ QUANTIFIER = re.compile(r"^(?:several|many|various|a few|some)\s+", re.IGNORECAS
 JOINED = re.compile(r"\b(?:and|or)\b|&")
 ARTICLE_FIRST = re.compile(r"^(?:the|a|an)\b", re.IGNORECASE)
 DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those|it|they)(?:\s+(?P<noun>[\w-]+))?$", re.I)
-VERSUS = re.compile(r"^(?P<a>.+?)\s+(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
+VERSUS = re.compile(r"^(?P<a>.*?\S)\s++(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 
 
 VERBISH = re.compile(
@@ -82,7 +82,7 @@ CLAUSE_OBJECT = re.compile(rf"^(?:{COUNT_WORDS}|these|following)$", re.IGNORECAS
 
 
 COUNTED = re.compile(
-    r"^(?P<clause>.+?)\s+(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+|"
+    r"^(?P<clause>.*?\S)\s++(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+|"
     r"these|the following)\s+(?P<np>[\w'’-]+(?:\s+[\w'’-]+){0,2}?)"
     r"(?P<tail>,?\s+(?:in order|in this order|below|here|as follows))?$",
     re.IGNORECASE,

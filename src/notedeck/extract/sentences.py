@@ -31,7 +31,7 @@ TERM_PREFIX = r"(?P<prefix>(?:the\s+)?(?:term|concept|word|notion|phrase)\s+)?"
 # ", also called a **task** or **job**," / ", also known as curb-side coaching," after a term
 ALIAS_CLAUSE = r"(?:,\s*(?:also\s+)?(?:called|known\s+as|aka|a\.k\.a\.)\s+[^,.;]{1,60},?)?"
 BOLD_IS = re.compile(
-    r"(?P<lead>^|(?<=[.!?:;])\s+|,?\s+(?:and|while|whereas|but)\s+)"
+    r"(?P<lead>^|(?<=[.!?:;])\s++|,?(?<!\s)\s++(?:and|while|whereas|but)\s++)"
     rf"(?P<art>(?:A|An|The|a|an|the)\s+)?{TERM_PREFIX}(?:\*\*|__)(?P<term>[^*_\n]{{1,80}}?)(?:\*\*|__)"
     rf"(?:\s*\([^)]*\))?{ALIAS_CLAUSE},?\s+(?P<verb>{VERBS})\s+(?=\S)"
 )
@@ -87,7 +87,7 @@ ALTERNATIVES = re.compile(
     r"(?<![\w\-’'])(?P<a>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<da>[^()]{6,})\),? or (?:as )?"
     r"(?P<b>[\w\-’']+(?: [\w\-’']+){0,3}) \((?P<db>[^()]{6,})\)"
 )
-CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+")
+CONTRAST = re.compile(r",?(?<!\s)\s++(?:while|whereas)\s+|;\s+")
 SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+(?=[\"“(*_=\[`]*[A-Z0-9])")
 BOUNDARY = re.compile(r"[.!?](?:\*\*|__)?\s")  # what SENTENCE's look-behind and first space need
 DEFINING_PASSIVES = {

@@ -10,7 +10,7 @@ import re
 from notedeck.text.keys import strip_markup
 from notedeck.text.patterns import CODE_SPAN
 
-SEPARATOR = re.compile(r"\s*(:::|::)\s*")
+SEPARATOR = re.compile(r"(?<!\s)\s*+(:::|::)\s*+")
 
 
 Q_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s*(?P<rest>.*)$", re.IGNORECASE)

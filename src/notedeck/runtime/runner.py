@@ -162,7 +162,9 @@ class ProcessRunner(SerialRunner):
         forking = _can_fork()
         self._spawned = not forking
         context = multiprocessing.get_context("fork" if forking else "spawn")
-        pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
+        pool = ProcessPoolExecutor(
+            count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        )
         if forking:
             gc.freeze()  # the collector would write to (so copy) every object it visits
         try:  # the first task forks every worker: now, while the build is small
@@ -275,10 +277,46 @@ def _thread_count() -> int:
         return 0
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    die_with_parent(parent)
     gc.disable()  # a spawned worker starts with it on (see SerialRunner)
     register_pickling()  # a spawned worker sends cards back too
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker must never outlive the build: if the main process is killed (SIGKILL, the OOM
+    killer), its pool's pipes stay open in the sibling workers, so a worker waiting for its
+    next task would wait forever and one still working would finish for nobody.  On Linux the
+    kernel sends SIGKILL to this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``);
+    elsewhere, and if that call is refused, a daemon thread checks the parent twice a second.
+    The parent may have died before either was set up: then exit at once."""
+    if sys.platform.startswith("linux") and _set_parent_death_signal():
+        if os.getppid() != parent:
+            os._exit(1)
+        return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="notedeck-parent-watch", daemon=True).start()
+
+
+def _set_parent_death_signal() -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _call(func: Callable[[S, T], R], state: S, item: T) -> R:

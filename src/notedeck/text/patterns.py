@@ -12,7 +12,9 @@ import re
 # A fenced code block's opening (or closing) line: up to three spaces, then ``` or ~~~ (or more).
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # An inline code span: a run of backticks, anything but that same run, the same run again.
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])+?\1")
+# The opening is a whole run of backticks, taken once (CommonMark's rule): ``(`+)`` let the
+# engine retry every shorter run, each with a lookahead per character, cubic on a long run.
+CODE_SPAN = re.compile(r"(?<!`)(`++)(?:(?!\1)[\s\S])+?\1")
 # ``![[file.png]]``, ``![[file.png#section|300]]``: target, then an optional alias or size.
 WIKI_EMBED = re.compile(
     r"!\[\[([^\[\]|#]{1,1000})(?:#[^\[\]|]{0,1000})?(?:\|([^\[\]]{0,1000}))?\]\]"

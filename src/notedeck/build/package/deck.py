@@ -3,9 +3,10 @@
 Anki applies an update only when the incoming note is newer, so every changed card gets a mod
 time newer than anything an earlier build wrote, while an unchanged card keeps its own (which
 also keeps unchanged rebuilds byte-identical).  ``plan_deck`` is a pure function of the book's
-cards and what the last build left (``DeckState``); ``write_deck`` writes a plan: the manifest
-first, then the deck, each atomically, so an interrupted build always leaves the previous deck
-importable.
+cards and what the last build left (``DeckState``); ``write_deck`` writes a plan: the deck
+first, then the manifest, each atomically, so an interrupted build always leaves an importable
+deck, and a manifest that describes either that deck or the one before it (see
+``read_deck_state`` for how the next build tells, and what it does then).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,7 +106,9 @@ def _hashes(deck: str, note_type: str, fields: tuple[str, ...], tags: tuple[str,
     return full.hexdigest()[:16], content.hexdigest()[:16], text
 
 
-def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> tuple[Entry, str | None]:
+def _entry(
+    r: RenderedCard, deck: str, old: Entry | None, now: int, on_disk: dict[str, int] | None
+) -> tuple[Entry, str | None]:
     """The manifest entry of one card, and its ``entry_text``: a new mod time only when what is
     written changed.
 
@@ -115,7 +119,13 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> tuple[Ent
     card = r.card
     fields = (r.front, r.back, r.context, r.source)
     digest, content, text = _hashes(deck, card.note_type, fields, card.tags)
-    mod = old.mod if old and old.hash == digest else now
+    # A card keeps its mod time only if it is unchanged *and* the deck on disk has it with that
+    # time: a deck the manifest does not describe (a build killed between the two renames) may
+    # have given Anki a newer version of it, which an older time would never replace.
+    kept = old is not None and old.hash == digest
+    if kept and on_disk is not None and on_disk.get(r.card.guid, old.mod) != old.mod:
+        kept = False
+    mod = old.mod if kept else now
     entry = Entry(
         digest,
         mod,
@@ -136,24 +146,31 @@ def _entry(r: RenderedCard, deck: str, old: Entry | None, now: int) -> tuple[Ent
 @dataclass(frozen=True)
 class DeckState:
     """What the last build left for a book: its manifest, and the deck on disk (its SHA-256 and,
-    when the manifest does not describe it, the newest mod time inside it)."""
+    when the manifest does not describe it, the newest mod time inside it and each note's)."""
 
     manifest: Manifest
     deck_sha256: str | None
     unknown_deck_mod: int = 0
+    deck_mods: dict[str, int] | None = None  # GUID → mod time, for a deck the manifest never saw
 
 
 def read_deck_state(out_dir: Path, title: str) -> DeckState:
+    """The manifest and the deck, checked against each other: the manifest records the SHA-256
+    of the deck it describes.  A mismatch (the deck was replaced, or a build was killed after
+    renaming the deck and before renaming the manifest; two builds at once are prevented by the
+    build lock) forces a rewrite, and the diff is the manifest's — the last build that finished
+    — so the learner is told every change since then; the mod times of that unknown deck keep
+    "changed ⇒ newer" true in Anki."""
     slug = book_slug(title)
     old = load_manifest(manifest_path(out_dir, slug), title)
     deck = out_dir / f"{slug}.apkg"
     on_disk = _sha256(deck)
-    unknown = 0
-    if on_disk is not None and on_disk != old.deck_sha256:
-        from notedeck.build.package.apkg import newest_mod
+    if on_disk is None or on_disk == old.deck_sha256:
+        return DeckState(old, on_disk)
+    from notedeck.build.package.apkg import note_mods
 
-        unknown = newest_mod(deck)  # a deck the manifest never saw may hold newer mod times
-    return DeckState(old, on_disk, unknown)
+    mods, newest = note_mods(deck)
+    return DeckState(old, on_disk, newest, mods)
 
 
 @dataclass(frozen=True)
@@ -183,7 +200,7 @@ def plan_deck(
     for r in cards:
         guid = r.card.guid
         entries[guid], texts[guid] = _entry(
-            r, decks[r.card.book, r.card.chapter], old.entries.get(guid), now
+            r, decks[r.card.book, r.card.chapter], old.entries.get(guid), now, state.deck_mods
         )
     problems = _keep_failed_files(entries, old, set(failed_files))
     added, changed, removed = _diff(old.entries, entries)
@@ -201,22 +218,25 @@ def plan_deck(
         data = apkg_bytes(_specs(entries), _book_media(entries, media), model_mod)
         stamped = replace(manifest, deck_sha256=hashlib.sha256(data).hexdigest())
         man_path = manifest_path(config.out_dir, slug)
-        writes = ((man_path, manifest_bytes(stamped, texts)), (deck_path, data))
+        writes = ((deck_path, data), (man_path, manifest_bytes(stamped, texts)))
     kept = len(problems)
     result = BookResult(title, slug, (), deck_path, added, changed, removed, bool(writes), kept)
     return DeckPlan(result, tuple(problems), writes)
 
 
 def write_deck(plan: DeckPlan) -> None:
-    """Manifest first, then deck, each atomically (see manifest.py for why this order)."""
-    deck_path = plan.result.deck_path
-    try:
-        for path, _ in plan.writes:
+    """Deck first, then manifest, each atomically (see ``read_deck_state`` for why this order);
+    an error names the file that could not be written."""
+    for path, _ in plan.writes:
+        with suppress(OSError):  # a leftover temporary file is harmless; the write says more
             remove_stale_temps(path)
-        for path, data in plan.writes:
+    for path, data in plan.writes:
+        what = "deck" if path.suffix == ".apkg" else "manifest"
+        try:
             atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise OutputError(f"{deck_path}: cannot write deck ({exc.strerror})") from None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise OutputError(f"{path}: cannot write {what} ({reason})") from None
 
 
 def failed_here(rel: str, failed: set[str]) -> bool:

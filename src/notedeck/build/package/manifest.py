@@ -8,9 +8,11 @@ the note types' fingerprint and mod time (so a CSS/template change reaches Anki 
 builds stay byte-identical) and the SHA-256 of the deck it describes (so a deleted, replaced or
 never-renamed deck is rewritten even when no card changed).
 
-The pipeline writes the manifest *before* the deck: the manifest's ``last_mod`` is then always at
-least every mod time in any deck ever written, which is what keeps "changed ⇒ newer" true even
-after a crash between the two renames.
+The pipeline writes the deck *before* the manifest, so a manifest never describes a deck that
+is not on disk: after a crash between the two renames the manifest is the last finished build's,
+and the next build sees that the deck's SHA-256 is not the one recorded, rewrites the deck, diffs
+against that finished build and stamps changes newer than the mod times inside the unknown deck
+(``deck.read_deck_state``).
 """
 
 from __future__ import annotations

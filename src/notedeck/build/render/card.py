@@ -63,8 +63,11 @@ HTML_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
 CODE_STYLE = "friendly"
 
 # Bounded spans keep a long line of unclosed "[[" or "==" linear (notedeck issue 7).
-TRAILING_SPACE = re.compile(r"[ \t]+(</p>|</li>|</td>|$)")
-IMG_TAG = re.compile(r"<img\b[^>]*>")
+# Linear forms: a run of spaces is tried from its first space only and never given back (the
+# plain ``[ \t]+(…)`` retried every later space of a long run), and a tag's scan stops at the
+# next "<" (``<img\b[^>]*>`` scanned to the end of the text from every unclosed "<img").
+TRAILING_SPACE = re.compile(r"(?<![ \t])[ \t]++(</p>|</li>|</td>|$)")
+IMG_TAG = re.compile(r"<img\b[^<>]*+>")
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"')
 EMBED_SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
 # What text.join_pdf_breaks needs to join a word (its _PDF_BREAK: a hyphen, then a space).

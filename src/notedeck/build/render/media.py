@@ -143,5 +143,5 @@ def media_name(path: Path) -> str:
 def _media_name(path: Path, mtime_ns: int, size: int) -> str:
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
     name = re.sub(r"[^\w.\-]+", "-", unicodedata.normalize("NFC", path.name))
-    name = re.sub(r"-+(?=\.)", "", name).strip("-.") or "image"
+    name = re.sub(r"(?<!-)-++(?=\.)", "", name).strip("-.") or "image"  # a run tried once
     return f"notedeck-{digest}-{name}"
