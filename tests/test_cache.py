@@ -146,7 +146,7 @@ def test_corrupt_or_foreign_cache_entries_are_misses(notes):
     assert not any(b.added or b.changed or b.removed for b in again.books)
 
 
-def test_files_with_images_are_never_cached(notes_tree, tmp_path):
+def test_notes_with_images_are_cached_and_an_edited_image_is_a_miss(notes_tree, tmp_path):
     root = notes_tree(
         {
             "book.yaml": "title: Pictures\n",
@@ -154,17 +154,41 @@ def test_files_with_images_are_never_cached(notes_tree, tmp_path):
         }
     )
     (root / "fig.png").write_bytes(PNG)
+    config = load_config(root, tmp_path / "decks")
     first = build_notes(root)
+    _, cache = _cards(config, with_cache=True)
+    assert cache.hits == 1  # the note and its image unchanged: served from the cache
     (root / "fig.png").write_bytes(PNG + b"changed")
+    _, cache = _cards(config, with_cache=True)
+    assert cache.hits == 0  # the image changed: processed again
     second = build_notes(root)
     (before,), (after,) = first.books[0].cards, second.books[0].cards
-    assert (
-        before.media and after.media and before.media != after.media
-    )  # new content, new media name
+    assert before.media and after.media and before.media != after.media  # new content, name
     assert after.media[0] in after.back
-    assert not (tmp_path / "decks" / ".cache" / "files").exists() or not any(
-        (tmp_path / "decks" / ".cache" / "files").iterdir()
+    assert second.books[0].written  # the book is not replayed from the cache either
+    assert _deck_media(second.books[0].deck_path) == list(after.media)
+
+
+def test_a_note_whose_image_is_missing_is_not_cached(notes_tree, tmp_path):
+    root = notes_tree(
+        {
+            "book.yaml": "title: Pictures\n",
+            "ch1.md": "# Diagrams\n\n**Lambda**: a batch and a speed layer. ![](fig.png)\n",
+        }
     )
+    build_notes(root)  # fig.png is missing: a warning, and the card without it
+    (root / "fig.png").write_bytes(PNG)  # it appears: the next build must find it
+    again = build_notes(root)
+    (card,) = again.books[0].cards
+    assert card.media and card.media[0] in card.back
+
+
+def _deck_media(deck) -> list[str]:
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(deck) as z:
+        return sorted(json.loads(z.read("media")).values())
 
 
 def test_deleted_deck_is_written_again(notes):

@@ -238,7 +238,7 @@ class NoteResult:
     problems: tuple[Problem, ...] = ()  # in the order found
     media: tuple[tuple[str, Path], ...] = ()  # packed media name → the file
     failed: bool = False  # an error: the file's cards from the last build are kept
-    cacheable: bool = True  # False when the result depends on more than the note (its images)
+    cacheable: bool = True  # False when the result depends on more than the note and its media
     document: Document | None = None  # only when asked for (preview, check)
 
 

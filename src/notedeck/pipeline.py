@@ -91,7 +91,7 @@ class Collected:
     failed_files: tuple[str, ...]
     files: int = 0  # note files read (documents holds only the ones parsed this time)
     skipped: tuple[Skipped, ...] = ()  # files under the notes folder that are not notes
-    candidates: tuple[Problem, ...] = ()  # cards the scorer left out, and why
+    candidates: tuple[Problem, ...] = ()  # info: cards the scorer left out, media on no card
 
 
 def collect(

@@ -31,7 +31,9 @@ def process_note(state: tuple[Config, bool], source: SourceFile) -> NoteResult:
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
         return NoteResult(source.rel, problems=(note_error(source.rel, exc),), failed=True)
     cards = extracted.cards
-    rendered, problems, media = [], list(map(_left_out, extracted.left_out)), {}
+    problems = list(map(_left_out, extracted.left_out))
+    problems += [_unplaced(media, source.rel) for media in extracted.unplaced_media]
+    rendered, media = [], {}
     failed = False
     for card in cards:
         try:
@@ -48,9 +50,10 @@ def process_note(state: tuple[Config, bool], source: SourceFile) -> NoteResult:
             problems.append(Problem.warning("blank", message, card.source, card.line))
             continue
         rendered.append(result)
-    # A note's images can change (or appear) without the note changing: its result is not
+    # A note whose image did not resolve may resolve once the file appears: its result is not
     # the note's alone, so it is never cached (nor is a note that failed: its error must show).
-    depends_on_images = bool(media) or any(p.code == "image" for p in problems)
+    # The files it did find are cached with their stats (the store checks them each build).
+    depends_on_images = any(p.code == "image" for p in problems)
     return NoteResult(
         source.rel,
         tuple(rendered),
@@ -111,6 +114,20 @@ def _left_out(candidate: tuple[Card, float, str]) -> Problem:
         hint = "write it as 'Question::Answer' to make the card you want"
     message = f"left out {card.question!r} ({why}); {hint}"
     return Problem(card.source, card.line, "info", "candidate", message)
+
+
+def _unplaced(media: tuple[int, str], rel: str) -> Problem:
+    """A media line no card shows, for ``check`` (severity "info", like a candidate)."""
+    line, markdown = media
+    message = (
+        f"{_short(markdown)} is on a line of its own but no card was made from the text above it "
+        "(or, under a heading, from the section), so it is on no card"
+    )
+    return Problem(rel, line, "info", "media", message)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _parse_and_extract(source: SourceFile, config: Config):

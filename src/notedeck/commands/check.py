@@ -19,6 +19,7 @@ from pathlib import Path
 from notedeck.config import Config
 from notedeck.model import Document, ListBlock, Paragraph, Problem, RenderedCard, Section, Table
 from notedeck.text.keys import normalise_key, strip_markup
+from notedeck.text.media import MD_IMAGE, is_media_name
 from notedeck.text.patterns import CODE_SPAN, FENCE, WIKI_EMBED
 from notedeck.text.prose import is_chatter, word_count
 
@@ -57,10 +58,6 @@ STOPWORDS = frozenset(
         "s",
     ]
 )
-# Bounded spans: a long line of unclosed "![[" or "![a](" stays linear (notedeck issue 7).
-MD_IMAGE = re.compile(
-    r"!\[[^\[\]]{0,1000}\]\(\s*(?:<([^<>]{0,4000})>|([^()\s]{1,4000}))(?:\s+\"[^\"]{0,1000}\")?\s*\)"
-)  # noqa: E501
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -87,13 +84,19 @@ def check(config: Config, collected) -> list[Finding]:
     cards_by_file: dict[str, list[RenderedCard]] = defaultdict(list)
     for rendered in collected.cards:
         cards_by_file[rendered.card.source].append(rendered)
+    proposed: dict[str, list[int]] = defaultdict(list)  # lines of candidates left out
+    for info in collected.candidates:
+        if info.code == "candidate" and info.line is not None:
+            proposed[info.source].append(info.line)
     declared = _book_yaml_titles(config)  # once: it walks the notes folder
     for document in collected.documents:
+        rel = document.source.rel
         findings += _document_findings(
             config,
             document,
-            [r.card.line for r in cards_by_file[document.source.rel]],
-            [r.card.line for r in cards_by_file[document.source.rel] if r.card.kind == "list"],
+            [r.card.line for r in cards_by_file[rel]],
+            # a list a card was made from, or one left out as a candidate (reported as such)
+            [r.card.line for r in cards_by_file[rel] if r.card.kind == "list"] + proposed[rel],
         )
         findings += _front_matter_findings(config, document, declared)
         findings += _image_findings(config, document)
@@ -113,7 +116,7 @@ def _from_pipeline(config: Config, collected) -> list[Finding]:
     """Read/parse errors and the warnings the build already found (images are checked below,
     each at its own line, whether or not a card uses it)."""
     out = [_finding(config, error, "unreadable") for error in collected.errors]
-    out += [_finding(config, left_out, "candidate") for left_out in collected.candidates]
+    out += [_finding(config, info, info.code) for info in collected.candidates]  # and media
     for warning in collected.warnings:
         if warning.code != "image":
             out.append(
@@ -264,7 +267,8 @@ def _image_findings(config: Config, document: Document) -> list[Finding]:
 
 
 def _image_sources(line: str) -> list[str]:
-    found = [m.group(1) for m in WIKI_EMBED.finditer(line)]
+    """Media a line embeds (``![[Other note]]`` embeds a note: not checked here)."""
+    found = [m.group(1) for m in WIKI_EMBED.finditer(line) if is_media_name(m.group(1).strip())]
     found += [(m.group(1) or m.group(2)).strip() for m in MD_IMAGE.finditer(line)]
     return [f for f in found if f]
 

@@ -397,8 +397,10 @@ def check(notes_dir: Path, strict: bool, as_json: bool, quiet: bool, debug: bool
         verdict = (
             "no problems found" if not problems else f"{len(problems)} problems in {files} files"
         )
-        left_out = len(findings) - len(problems)
+        left_out = sum(f.code == "candidate" for f in findings)
+        unplaced = sum(f.code == "media" for f in findings)
         unsure = f"; {left_out} candidate{'s' * (left_out != 1)} left out" if left_out else ""
+        unsure += f"; {unplaced} media line{'s' * (unplaced != 1)} on no card" if unplaced else ""
         echo(
             f"check: {verdict} ({len(collected.cards)} cards "
             f"from {len(collected.documents)} note files{unsure})",

@@ -89,6 +89,15 @@ COUNTED = re.compile(
 )
 
 
+# "Three window types are common", "Two approaches exist", "Four pillars stand out"
+COUNTED_SUBJECT = re.compile(
+    rf"^(?P<num>{COUNT_WORDS})\s++(?P<np>[\w'’-]++(?:\s++[\w'’-]++){{0,3}}?)\s++"
+    r"(?P<pred>(?:are|were)\s++(?:common|important|typical|popular|key|central|essential|"
+    r"standard|worth knowing|possible|available)|exist|stand out|come up|matter)$",
+    re.IGNORECASE,
+)
+
+
 def phrase_question(
     lead: str, count: int, ordered: bool = False, subject: str | None = None
 ) -> str:
@@ -100,6 +109,11 @@ def phrase_question(
     phrased = _conditional(lead, subject) or _verb_last(lead, subject) or _here_are(lead)
     if phrased:
         return phrased
+    counted = COUNTED_SUBJECT.match(lead)
+    if counted and is_plural(counted.group("np")):
+        number, pred = counted.group("num").lower(), counted.group("pred")
+        which = "What" if number == "several" else f"Which {number}"
+        return f"{which} {lower_first(counted.group('np'))} {pred}?"
     has = HAS.match(lead)
     if has and not VERBISH.search(has.group("subj")) and len(has.group("what").split()) <= 6:
         the = "the " if lead.lower().startswith("the ") else ""

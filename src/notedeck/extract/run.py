@@ -7,11 +7,12 @@ candidate scored (``score``): those under the threshold are left out and reporte
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 
 from notedeck.extract import EXTRACTORS, KIND_PRIORITY
 from notedeck.extract.context import Context, RuleSettings
+from notedeck.extract.media import attach_media
 from notedeck.extract.score import NoteFacts, features, reason, score, veto
 from notedeck.extract.weights import THRESHOLD
 from notedeck.model import Card, Document, Section
@@ -26,10 +27,12 @@ class Extracted:
 
     cards: list[Card]
     left_out: list[tuple[Card, float, str]]
+    unplaced_media: list[tuple[int, str]] = field(default_factory=list)  # (line, markdown)
 
 
 def extract_cards(document: Document, config: RuleSettings) -> Extracted:
-    """All cards of one document, in source order, overlaps resolved, candidates scored."""
+    """All cards of one document, in source order, overlaps resolved, candidates scored, and
+    media lines attached to the cards they illustrate (``media``)."""
     candidates = all_candidates(document, config)
     facts = NoteFacts.of(document.source.rel, document.source.text, candidates)
     sections = _section_finder(document.sections)
@@ -49,7 +52,8 @@ def extract_cards(document: Document, config: RuleSettings) -> Extracted:
             kept.append(card)
         else:
             left_out.append((card, probability, reason(found)))
-    return Extracted(kept, left_out)
+    kept, unplaced = attach_media(kept, document.sections)
+    return Extracted(kept, left_out, unplaced)
 
 
 def scored_candidates(document: Document, config: RuleSettings):

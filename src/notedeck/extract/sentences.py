@@ -331,10 +331,15 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     predicate = plain[match.start("def") :]
     if len(predicate.split()) < 3 or COMMENTARY.match(predicate) or WRITER.search(plain):
         return []  # "Architecture is leadership", "… is the hard part", "… fast enough for us"
+    if predicate.split()[0].casefold() in POSSESSIVES:
+        return []  # "Keeping them in sync is its main cost": about something said before
     article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
     ]
+
+
+POSSESSIVES = frozenset(["its", "their", "his", "her", "our", "my", "your"])
 
 
 def _plain_is(plain: str) -> re.Match | None:

@@ -124,6 +124,9 @@ def _clause(words: list[str]) -> bool:
     lowered = [w.casefold().strip("\"'“”‘’()") for w in words]
     if lowered[0] in CLAUSE_OPENERS:
         return True
+    gerund = len(lowered[0]) > 4 and lowered[0].endswith("ing")
+    if gerund and len(lowered) > 1 and lowered[1] in GERUND_OBJECTS:
+        return True  # "Keeping two code paths in sync": an action, not a term
     if any(w.endswith(("n't", "n’t")) for w in lowered):
         return True  # "DON'T", "Can't fail": advice or a claim, not a term
     return any(w in FINITE_VERBS for w in lowered[1:])
@@ -132,6 +135,12 @@ def _clause(words: list[str]) -> bool:
 CLAUSE_OPENERS = word_set(
     "since given assuming suppose supposing immediately upon unless whether although though "
     "because once if whenever while whereas after before until provided considering"
+)
+# What follows a gerund that takes an object ("Keeping two …", "Storing the …", "Making it …"),
+# never the second word of a term ("Training data", "Load balancing").
+GERUND_OBJECTS = word_set(
+    "the a an two three four five several many multiple all every each your our my their its "
+    "his her this that these those it them one's some more"
 )
 FINITE_VERBS = word_set(
     "seems seem seemed looks looked feels felt thinks thought says said argues argued claims "

@@ -8,8 +8,9 @@ build.  The store wraps two stages and never lives inside them (stage code has n
   its own source files, the rendering libraries, the build options, and everything the reader
   derived for the file: path, book, chapter, options, text).  A hit is the whole stored result —
   cards, rendered fields and the warnings they gave, which are replayed — so a cached build
-  gives exactly what an uncached one would.  Results that depend on more than the note (its
-  images) and notes that failed are never stored.
+  gives exactly what an uncached one would.  The media files a result packs are stored with
+  their size and mtime and checked on every build (an edited diagram is a miss); results with
+  an image that did not resolve (it may appear) and notes that failed are never stored.
 * **books** — a book whose notes all have the keys of the last build, and whose deck and manifest
   are exactly as that build left them, gets its GUIDs, its warnings and its (unchanged) result
   back without loading the manifest, numbering or packaging again.
@@ -37,7 +38,7 @@ from notedeck.config import Config
 from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
 
 CACHE_DIR = ".cache"
-FORMAT = 3  # 3: cards carry their shape; 2: warnings stored too; 1: cards and fields
+FORMAT = 4  # 4: media with stats; 3: cards carry their shape; 2: warnings; 1: cards and fields
 CARD_FIELDS = 12  # Card's fields before ``guid``, stored positionally (checked by a test)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
@@ -60,6 +61,7 @@ class Store:
         self.root = config.out_dir / CACHE_DIR
         self.salt = build_salt(config)
         self.keys: dict[str, str | None] = {}  # rel → key of every note (None: not stored)
+        self.media: dict[str, list[tuple]] = {}  # rel → its media files' rows, as packed
         self.fresh: dict[str, NoteResult] = {}  # rel → results of this build to store
         self.hits = 0
         self.books_path = self.root / "books.json"
@@ -83,18 +85,20 @@ class Store:
         stored, outdated = {}, []
         for source in sources:
             key = self.keys[source.rel] = file_key(self.salt, source)
-            result = _load_note(self.root / "files" / key, source.rel)
-            if result is None:
+            loaded = _load_note(self.root / "files" / key, source.rel)
+            if loaded is None:
                 outdated.append(source)
             else:
-                stored[source.rel] = result
+                stored[source.rel], self.media[source.rel] = loaded
         self.hits += len(stored)
         return stored, outdated
 
     def keep(self, result: NoteResult) -> NoteResult:
         """Record a freshly processed note for saving (if its result is the note's alone)."""
-        if result.cacheable and not result.failed:
+        media = _media_rows(result) if result.media else []
+        if result.cacheable and not result.failed and media is not None:
             self.fresh[result.rel] = result
+            self.media[result.rel] = media
         else:
             self.keys[result.rel] = None
         return result
@@ -150,13 +154,14 @@ class Store:
             self.books, self.books_changed = {}, True
 
     def _book_digest(self, title: str, cards: Sequence[RenderedCard]) -> str | None:
-        """A book's inputs: the keys of its cards' notes (None if one is not stored)."""
+        """A book's inputs: the keys of its cards' notes and the stats of the media files they
+        pack (None if a note is not stored)."""
         parts = [self.salt, title]
         for rel in sorted({r.card.source for r in cards}):
             key = self.keys.get(rel)
             if not key:
                 return None
-            parts.append(f"{rel}\x1f{key}")
+            parts.append(f"{rel}\x1f{key}\x1f{self.media.get(rel, [])!r}")
         return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     # ------------------------------------------------------------ saving
@@ -169,7 +174,8 @@ class Store:
             for rel, result in self.fresh.items():
                 key = self.keys.get(rel)
                 if key:
-                    _write(folder / key, marshal.dumps((FORMAT, *_note_rows(result))))
+                    rows = (FORMAT, *_note_rows(result), self.media.get(rel, []))
+                    _write(folder / key, marshal.dumps(rows))
             live = {key for key in self.keys.values() if key}
             for entry in os.scandir(folder):
                 if entry.name not in live:
@@ -187,6 +193,7 @@ class NullStore(Store):
 
     def __init__(self, config: Config | None = None):
         self.keys, self.fresh, self.hits, self.books, self.books_reused = {}, {}, 0, {}, []
+        self.media = {}
 
     def split(self, sources):
         return {}, list(sources)
@@ -278,6 +285,28 @@ def _note_rows(result: NoteResult) -> tuple[list[tuple], list[tuple]]:
     return cards, problems
 
 
+def _media_rows(result: NoteResult) -> list[tuple] | None:
+    """(name, path, size, mtime_ns) of each packed file; None if one is gone already."""
+    rows = []
+    for name, path in result.media:
+        stat = _stat(path)
+        if stat is None:
+            return None
+        rows.append((name, str(path), stat[0], stat[1]))
+    return rows
+
+
+def _media_unchanged(rows: list) -> dict[str, Path] | None:
+    """The stored media, if every file still has its size and mtime."""
+    media = {}
+    for name, path, size, mtime_ns in rows:
+        stat = _stat(Path(path))
+        if stat is None or stat[0] != size or stat[1] != mtime_ns:
+            return None
+        media[name] = Path(path)
+    return media
+
+
 def _problem_row(p: Problem) -> tuple:
     return (p.source, p.line, p.severity, p.code, p.message)
 
@@ -285,13 +314,18 @@ def _problem_row(p: Problem) -> tuple:
 _CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
 
 
-def _load_note(path: Path, rel: str) -> NoteResult | None:
+def _load_note(path: Path, rel: str) -> tuple[NoteResult, list] | None:
+    """The stored result and its media rows, if its media files are as they were packed."""
     try:
-        version, rows, problems = marshal.loads(path.read_bytes())
+        version, rows, problems, media_rows = marshal.loads(path.read_bytes())
         if version != FORMAT:
             return None
+        media = _media_unchanged(media_rows) if media_rows else {}
+        if media is None:
+            return None
         cards = tuple(RenderedCard(Card(*row[:CARD_FIELDS]), *row[CARD_FIELDS:]) for row in rows)
-        return NoteResult(rel, cards, tuple(Problem(*p) for p in problems))
+        problems = tuple(Problem(*p) for p in problems)
+        return NoteResult(rel, cards, problems, tuple(sorted(media.items()))), media_rows
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return None
 

@@ -22,9 +22,10 @@ from notedeck.build.render.fast import clean, simple_html
 from notedeck.build.render.fast import (
     plain_html as _plain_html,  # tests/test_speed.py patches it here
 )
-from notedeck.build.render.media import MediaContext, is_image_name, locate, media_name
+from notedeck.build.render.media import MediaContext, locate, media_name
 from notedeck.model import Card, Problem, RenderedCard
 from notedeck.text.code import outside_code
+from notedeck.text.media import is_image_name, is_sound_name
 from notedeck.text.patterns import HIGHLIGHT, WIKI_EMBED, WIKI_LINK
 from notedeck.text.prose import join_pdf_breaks
 
@@ -182,8 +183,11 @@ def _obsidian_prose(text: str) -> str:
 
 
 def _embed(match: re.Match) -> str:
-    """``![[x.png|300]]`` → an image (300 px wide); ``![[Other note]]`` → its name as text."""
+    """``![[x.png|300]]`` → an image (300 px wide); ``![[x.mp3]]`` → Anki's ``[sound:x.mp3]``;
+    ``![[Other note]]`` → its name as text."""
     target, label = match.group(1).strip(), (match.group(2) or "").strip()
+    if is_sound_name(target):
+        return sound_tag(target)
     if not is_image_name(target):
         return label or target
     size = EMBED_SIZE.match(label)
@@ -203,8 +207,8 @@ def render_card(
     # and may wrap formatting (``{{c1::**bold**}}``) or sit inside it (``**{{c1::x}}**``).
     front = markdown_to_html(card.question, inline=True)
     back = markdown_to_html(card.answer) if card.answer else ""
-    front = _resolve_images(front, card, media, warnings, files)
-    back = _resolve_images(back, card, media, warnings, files)
+    front = _resolve_media(front, card, media, warnings, files)
+    back = _resolve_media(back, card, media, warnings, files)
     context = _context_html(card.book, card.chapter, card.context)
     location = f"{_escaped(card.source)}:{card.line}"  # ":" and digits need no escaping
     rendered = RenderedCard(card, front, back, context, location, tuple(sorted(files)))
@@ -247,17 +251,24 @@ def _chapter(chapter: str | None) -> str:
     return f"Chapter {chapter}" if chapter[:1].isdigit() else chapter
 
 
-def _resolve_images(
+def sound_tag(target: str) -> str:
+    """Anki's ``[sound:name]`` as markdown source: the name's markdown punctuation escaped, so
+    ``[sound:my_clip*2.mp3]`` reaches the HTML as written."""
+    return "[sound:" + MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", target) + "]"
+
+
+MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&!]")
+SOUND = re.compile(r"\[sound:([^\[\]\n<>]{1,2000})\]")
+REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+
+
+def _resolve_media(
     fragment: str, card: Card, media: MediaContext, warnings: list[Problem], files: dict[str, Path]
 ) -> str:
-    """Point every local ``<img>`` at its packed media name; drop (and warn about) the rest."""
+    """Point every local ``<img>`` and ``[sound:…]`` at its packed media name; drop (and warn
+    about) the rest.  ``![](clip.mp3)`` becomes a sound too."""
 
-    def replace(match: re.Match) -> str:
-        tag = match.group(0)
-        src_match = IMG_SRC.search(tag)
-        src = html.unescape(src_match.group(1)) if src_match else ""
-        if re.match(r"^(?:https?:)?//", src, re.IGNORECASE):
-            return tag  # remote image: Anki fetches it itself
+    def packed(src: str) -> str | None:
         found = locate(src, media) if src else None
         if found is None or found.path is None:
             problem = (
@@ -265,12 +276,33 @@ def _resolve_images(
             )
             line = _line_of(src, card, media)
             warnings.append(Problem.warning("image", problem, card.source, line))
-            return ""
+            return None
         name = media_name(found.path)
         files[name] = found.path
+        return name
+
+    def image(match: re.Match) -> str:
+        tag = match.group(0)
+        src_match = IMG_SRC.search(tag)
+        src = html.unescape(src_match.group(1)) if src_match else ""
+        if REMOTE.match(src):
+            return tag  # remote image: Anki fetches it itself
+        name = packed(src)
+        if name is None:
+            return ""
+        if is_sound_name(src):
+            return f"[sound:{html.escape(name)}]"
         return tag[: src_match.start(1)] + html.escape(name) + tag[src_match.end(1) :]
 
-    out = IMG_TAG.sub(replace, fragment) if "<img" in fragment else fragment
+    def sound(match: re.Match) -> str:
+        src = html.unescape(match.group(1))
+        if REMOTE.match(src):  # Anki plays files only: a link the learner can open
+            return f'<a href="{html.escape(src)}">{html.escape(src)}</a>'
+        name = packed(src)
+        return "" if name is None else f"[sound:{html.escape(name)}]"
+
+    out = SOUND.sub(sound, fragment) if "[sound:" in fragment else fragment
+    out = IMG_TAG.sub(image, out) if "<img" in out else out  # after: it may write [sound:…]
     # Only a space or tab before "</" or at the end (``$`` also matches before a final
     # newline) can match: most fields have neither, and skip the substitution.
     if " </" in out or "\t</" in out or out.endswith((" ", "\t", " \n", "\t\n")):

@@ -16,21 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-IMAGE_SUFFIXES = (
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".webp",
-    ".svg",
-    ".bmp",
-    ".avif",
-    ".apng",
-    ".ico",
-    ".tif",
-    ".tiff",
-)
-
 
 @dataclass(frozen=True)
 class MediaContext:
@@ -46,10 +31,6 @@ class Located:
 
     path: Path | None
     problem: str = ""
-
-
-def is_image_name(name: str) -> bool:
-    return name.lower().rsplit("#", 1)[0].endswith(IMAGE_SUFFIXES)
 
 
 def locate(src: str, media: MediaContext) -> Located:
