@@ -130,6 +130,7 @@ class Document:
     source: SourceFile
     sections: tuple[Section, ...]
     keep_lines: frozenset[int] = frozenset()  # under <!-- notedeck: keep -->: never scored out
+    tags: tuple[str, ...] = ()  # the note's inline #tags, in Anki form (nested::tag)
 
 
 # ---------------------------------------------------------------- cards

@@ -32,6 +32,7 @@ from notedeck.model import (
 )
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import find_book_in_heading
+from notedeck.text.tags import split_tags
 
 # ``<!-- notedeck: skip -->``: the opening only; _marker finds the end with str.find, since
 # ``<!--\s*notedeck\s*:\s*(?P<word>[^>]*?)\s*-->`` was quadratic on an unclosed marker full of
@@ -62,13 +63,16 @@ def markdown_parser() -> MarkdownIt:
 
 
 def parse(source: SourceFile, config: Config) -> Document:
-    tokens = markdown_parser().parse(source.text)
+    """The note's sections and blocks, routed to books; its inline ``#tags`` are taken out of
+    the text (``text.tags``) and kept as the document's."""
+    text, tags = split_tags(source.text)
+    tokens = markdown_parser().parse(text)
     offset = source.body_line
     _check_nesting(tokens, source.rel, offset)
     keep: set[int] = set()
     raw_sections = _split_sections(tokens, offset, source.rel, keep)
     sections = _route(raw_sections, source, config)
-    return Document(source, tuple(sections), frozenset(keep))
+    return Document(source, tuple(sections), frozenset(keep), tags)
 
 
 # ---------------------------------------------------------------- sections

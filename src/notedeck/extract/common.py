@@ -18,6 +18,14 @@ def slug_tag(text: str) -> str:
     return re.sub(r"[^\w\-]", "", text).strip("-").lower()
 
 
+def user_tag(text: str) -> str:
+    """A tag the user wrote ("nested/tag", "a::b", "Machine Learning") as an Anki tag: its
+    hierarchy kept (``::``), each part a slug with its case kept (Anki ignores case)."""
+    parts = re.split(r"::|/", unicodedata.normalize("NFKC", text))
+    slugs = (re.sub(r"[^\w\-]", "", re.sub(r"\s+", "-", p.strip())).strip("-") for p in parts)
+    return "::".join(s for s in slugs if s)
+
+
 def list_markdown(block: ListBlock, indent: int = 0) -> str:
     """Markdown for a list, numbering and nesting kept, task boxes dropped."""
     lines = []

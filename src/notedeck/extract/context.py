@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from notedeck.extract.common import slug_tag
+from notedeck.extract.common import slug_tag, user_tag
 from notedeck.model import Book, Card, Section, SourceFile
 from notedeck.text.keys import normalise_again, normalise_key
 
@@ -33,6 +33,7 @@ class Context:
     source: SourceFile
     config: RuleSettings
     sections: tuple[Section, ...] = ()
+    note_tags: tuple[str, ...] = ()  # inline #tags of the note (Anki form)
     _grouping: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -72,7 +73,7 @@ class Context:
         (normalised once more all the same, as it always was, but at no cost)."""
         book = section.book or ""
         key = normalise_again(key) if normalised else normalise_key(key)
-        extra = (*self.config.tags, *self.source.options.tags)
+        extra = (*self.config.tags, *self.source.options.tags, *self.note_tags)
         return Card(
             kind=kind,
             question=question.strip(),
@@ -83,16 +84,28 @@ class Context:
             context=section.path,
             source=self.source.rel,
             line=line,
-            tags=_tags(book, kind, section.chapter, extra),
+            tags=_tags(book, kind, section.chapter, extra, _folder(self.source.rel)),
             note_type=note_type,
             shape=shape or kind,
         )
 
 
 @lru_cache(maxsize=1024)  # pure; the same few books, kinds and chapters for every card
-def _tags(book: str, kind: str, chapter: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
+def _tags(
+    book: str, kind: str, chapter: str | None, extra: tuple[str, ...], folder: str
+) -> tuple[str, ...]:
+    """The book, kind and chapter tags, the user's (config, front matter, inline #tags) with
+    their hierarchy, and the note's folder path ("School/Networks" → School::Networks)."""
     tags = [slug_tag(book), f"notedeck::{kind}"]
     if chapter:
         tags.append(f"{slug_tag(book)}::ch{slug_tag(chapter)}")
-    tags += [slug_tag(t) for t in extra]
-    return tuple(dict.fromkeys(t for t in tags if t))
+    tags += [user_tag(t) for t in (*extra, folder)]
+    unique: dict[str, str] = {}  # Anki's tags ignore case: one of each
+    for tag in tags:
+        if tag:
+            unique.setdefault(tag.casefold(), tag)
+    return tuple(unique.values())
+
+
+def _folder(rel: str) -> str:
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""

@@ -80,7 +80,7 @@ def _section_finder(sections: tuple[Section, ...]):
 
 def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     """Every card the rules propose, in source order, overlaps resolved, before scoring."""
-    ctx = Context(document.source, config, document.sections)
+    ctx = Context(document.source, config, document.sections, document.tags)
     options = document.source.options
     enabled = config.extractors if options.extractors is None else options.extractors
     if document.source.options.skip:

@@ -233,6 +233,7 @@ def _is_word(text: str, at: int) -> bool:
     return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
+@lru_cache(maxsize=4096)  # a note defining one word 2,000 times asks 2,000 times
 def _mid_sentence(word: str, prose: str) -> bool:
     """``re.search(rf"[a-z,;][ \\t]+{re.escape(word)}\\b", prose)``: the word after a lower-case
     letter, comma or semicolon and a space, so capitalised mid-sentence.  Only offsets where a
@@ -253,6 +254,7 @@ _MID_SENTENCE_LEAD = frozenset("abcdefghijklmnopqrstuvwxyz,;")
 _LOWER_SUFFIXES = ("s", "es", "ly", "ed", "er", "ing", "")
 
 
+@lru_cache(maxsize=4096)
 def _used_as_word(word: str, text: str) -> bool:
     """``re.search(rf"(?<![\\w/-]){re.escape(word)}(?:s|es|ly|ed|er|ing)?(?![\\w-]|\\.\\w)",
     text)``: the word on its own or with a common suffix, not inside a path or longer word.  A
