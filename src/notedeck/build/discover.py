@@ -24,6 +24,8 @@ from notedeck.model import Problem, Skipped
 NOTE_SUFFIXES = (".md", ".markdown")
 IGNORE_FILE = ".notedeckignore"
 TOOL_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
+# Copies an app keeps of the notes (Logseq's backups and page versions): every card twice.
+BACKUP_FOLDERS = frozenset({"logseq/bak", "logseq/version-files"})
 TEMPLATE_FOLDERS = frozenset({"templates", "template", "_templates", "templater"})
 EXCALIDRAW_SUFFIXES = (".excalidraw.md",)
 
@@ -31,6 +33,7 @@ EXCALIDRAW_SUFFIXES = (".excalidraw.md",)
 SKIP_RULES = {
     "hidden": "hidden folders and files (.obsidian, .trash, .git …)",
     "tool-folder": "tool folders (node_modules …)",
+    "backup": "backup copies an app keeps (logseq/bak, logseq/version-files)",
     "excalidraw": "Excalidraw drawings",
     "template": "templates ({{date}}-style placeholders, template folders)",
     "ignored": f"matched by {IGNORE_FILE}",
@@ -121,6 +124,8 @@ def _keep_folders(dirs, rel_here, ignore, templates, found: Found):
             rule = "hidden"
         elif name in TOOL_FOLDERS:
             rule = "tool-folder"
+        elif "/".join(rel.split("/")[-2:]) in BACKUP_FOLDERS:
+            rule = "backup"
         elif name.casefold() in TEMPLATE_FOLDERS or rel.casefold() in templates:
             rule = "template"
         elif ignore is not None and ignore.match_file(rel + "/"):

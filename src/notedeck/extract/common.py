@@ -70,6 +70,20 @@ def is_image_only(text: str) -> bool:
     return bool(IMAGE_ONLY.match(text))
 
 
+_LINKS = re.compile(
+    r"!?\[\[[^\[\]]{0,500}\]\]|!?\[[^\[\]]{0,500}\]\([^()\s]{0,2000}\)|https?://\S+"
+)
+
+
+def is_link_only(text: str) -> bool:
+    """ "[[Hash collision]]", "[Docs](https://…) 🟢", "https://…": an item that only points
+    at another note or page (a map of the vault), with no words of its own."""
+    if "[" not in text and "http" not in text:
+        return False
+    rest = _LINKS.sub(" ", text)
+    return rest != text and not any(c.isalnum() for c in rest)
+
+
 def lower_first(text: str) -> str:
     """'Operational excellence' → 'operational excellence', but keep 'AWS', 'Kafka', 'MLOps'."""
     words = text.split()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from notedeck.extract.common import block_markdown, is_image_only
 from notedeck.extract.sentences import sentences
-from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter
+from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified
 from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
 from notedeck.extract.words import IMPERATIVES
 from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
@@ -137,7 +137,10 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
             acronym = ACRONYM.search(title)
             if acronym and acronym.group(1) not in question:  # "… Segregation (CQRS)"
                 question = f"{question[:-1]} ({acronym.group(1)})?"
-            yield ctx.card(section, "concept", question, text, subject, line, shape="concept")
+            question, key = qualified(question, section, ctx)  # "Existence" → of what?
+            yield ctx.card(
+                section, "concept", question, text, key or subject, line, shape="concept"
+            )
 
 
 def _names_a_concept(section: Section, ctx, versus: bool) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from notedeck.extract import sentences
-from notedeck.extract.common import is_image_only, list_markdown, lower_first
+from notedeck.extract.common import is_image_only, is_link_only, list_markdown, lower_first
 from notedeck.extract.phrasing import phrase_question, topic_question
 from notedeck.extract.shapes import (
     DATEISH,
@@ -50,24 +50,36 @@ def _from_blocks(blocks, section: Section, ctx, heading: str | None) -> Iterator
         if not isinstance(block, ListBlock):
             continue
         yield from _from_items(block, section, ctx)
+        previous = blocks[i - 1] if i else None
+        if previous is None and heading and _heading_takes_list(heading, block, ctx):
+            card = _heading_card(heading, block, section, ctx)
+            if card is not None:
+                yield card
+            continue
         if not _worth_a_card(block):
             continue
-        previous = blocks[i - 1] if i else None
         lead = _lead_in(previous.text) if isinstance(previous, Paragraph) else None
-        if lead:
-            if not is_chatter(lead):
-                subject = subject_heading(section, ctx)
-                question = phrase_question(lead, len(block.items), block.ordered, subject)
-                question, key = qualified(question, section, ctx)
-                answer = list_markdown(block)
-                yield ctx.card(
-                    section, "list", question, answer, key or lead, previous.line, shape="list-lead"
-                )
-        elif previous is None and heading and _heading_takes_list(heading, block, ctx):
-            question = _heading_question(heading, len(block.items), block.ordered)
-            key = clean_title(heading)
+        if lead and not is_chatter(lead):
+            subject = subject_heading(section, ctx)
+            question = phrase_question(lead, len(block.items), block.ordered, subject)
+            question, key = qualified(question, section, ctx)
             answer = list_markdown(block)
-            yield ctx.card(section, "list", question, answer, key, block.line, shape="list-heading")
+            yield ctx.card(
+                section, "list", question, answer, key or lead, previous.line, shape="list-lead"
+            )
+
+
+def _heading_card(heading: str, block: ListBlock, section: Section, ctx) -> Card | None:
+    """The list a heading stands over: "Failure modes" → "What are the failure modes?"; a
+    generic heading asks with its subject ("File — Types?"), and only then may the items be
+    bare links ("- [[Regular file]]": the types are named by the notes they link to)."""
+    question = _heading_question(heading, len(block.items), block.ordered)
+    question, key = qualified(question, section, ctx)
+    if not _worth_a_card(block, links_ok=key is not None):
+        return None
+    answer = list_markdown(block)
+    key = key or clean_title(heading)
+    return ctx.card(section, "list", question, answer, key, block.line, shape="list-heading")
 
 
 def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
@@ -120,9 +132,12 @@ def _is_outline_item(item: ListItem, child: ListBlock) -> bool:
     )
 
 
-def _worth_a_card(block: ListBlock) -> bool:
-    """Two or more items, no tasks or images, and not a list of open questions."""
+def _worth_a_card(block: ListBlock, links_ok: bool = False) -> bool:
+    """Two or more items, no tasks or images, not a list of open questions, nor of links to
+    other notes (a map of the vault: "- [[Hash collision]]", "- [[Topic]] 🟢")."""
     items = [i for i in block.items if i.checkbox is None and not is_image_only(i.text)]
+    if not links_ok and items and all(is_link_only(i.text) for i in items):
+        return False
     # strip_markup never adds a "?": an item without one is no question (most items).
     questions = sum("?" in i.text and strip_markup(i.text).rstrip().endswith("?") for i in items)
     return len(items) >= 2 and len(items) == len(block.items) and questions * 2 < len(items)

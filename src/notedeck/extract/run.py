@@ -14,8 +14,10 @@ from notedeck.extract import EXTRACTORS, KIND_PRIORITY
 from notedeck.extract.context import Context, RuleSettings
 from notedeck.extract.media import attach_media
 from notedeck.extract.score import NoteFacts, features, reason, score, veto
+from notedeck.extract.shapes import is_hub_title, is_worked_title
 from notedeck.extract.weights import THRESHOLD
-from notedeck.model import Card, Document, Section
+from notedeck.extract.words import WORKED_CALLOUTS
+from notedeck.model import Card, Document, Quote, Section, Table
 from notedeck.text.keys import normalise_key
 
 RULES = {name: import_module(f"notedeck.extract.{name}") for name in EXTRACTORS}
@@ -89,7 +91,12 @@ def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     for section in document.sections:
         if section.book is None or section.skip:
             continue
-        cards.extend(_section_cards(section, ctx, enabled))
+        if _practice_or_links(section):  # the learner's own cards only
+            cards.extend(
+                _section_cards(section, ctx, ("explicit",) if "explicit" in enabled else ())
+            )
+            continue
+        cards.extend(_section_cards(_without_worked_callouts(section), ctx, enabled))
     # "Latency::…" and "**Latency** is …" in one note: the user's own card is the one to keep.
     asked = {c.key for c in cards if c.kind == "explicit"}
     cards = [c for c in cards if c.kind in ("explicit", "cloze") or c.key not in asked]
@@ -98,6 +105,28 @@ def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     described = {normalise_key(c.question) for c in cards if c.kind == "concept"}
     cards = [c for c in cards if c.kind != "list" or normalise_key(c.question) not in described]
     return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
+
+
+def _practice_or_links(section: Section) -> bool:
+    """A worked example, an exercise, a proof (under any heading above) or a section of links to
+    other notes: no automatic card is a fact to recall there."""
+    return any(map(is_worked_title, section.path)) or is_hub_title(section.title)
+
+
+def _without_worked_callouts(section: Section) -> Section:
+    """The section without the worked text of its ``> [!example]``, ``> [!exercise]``,
+    ``> [!proof]`` callouts; their tables stay (writers keep reference tables in them too)."""
+    if not any(isinstance(b, Quote) and b.callout in WORKED_CALLOUTS for b in section.blocks):
+        return section
+    blocks = []
+    for block in section.blocks:
+        if isinstance(block, Quote) and block.callout in WORKED_CALLOUTS:
+            tables = tuple(b for b in block.blocks if isinstance(b, Table))
+            if not tables:
+                continue
+            block = replace(block, blocks=tables)
+        blocks.append(block)
+    return replace(section, blocks=tuple(blocks))
 
 
 def _section_cards(section: Section, ctx: Context, enabled: tuple[str, ...]) -> list[Card]:

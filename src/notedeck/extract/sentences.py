@@ -331,8 +331,10 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     predicate = plain[match.start("def") :]
     if len(predicate.split()) < 3 or COMMENTARY.match(predicate) or WRITER.search(plain):
         return []  # "Architecture is leadership", "… is the hard part", "… fast enough for us"
-    if predicate.split()[0].casefold() in POSSESSIVES:
-        return []  # "Keeping them in sync is its main cost": about something said before
+    # "Keeping them in sync is its main cost": about something said before ("The transpose
+    # of a matrix is its mirror image" is fine: "its" is the matrix's).
+    if predicate.split()[0].casefold() in POSSESSIVES and " of " not in match.group("term"):
+        return []
     article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())

@@ -13,7 +13,9 @@ from notedeck.extract.words import (
     ENUMERATED_LABELS,
     GENERIC_LABELS,
     GENERIC_PHRASES,
+    HUB_HEADINGS,
     PLURAL_LABELS,
+    WORKED_HEADINGS,
 )
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import find_book_in_heading
@@ -129,6 +131,23 @@ def names_a_book_or_chapter(title: str, ctx) -> bool:
     return bool(find_book_in_heading(title, ctx.config.books))
 
 
+def is_worked_title(title: str) -> bool:
+    """ "Example 2", "Esempio:", "Proof", "Soln (b)", "Esercizio 3", "Beweis von Satz 1": a
+    heading over worked material.  "Examples" (a plural list of them) is not."""
+    words = strip_markup(title).casefold().replace(":", " ").replace(".", " ").split()
+    if not words:
+        return False
+    if words[0] == "worked" and len(words) > 1:
+        words = words[1:]
+    return words[0] in WORKED_HEADINGS
+
+
+def is_hub_title(title: str) -> bool:
+    """ "Related", "See also", "Index", "Children": a heading over links to other notes."""
+    words = strip_markup(title).casefold().strip(" :.").split()
+    return " ".join(words) in HUB_HEADINGS
+
+
 def is_generic_label(term: str) -> bool:
     """A term that labels a part of a note instead of naming a subject: "Output", "Example 2",
     "Time complexity", "Formal definition", "Pattern 1" (asked alone, the subject is lost)."""
@@ -145,7 +164,7 @@ def is_generic_label(term: str) -> bool:
     if phrase in GENERIC_PHRASES or phrase in GENERIC_LABELS:
         return True
     qualified = len(words) == 1 or words[0] in QUALIFYING or words[0] == "the"
-    labelled = words[-1] in GENERIC_LABELS or (words[-1] in PLURAL_LABELS and len(words) > 1)
+    labelled = words[-1] in GENERIC_LABELS or words[-1] in PLURAL_LABELS  # "Types": of what?
     return len(words) > 1 and " ".join(words[-2:]) in GENERIC_PHRASES or (labelled and qualified)
 
 
@@ -172,15 +191,29 @@ ENUMERATOR = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z]|[ivx]+")
 
 def subject_heading(section, ctx) -> str | None:
     """The nearest heading above a card that names a subject (not "Complexity", "Notes",
-    "Chapter 3" or a date), cleaned of numbering: "1. Two Sum" → "Two Sum"."""
-    for title in reversed(section.path):
+    "Chapter 3" or a date), cleaned of numbering: "1. Two Sum" → "Two Sum"; else the note's
+    file name when it names one (Obsidian's title: "File.md" holding "# Types")."""
+    for title in (*reversed(section.path), _file_title(ctx.source.rel)):
         cleaned = clean_title(title)
         if not cleaned or is_generic_label(cleaned) or is_generic_title(title, ctx):
             continue
         if DATEISH.search(title) or names_a_book_or_chapter(title, ctx):
             continue
+        if len(cleaned.split()) > 8 or cleaned.casefold() in FILE_NAMES_NAMING_NOTHING:
+            continue
         return cleaned
     return None
+
+
+FILE_NAMES_NAMING_NOTHING = frozenset(["readme", "index", "untitled", "notes", "note", "todo"])
+
+
+def _file_title(rel: str) -> str:
+    """ "notes/Maximum Likelihood.md" → "Maximum Likelihood"; "tcp-handshake.md" → "tcp
+    handshake" (a kebab- or snake-case name has no spaces of its own)."""
+    name = rel.rsplit("/", 1)[-1]
+    name = name.rsplit(".", 1)[0] if "." in name else name
+    return name if " " in name else name.replace("_", " ").replace("-", " ")
 
 
 WHAT_QUESTION = re.compile(r"^What (?:is|are) (?:the )?(?P<term>.+?)\?$")
@@ -199,6 +232,7 @@ def qualified(question: str, section, ctx) -> tuple[str, str | None]:
     if not subject:
         return question, None  # the scorer's veto leaves it out
     term = what.group("term")
+    subject = subject[:1].upper() + subject[1:]  # a file name may be all lower case
     return f"{subject} — {term[:1].upper()}{term[1:]}?", f"{subject} {term}"
 
 

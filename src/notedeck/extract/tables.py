@@ -15,7 +15,31 @@ from notedeck.text.keys import strip_markup
 
 def extract(section: Section, ctx) -> Iterator[Card]:
     for block in _tables(section.blocks):
-        yield from _cards(block, section, ctx)
+        for table in side_by_side(block):
+            yield from _cards(table, section, ctx)
+
+
+def side_by_side(table: Table) -> list[Table]:
+    """A table that repeats its columns to save space ("Command | Shows | Command | Shows"), one
+    table per repeat: its rows are pairs side by side, and read straight across every second
+    cell would answer for the wrong key."""
+    header = [strip_markup(h).strip().casefold() for h in table.header]
+    width = len(header)
+    for period in range(1, width // 2 + 1):
+        if width % period or not all(header[i] == header[i % period] for i in range(width)):
+            continue
+        if period == 1:  # "x | x | x" (or no header): not pairs
+            return [table]
+        return [
+            Table(
+                table.header[start : start + period],
+                tuple(row[start : start + period] for row in table.rows),
+                table.line,
+                table.row_lines,
+            )
+            for start in range(0, width, period)
+        ]
+    return [table]
 
 
 def _tables(blocks) -> Iterator[Table]:
@@ -58,6 +82,10 @@ def _exercise_data(rows) -> bool:
     return bool(keys) and sum(not WORD.search(k) for k in keys) * 2 >= len(keys)
 
 
+def _bare(cell: str) -> str:
+    return "".join(strip_markup(cell).replace("$", "").replace("`", "").split())
+
+
 DEFINING_HEADERS = re.compile(
     r"^(?:definition|meaning|description|explanation|what it is|defined as)$", re.I
 )
@@ -84,6 +112,8 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
             if not parts or not WORD.search(header[col]):
                 continue
             answer = parts[0] if len(parts) == 1 else "\n".join(f"- {p}" for p in parts)
+            if _bare(answer) == _bare(key):  # "$a+b$ | $a+b$": the source beside its rendering
+                continue
             question = _question(key, header[col])
             shape = "table-glossary" if question.startswith("What is ") else "table-cell"
             row_key = f"{plain_key} {header[col]}"

@@ -136,7 +136,15 @@ GENERIC_LABELS = word_set(
     "takeaways tip tips hint hints warning caution important key point points thing things "
     "item items way ways other others misc general intro introduction conclusion background "
     "context motivation why how what when where who lecture lectures slide slides week day "
-    "today todo done"
+    "today todo done properties property commands command cause causes symptoms features "
+    "characteristics applications uses usage components structure syntax implementation "
+    "implementations attacks outlines outline existence uniqueness process markers arguments "
+    "ids list lists criteria requirements assumptions notation formula formulas statement "
+    "remarks remark observation observations "
+    # the same labels in the other languages of real vaults (it, de, es, fr)
+    "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
+    "bemerkung anmerkung idee idea significato bedeutung significado definizione definición "
+    "proprietà eigenschaften propiedades propriétés nota hinweis attenzione achtung formalmente"
 )
 # A card about these is a citation or a pointer, never a fact: "Reference: Floyd's algorithm".
 CITATION_LABELS = word_set(
@@ -176,3 +184,26 @@ COMMON_VERBS = word_set(
     "produce consume serve scale replicate fail lose save load pass block wait stop start "
     "follow apply compute process manage measure test deploy train predict learn"
 )
+
+
+# Headings over worked material: the numbers of an example, the steps of a proof, the answer to
+# an exercise (English, Italian, German, Spanish, French, Czech: the languages of real vaults).
+# Their text is practice, not facts to recall; only the learner's own cards are made there.
+WORKED_HEADINGS = word_set(
+    "example esempio beispiel ejemplo exemple příklad priklad exercise esercizio esercizi "
+    "esercitazione übung uebung aufgabe aufgaben ejercicio exercice cvičení cviceni solution "
+    "soluzione lösung loesung solución solucion soln sol risposta antwort respuesta réponse "
+    "proof beweis dimostrazione dimostrare demostración demostracion preuve důkaz dukaz "
+    "homework hausaufgabe compito practice"
+)
+WORKED_CALLOUTS = word_set("example exercise solution proof answer todo")
+# Headings over links to other notes: a map of the vault, not its content.
+HUB_HEADINGS = frozenset(
+    {
+        "related", "related notes", "related topics", "related pages", "see also", "links",
+        "index", "indice", "inhalt", "inhaltsverzeichnis", "contents", "table of contents",
+        "toc", "children", "parents", "parent", "moc", "map of content", "navigation",
+        "backlinks", "bibliography", "sources", "references", "further reading", "tags",
+        "sommario", "obsah", "índice", "links to this note",
+    }
+)  # fmt: skip
