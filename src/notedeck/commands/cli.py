@@ -475,7 +475,8 @@ def quiz(
     debug: bool,
 ) -> None:
     """Review the due cards in the terminal, scheduled by FSRS: Enter shows the answer,
-    then rate 1 Again, 2 Hard, 3 Good, 4 Easy (as in Anki); q stops.
+    then rate 1 Again, 2 Hard, 3 Good, 4 Easy (as in Anki); q stops (exit code 0),
+    and so does Ctrl-C (exit code 130), each with a summary of the session.
 
     The schedule is keyed by card GUID, so it survives rebuilds and edited answers.
 
@@ -515,6 +516,8 @@ def quiz(
     click.echo(quizlib.format_summary(summary, quizlib.utc_now()))
     if not quiet:
         click.echo(f"Schedule saved in {path}", err=True)
+    if summary.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

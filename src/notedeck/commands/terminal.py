@@ -180,6 +180,7 @@ class KeyIO:
 
     def ask(self, prompt: str, choices: str) -> str:
         click.echo(click.style(prompt, dim=True), nl=False)
+        hinted = False
         while True:
             try:
                 key = click.getchar()
@@ -191,6 +192,13 @@ class KeyIO:
             if key in choices or ("\n" in choices and key in ("\r", " ")):
                 click.echo()
                 return "\n" if key in ("\r", " ") else key
+            if not hinted:  # a key that means nothing here: say once which keys do
+                from notedeck.commands.quiz import hint_for
+
+                hinted = True
+                click.echo()
+                click.echo(click.style(hint_for(choices), dim=True))
+                click.echo(click.style(prompt, dim=True), nl=False)
 
 
 def terminal_io():
