@@ -20,6 +20,7 @@ from notedeck.errors import ConfigError
 from notedeck.extract import EXTRACTOR_NAMES
 from notedeck.model import Book, FileOptions
 from notedeck.text.keys import normalise_key
+from notedeck.text.links import LinkTemplateError, SourceLink, check_link_template
 
 CONFIG_NAME = "notedeck.yaml"
 BOOK_FILE_NAME = "book.yaml"
@@ -91,6 +92,13 @@ def _extractors(value: Any, where: Where) -> tuple[str, ...]:
     return check_extractors(value, where.path, EXTRACTOR_NAMES, where.line)
 
 
+def _source_link(value: Any, where: Where) -> SourceLink | None:
+    try:
+        return check_link_template(value, Path(where.path).parent)
+    except LinkTemplateError as exc:
+        raise ConfigError(f"source_link {exc}", where.path, where.line) from None
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("books", (GLOBAL,), (), "list of {title, aliases, chapters}", _books),
     Option(
@@ -115,6 +123,15 @@ OPTIONS: tuple[Option, ...] = (
         _flag("reverse_definitions"),
     ),
     Option("skip", (FILE,), False, "ignore the whole file (true/false)", _flag("skip")),
+    Option(
+        "source_link",
+        (GLOBAL,),
+        None,
+        "link from each card's source line back to the note: a template such as "
+        "obsidian://open?vault={vault}&file={path} or vscode://file/{abspath}:{line} "
+        "(none, the default: plain file:line text)",
+        _source_link,
+    ),
     Option("tags", (GLOBAL, FILE), (), "extra tags on every card", _texts),
 )
 GLOBAL_KEYS = {o.name: o.help for o in OPTIONS if GLOBAL in o.scopes}
@@ -132,6 +149,7 @@ class Config:
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
     generic_headings: tuple[str, ...] = OPTIONS[2].default
     reverse_definitions: bool = False
+    source_link: SourceLink | None = None  # None: the Source field is plain file:line text
     tags: tuple[str, ...] = ()
     dry_run: bool = False
     jobs: int | None = None  # worker processes; None: one per CPU when the build is big enough
