@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 class FakeAnkiConnect:
-    def __init__(self, collection_path: Path, key: str | None = None):
+    def __init__(self, collection_path: Path, key: str | None = None, port: int = 0):
         import anki.lang
         from anki.collection import Collection
 
@@ -41,7 +41,7 @@ class FakeAnkiConnect:
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.server = HTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -65,10 +65,10 @@ class FakeAnkiConnect:
 
     def do_importPackage(self, path):  # noqa: N802
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore")  # the add-on's import name is a deprecated alias
             from anki.importing import AnkiPackageImporter
 
-        AnkiPackageImporter(self.col, path).run()
+            AnkiPackageImporter(self.col, path).run()
         self.col.models._clear_cache()
         return True
 

@@ -172,7 +172,7 @@ def run_sync(options: SyncOptions, debug: bool = False) -> int:
 def _print_build(report, options: SyncOptions) -> None:
     if not options.quiet:
         for book in report.books:
-            print_book(book, options.verbose, dry_run=False)
+            print_book(book, options.verbose, dry_run=False, removed_hint=False)
         for line in problem_lines(report.warnings, "warning", options.verbose):
             click.echo(line, err=True)
     for line in problem_lines(report.errors, "error", options.verbose, each_up_to=10):

@@ -89,7 +89,9 @@ def no_cards_message(notes_dir, report) -> str:
     return f"{why} Run `notedeck check {notes_dir}` to see what each note made and why."
 
 
-def print_book(book, verbose: bool, dry_run: bool) -> None:
+def print_book(book, verbose: bool, dry_run: bool, removed_hint: bool = True) -> None:
+    """A book's summary lines; ``removed_hint``: how to find removed cards in Anki (sync, which
+    can delete them itself, says so its own way)."""
     kinds = Counter(r.card.kind for r in book.cards)
     by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     target = (
@@ -111,6 +113,8 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
             for change in changes:
                 click.echo(f"    {sign} {change.question}  ({change.source})")
+    if not removed_hint:
+        return
     if book.removed and not book.cards:
         deck = book.title.replace("::", ":").replace("\\", "\\\\").replace('"', '\\"')
         click.echo(f'  Anki never deletes on import; find them all with the search: "deck:{deck}"')
