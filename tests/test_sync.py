@@ -288,3 +288,27 @@ def test_usage_errors(tmp_path):
     assert result.exit_code == 2 and "--yes only answers --prune's question" in result.output
     bad = sync(notes, "--ankiconnect", "ftp://example", code=1)
     assert "is not an AnkiConnect address" in bad.output
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_the_prune_question_deletes_nothing_and_exits_130(tmp_path):
+    from anki.collection import Collection
+
+    from spawned import Spawned
+
+    notes = make_notes(tmp_path)
+    path = new_collection(tmp_path / "collection.anki2")
+    sync(notes, "--collection", str(path))
+    edit_and_remove(notes)
+    asked = Spawned(
+        "sync", str(notes), "-o", str(tmp_path / "decks"), "--collection", str(path), "--prune"
+    )
+    try:
+        asked.expect(r"with the review history\? \[y/N\]: ")
+        code = asked.interrupt()
+    finally:
+        asked.kill()
+    assert code == 130 and "Traceback" not in asked.output and "Deleted" not in asked.output
+    col = Collection(str(path))  # closed again: the interrupted sync left no lock behind
+    assert "What is a brunoise?" in fronts(col)
+    col.close()

@@ -30,7 +30,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_CODES = """\b
 Exit codes:
   0    ok
-  1    problems found (check --strict) or build failed
+  1    problems found (check --strict), build failed, or Anki unreachable (sync)
   2    usage error (bad option, unknown --book)
   130  interrupted (Ctrl-C)"""
 

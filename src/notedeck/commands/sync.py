@@ -14,6 +14,7 @@ checked against each found note's fields.  They are listed and the user is asked
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,12 @@ import click
 from notedeck.build.package.manifest import load_manifest, manifest_path
 from notedeck.commands.ankiconnect import AnkiConnect, SyncError
 from notedeck.commands.synced import Known, SyncedCards
-from notedeck.commands.terminal import print_book, problem_lines, progress_for
+from notedeck.commands.terminal import (
+    no_cards_message,
+    print_book,
+    problem_lines,
+    progress_for,
+)
 
 SEARCH_CHUNK = 50  # removed-card searches per findNotes request
 
@@ -173,6 +179,8 @@ def _print_build(report, options: SyncOptions) -> None:
     if not options.quiet:
         for book in report.books:
             print_book(book, options.verbose, dry_run=False, removed_hint=False)
+        if not report.books:
+            click.echo(no_cards_message(options.notes_dir, report))
         for line in problem_lines(report.warnings, "warning", options.verbose):
             click.echo(line, err=True)
     for line in problem_lines(report.errors, "error", options.verbose, each_up_to=10):
@@ -246,16 +254,14 @@ def _prune(target, located: dict[str, list[int]], pending: dict[str, Known], opt
     for guid in sorted(located, key=lambda g: (pending[g].location, pending[g].question)):
         click.echo(f"  − {pending[guid].question}  ({pending[guid].location})")
     if not options.yes:
-        try:
-            agreed = click.confirm(
-                f"Delete {'them' if count != 1 else 'it'} from Anki, with the review history?",
-                default=False,
-            )
-        except click.Abort:
+        question = f"Delete {'them' if count != 1 else 'it'} from Anki, with the review history?"
+        click.echo(f"{question} [y/N]: ", nl=False)
+        answer = sys.stdin.readline()  # Ctrl-C here is an interrupt (exit 130), as ever
+        if not answer:
             click.echo()
             message = "nothing deleted: no answer (pass --yes to delete without asking)"
-            raise SyncError(message) from None
-        if not agreed:
+            raise SyncError(message)
+        if answer.strip().lower() not in ("y", "yes"):
             click.echo("Nothing deleted.")
             return set(located)
     target.delete(sorted(i for ids in located.values() for i in ids))
