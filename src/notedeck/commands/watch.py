@@ -13,7 +13,6 @@ on: fix it and save again.  Ctrl-C stops, with exit code 130 like any interrupte
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ class NotesFilter:
     def __call__(self, change, path: str) -> bool:
         if not self.default(change, path):
             return False
-        resolved = Path(os.path.abspath(path))
+        resolved = Path(path).resolve()  # as the folders are: a symlinked notes folder too
         if resolved == self.out or self.out in resolved.parents:
             return False
         try:
