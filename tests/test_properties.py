@@ -289,6 +289,8 @@ REGRESSIONS = {
         r"note\.md:\d+: .*aliases \(\*name\) are not allowed",
     ),
     "nesting-over-the-limit.md": r"note\.md:\d+: nested too deeply",
+    # "[[[[…" 3,000 deep in front matter: PyYAML's RecursionError escaped the reader
+    "front-matter-nested-too-deep.md": ("warning", r"note\.md:\d+: .*nested too deeply"),
 }
 
 

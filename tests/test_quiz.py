@@ -4,6 +4,7 @@ that survives a rebuild which edits the card."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -231,3 +232,89 @@ def test_filters_new_limit_and_default_state_path(monkeypatch, tmp_path):
     assert none.exit_code == 0 and "No cards match: matching 'sourdough'." in none.stderr
     nothing = runner.invoke(main, ["quiz", str(notes), "--new", "0"], input="")
     assert nothing.exit_code == 0 and "Nothing due now." in nothing.stdout
+
+
+# ---------------------------------------------------------------- Ctrl-C, wrong keys, next due
+
+
+def interrupting_io(lines: list[str], clock: Clock, transcript: list[str]) -> quizlib.LineIO:
+    """Like ``scripted_io``, then Ctrl-C at the next prompt once the script runs out."""
+    pending = iter(lines)
+
+    def read_line() -> str:
+        clock.now += timedelta(seconds=20)
+        line = next(pending, None)
+        if line is None:
+            raise KeyboardInterrupt
+        return line
+
+    return quizlib.LineIO(read_line, transcript.append)
+
+
+def test_ctrl_c_keeps_the_card_on_screen_and_the_soonest_due_is_the_learning_card(
+    tmp_path, cooking_cards
+):
+    """julienne Easy (days away), brunoise Again (back in a minute), brunoise shown again and
+    Ctrl-C: brunoise is left for now, and the next review is its minute, not julienne's days."""
+    clock, transcript = Clock(), []
+    io = interrupting_io(["\n", "4\n", "\n", "1\n"], clock, transcript)
+    with QuizState(tmp_path / "q.sqlite3") as state:
+        plan = quizlib.plan_session(cooking_cards, state, clock(), 10)
+        summary = quizlib.Session(plan, state, io, clock, quizlib.make_scheduler(False)).run()
+    assert summary.interrupted and summary.stopped and summary.answers == 2
+    assert summary.due_left == 1
+    assert summary.next_due - clock() < timedelta(minutes=10)
+    text = quizlib.format_summary(summary, clock())
+    assert "Left for now: 1 card" in text
+    assert "Next review due in <1m" in text and not re.search(r"due in \d+d", text)
+    assert "".join(transcript).endswith("[q] stop \n")  # the prompt's line is ended
+
+
+def test_ctrl_c_in_a_real_quiz_prints_the_summary_on_its_own_line_and_exits_130(tmp_path):
+    from spawned import Spawned
+
+    notes = make_notes(tmp_path)
+    state = tmp_path / "quiz.sqlite3"
+    quiz = Spawned("quiz", str(notes), "--book", "cooking", "--state", str(state))
+    try:
+        at = quiz.expect(r"show answer  \[q\] stop ").end()
+        quiz.send("\n")
+        at = quiz.expect(r"\[4\] Easy \S+  \[q\] stop ", at).end()
+        quiz.send("4\n")
+        at = quiz.expect(r"show answer  \[q\] stop ", at).end()
+        quiz.send("\n")
+        at = quiz.expect(r"\[4\] Easy \S+  \[q\] stop ", at).end()
+        quiz.send("1\n")  # Again: the card comes back within the session
+        quiz.expect(r"show answer  \[q\] stop ", at)
+        code = quiz.interrupt()
+    finally:
+        quiz.kill()
+    out = quiz.output
+    assert code == 130, out
+    lines = out.splitlines()
+    stopped = next(n for n, line in enumerate(lines) if "Session stopped" in line)
+    assert lines[stopped].startswith("Session stopped: 2 answers on 2 cards (2 new)")
+    assert lines[stopped + 1].startswith("Left for now: 1 card (run the same command to go on).")
+    assert not re.search(r"due in \d+d", out)  # not julienne's days: brunoise's minute
+    assert "Traceback" not in out and rows(state)[1] == [4, 1]
+
+
+def test_a_wrong_key_gets_a_one_line_hint(monkeypatch, tmp_path):
+    notes = make_notes(tmp_path)
+    result = run_quiz(
+        monkeypatch, T0, notes, tmp_path / "q.sqlite3", "\n7\n3\nq\n", "--book", "cooking"
+    )
+    hint = "  Press 1 Again, 2 Hard, 3 Good or 4 Easy to rate, q to stop."
+    assert result.stdout.count(hint) == 1
+    assert "→ Good: next in" in result.stdout
+
+
+def test_key_io_hints_once_at_a_wrong_key(monkeypatch, capsys):
+    keys = iter(["z", "z", "\r", "9", "2"])
+    monkeypatch.setattr("click.getchar", lambda: next(keys))
+    io = KeyIO()
+    assert io.ask("show? ", "\n") == "\n"
+    assert io.ask("rate? ", "1234") == "2"
+    out = capsys.readouterr().out
+    assert out.count("Press Enter or Space to show the answer, q to stop.") == 1
+    assert out.count("Press 1 Again, 2 Hard, 3 Good or 4 Easy to rate, q to stop.") == 1

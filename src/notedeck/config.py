@@ -23,6 +23,7 @@ from notedeck.errors import ConfigError
 from notedeck.extract import EXTRACTOR_NAMES
 from notedeck.model import Book, FileOptions
 from notedeck.text.keys import normalise_key
+from notedeck.text.links import LinkTemplateError, SourceLink, check_link_template
 
 CONFIG_NAME = "notedeck.yaml"
 BOOK_FILE_NAME = "book.yaml"
@@ -100,6 +101,13 @@ def _extractors(value: Any, where: Where) -> tuple[str, ...]:
     return check_extractors(value, where.path, EXTRACTOR_NAMES, where.line)
 
 
+def _source_link(value: Any, where: Where) -> SourceLink | None:
+    try:
+        return check_link_template(value, Path(where.path).parent)
+    except LinkTemplateError as exc:
+        raise ConfigError(f"source_link {exc}", where.path, where.line) from None
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("books", (GLOBAL,), (), "list of {title, aliases, chapters}", _books),
     Option(
@@ -131,6 +139,15 @@ OPTIONS: tuple[Option, ...] = (
         _fraction,
     ),
     Option("skip", (FILE,), False, "ignore the whole file (true/false)", _flag("skip")),
+    Option(
+        "source_link",
+        (GLOBAL,),
+        None,
+        "link from each card's source line back to the note: a template such as "
+        "obsidian://open?vault={vault}&file={path} or vscode://file/{abspath}:{line} "
+        "(none, the default: plain file:line text)",
+        _source_link,
+    ),
     Option("tags", (GLOBAL, FILE), (), "extra tags on every card", _texts),
 )
 GLOBAL_KEYS = {o.name: o.help for o in OPTIONS if GLOBAL in o.scopes}
@@ -148,6 +165,7 @@ class Config:
     extractors: tuple[str, ...] = DEFAULT_EXTRACTORS
     generic_headings: tuple[str, ...] = tuple(normalise_key(h) for h in DEFAULT_GENERIC_HEADINGS)
     reverse_definitions: bool = False
+    source_link: SourceLink | None = None  # None: the Source field is plain file:line text
     tags: tuple[str, ...] = ()
     min_score: float | None = None  # None: the scorer's shipped threshold
     dry_run: bool = False
@@ -291,6 +309,8 @@ def load_yaml(text: str, where: str = "notedeck's YAML files") -> Any:
     loader.where = where
     try:
         data = loader.get_single_data()
+    except RecursionError:  # "[[[[…" thousands deep: PyYAML recurses once per level
+        raise yaml.MarkedYAMLError(problem="nested too deeply (brackets or indentation)") from None
     finally:
         loader.dispose()
     if "\\u" in text or "\\U" in text:  # the only way a surrogate gets into the loaded data

@@ -141,7 +141,7 @@ def _parse_and_extract(source: SourceFile, config: Config):
 def _render(card: Card, config: Config):
     from notedeck.build.render.card import render_card
 
-    return render_card(card, _media_context(config.notes_dir, card.source))
+    return render_card(card, _media_context(config.notes_dir, card.source), config.source_link)
 
 
 @lru_cache(maxsize=256)  # one per note file, not one per card (pathlib joins are not free)

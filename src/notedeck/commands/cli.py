@@ -31,7 +31,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_CODES = """\b
 Exit codes:
   0    ok
-  1    problems found (check --strict) or build failed
+  1    problems found (check --strict), build failed, or Anki unreachable (sync)
   2    usage error (bad option, unknown --book)
   130  interrupted (Ctrl-C)"""
 
@@ -79,6 +79,7 @@ def main() -> None:
     \b
     Examples:
       notedeck build notes/ -o decks/
+      notedeck sync --prune
       notedeck preview --book mlops --kind table
       notedeck check --strict
       notedeck quiz --grep architecture
@@ -221,6 +222,7 @@ def select_cards(config, collected, books, kinds, grep, debug):
 @NOTES_ARG
 @OUT_OPT
 @click.option("--dry-run", is_flag=True, help="Extract and report, but write nothing.")
+@click.option("--watch", is_flag=True, help="Stay running: build again on every save.")
 @click.option("-v", "--verbose", is_flag=True, help="List the new, changed and removed cards.")
 @click.option(
     "-j",
@@ -236,6 +238,7 @@ def build(
     notes_dir: Path,
     out_dir: Path,
     dry_run: bool,
+    watch: bool,
     verbose: bool,
     jobs: int | None,
     as_json: bool,
@@ -247,7 +250,16 @@ def build(
     \b
     Example:
       notedeck build notes/ -o decks/ -v
+      notedeck build --watch
     """
+    if watch:
+        from functools import partial
+
+        from notedeck.commands.watch import watch_and_run
+
+        again = partial(build.callback, notes_dir, out_dir, dry_run, False, verbose, jobs,
+                        as_json, quiet, debug)  # fmt: skip
+        sys.exit(watch_and_run(notes_dir, out_dir, again, quiet))
     from notedeck.config import load_config
     from notedeck.pipeline import build as run_build
 
@@ -278,6 +290,79 @@ def build(
         echo(hint, err=True)
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------- sync
+
+
+@main.command()
+@NOTES_ARG
+@OUT_OPT
+@click.option(
+    "--collection",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Write straight into this collection file (collection.anki2, or its profile folder) "
+    "while Anki is closed, with Anki's own engine (pip install 'notedeck[anki]').",
+)
+@click.option(
+    "--ankiconnect",
+    "url",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    metavar="URL",
+    help="Where the running Anki's AnkiConnect add-on listens (without --collection).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete from Anki the notes that left your notes (lists them and asks first).",
+)
+@click.option("-y", "--yes", is_flag=True, help="With --prune: delete without asking.")
+@click.option("--watch", is_flag=True, help="Stay running: build and sync again on every save.")
+@click.option("-v", "--verbose", is_flag=True, help="List the new, changed and removed cards.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes, as for build."
+)
+@QUIET_OPT
+@DEBUG_OPT
+def sync(
+    notes_dir: Path,
+    out_dir: Path,
+    collection: Path | None,
+    url: str,
+    prune: bool,
+    yes: bool,
+    watch: bool,
+    verbose: bool,
+    jobs: int | None,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Build NOTES_DIR, then put every deck into Anki: a running Anki through the
+    AnkiConnect add-on, or with --collection a closed collection file.  Edited cards are
+    updated, new ones added, scheduling kept — as File → Import does.
+
+    \b
+    Examples:
+      notedeck sync
+      notedeck sync --prune
+      notedeck sync --collection "~/.local/share/Anki2/User 1/collection.anki2" --prune --yes
+      notedeck sync --watch
+    """
+    from notedeck.commands.sync import SyncOptions, run_sync
+
+    if yes and not prune:
+        raise click.UsageError("--yes only answers --prune's question; add --prune")
+    collection = collection.expanduser() if collection is not None else None
+    options = SyncOptions(notes_dir, out_dir, collection, url, prune, yes, verbose, quiet, jobs)
+    if watch:
+        from notedeck.commands.watch import watch_and_run
+
+        sys.exit(watch_and_run(notes_dir, out_dir, lambda: run_sync(options, debug), quiet))
+    code = run_sync(options, debug)
+    if code:
+        sys.exit(code)
 
 
 # ---------------------------------------------------------------- preview
@@ -477,7 +562,8 @@ def quiz(
     debug: bool,
 ) -> None:
     """Review the due cards in the terminal, scheduled by FSRS: Enter shows the answer,
-    then rate 1 Again, 2 Hard, 3 Good, 4 Easy (as in Anki); q stops.
+    then rate 1 Again, 2 Hard, 3 Good, 4 Easy (as in Anki); q stops (exit code 0),
+    and so does Ctrl-C (exit code 130), each with a summary of the session.
 
     The schedule is keyed by card GUID, so it survives rebuilds and edited answers.
 
@@ -517,6 +603,8 @@ def quiz(
     echo(quizlib.format_summary(summary, quizlib.utc_now()), newlines=True)
     if not quiet:
         echo(f"Schedule saved in {path}", err=True)
+    if summary.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

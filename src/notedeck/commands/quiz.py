@@ -24,6 +24,15 @@ from notedeck.model import RenderedCard
 LEARN_AHEAD = timedelta(minutes=20)
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 QUIT_KEYS = {"q", "Q", "\x1b"}  # q or Escape
+# What a key that means nothing at a prompt gets: one line, so a stray key is never a mystery.
+HINTS = {
+    "\n": "  Press Enter or Space to show the answer, q to stop.",
+    "1234": "  Press 1 Again, 2 Hard, 3 Good or 4 Easy to rate, q to stop.",
+}
+
+
+def hint_for(choices: str) -> str:
+    return HINTS.get(choices, f"  Press one of {', '.join(choices)}, or q to stop.")
 
 
 def utc_now() -> datetime:
@@ -67,6 +76,7 @@ class LineIO:
                 return answer
             if "\n" in choices and "\n" not in answer:
                 return "\n"  # at "show answer", anything but q reveals
+            self.write(hint_for(choices) + "\n")
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class Summary:
     cards: set[str] = field(default_factory=set)
     new_cards: set[str] = field(default_factory=set)
     stopped: bool = False
+    interrupted: bool = False  # stopped by Ctrl-C (the command then exits 130)
     due_left: int = 0
     next_due: datetime | None = None
     started: datetime | None = None
@@ -97,6 +108,7 @@ class Summary:
             "new_cards": len(self.new_cards),
             "ratings": {RATING_NAMES[k].lower(): self.ratings.get(k, 0) for k in RATING_NAMES},
             "stopped_early": self.stopped,
+            "interrupted": self.interrupted,
             "due_left": self.due_left,
             "next_due": self.next_due.isoformat() if self.next_due else None,
         }
@@ -171,6 +183,7 @@ class Session:
     def run(self) -> Summary:
         self.summary.started = self.clock()
         later: list[datetime] = [self.plan.next_due] if self.plan.next_due else []
+        entry = None
         try:
             while self.queue:
                 entry = self.queue.popleft()
@@ -183,12 +196,19 @@ class Session:
                     self.queue.append(QueueEntry(entry.rendered, outcome, False))
                 else:
                     later.append(outcome.due)
+                entry = None
         except KeyboardInterrupt:
-            self.summary.stopped = True
+            # The card on screen was not answered: it is still left (and, in learning, the
+            # soonest due), so it goes back before the summary counts what is left.
+            if entry is not None:
+                self.queue.appendleft(entry)
+            self.summary.stopped = self.summary.interrupted = True
+            self.io.show("")  # Ctrl-C came at a prompt: the summary starts a line of its own
         self.summary.ended = self.clock()
         self.summary.due_left = len({e.rendered.card.guid for e in self.queue})
-        end = self.summary.ended
-        upcoming = later + [e.fsrs_card.due for e in self.queue if e.fsrs_card.due > end]
+        # The earliest due card of all, learning ones included (one due in 10 minutes comes
+        # before a review in 7 days); a new card never shown has no due date yet.
+        upcoming = later + [e.fsrs_card.due for e in self.queue if not e.new]
         self.summary.next_due = min(upcoming, default=None)
         return self.summary
 
@@ -274,7 +294,7 @@ def format_summary(summary: Summary, now: datetime) -> str:
         lines.append(
             f"Left for now: {_count(summary.due_left, 'card')} (run the same command to go on)."
         )
-    elif summary.next_due:
+    if summary.next_due and not (summary.due_left and summary.next_due <= now):
         lines.append(
             f"Next review due in {interval(summary.next_due - now)} "
             f"({summary.next_due.astimezone():%Y-%m-%d %H:%M})."

@@ -47,6 +47,13 @@ def echo(text: str = "", err: bool = False, newlines: bool = False, **kwargs) ->
     click.echo(printable(text, newlines), err=err, **kwargs)
 
 
+def styled(text: str, style: dict, newlines: bool = False, **kwargs) -> None:
+    """``echo`` with click's colours: the text is escaped first, the style's own escape codes
+    after (through ``echo`` they would be escaped too, and print as ``\x1b[2m``)."""
+    text = printable(text, newlines)
+    click.echo(click.style(text, **style) if style else text, **kwargs)
+
+
 class ProgressBar:
     """A click progress bar on stderr — only on a terminal, and only once reading takes a moment."""
 
@@ -121,7 +128,9 @@ def no_cards_message(notes_dir, report) -> str:
     return f"{why} Run `notedeck check {notes_dir}` to see what each note made and why."
 
 
-def print_book(book, verbose: bool, dry_run: bool) -> None:
+def print_book(book, verbose: bool, dry_run: bool, removed_hint: bool = True) -> None:
+    """A book's summary lines; ``removed_hint``: how to find removed cards in Anki (sync, which
+    can delete them itself, says so its own way)."""
     kinds = Counter(r.card.kind for r in book.cards)
     by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     target = (
@@ -141,6 +150,8 @@ def print_book(book, verbose: bool, dry_run: bool) -> None:
         for sign, changes in (("+", book.added), ("~", book.changed), ("−", book.removed)):
             for change in changes:
                 echo(f"    {sign} {change.question}  ({change.source})")
+    if not removed_hint:
+        return
     if book.removed and not book.cards:
         deck = book.title.replace("::", ":").replace("\\", "\\\\").replace('"', '\\"')
         echo(f'  Anki never deletes on import; find them all with the search: "deck:{deck}"')
@@ -208,10 +219,11 @@ class KeyIO:
     """Single keypresses on a real terminal (no Enter needed after 1–4), like Anki."""
 
     def show(self, text: str, style: dict | None = None) -> None:
-        echo(click.style(printable(text, True), **style) if style else printable(text, True))
+        styled(text, style or {}, newlines=True)
 
     def ask(self, prompt: str, choices: str) -> str:
-        echo(click.style(printable(prompt), dim=True), nl=False)
+        styled(prompt, {"dim": True}, nl=False)
+        hinted = False
         while True:
             try:
                 key = click.getchar()
@@ -223,6 +235,13 @@ class KeyIO:
             if key in choices or ("\n" in choices and key in ("\r", " ")):
                 echo()
                 return "\n" if key in ("\r", " ") else key
+            if not hinted:  # a key that means nothing here: say once which keys do
+                from notedeck.commands.quiz import hint_for
+
+                hinted = True
+                echo()
+                styled(hint_for(choices), {"dim": True})
+                styled(prompt, {"dim": True}, nl=False)
 
 
 def terminal_io():
@@ -230,4 +249,4 @@ def terminal_io():
 
     if sys.stdin.isatty() and sys.stdout.isatty():
         return KeyIO()
-    return LineIO(sys.stdin.readline, lambda text: echo(printable(text, True), nl=False))
+    return LineIO(sys.stdin.readline, lambda text: echo(text, newlines=True, nl=False))

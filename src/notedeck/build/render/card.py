@@ -25,6 +25,7 @@ from notedeck.build.render.fast import (
 from notedeck.build.render.media import MediaContext, locate, media_name
 from notedeck.model import Card, Problem, RenderedCard
 from notedeck.text.code import outside_code
+from notedeck.text.links import LINK_SCHEMES, SourceLink
 from notedeck.text.media import is_image_name, is_sound_name
 from notedeck.text.patterns import HIGHLIGHT, WIKI_EMBED, WIKI_LINK
 from notedeck.text.prose import join_pdf_breaks
@@ -157,7 +158,7 @@ def sanitize(fragment: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         clean_content_tags={"script", "style"},
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=LINK_SCHEMES,  # an <img> with any but http(s) is resolved or dropped later
         filter_style_properties=STYLE_PROPERTIES,
         link_rel="noopener noreferrer",
     )
@@ -198,9 +199,10 @@ def _embed(match: re.Match) -> str:
 
 
 def render_card(
-    card: Card, media: MediaContext
+    card: Card, media: MediaContext, link: SourceLink | None = None
 ) -> tuple[RenderedCard, list[Problem], dict[str, Path]]:
-    """The card's fields as HTML, the media files it references, and any warnings."""
+    """The card's fields as HTML, the media files it references, and any warnings; with a
+    ``link`` template the Source field's ``file:line`` links back to the note."""
     warnings: list[Problem] = []
     files: dict[str, Path] = {}
     # Cloze markers {{c1::…::hint}} mean nothing to markdown, so they survive rendering intact
@@ -211,6 +213,8 @@ def render_card(
     back = _resolve_media(back, card, media, warnings, files)
     context = _context_html(card.book, card.chapter, card.context)
     location = f"{_escaped(card.source)}:{card.line}"  # ":" and digits need no escaping
+    if link is not None:
+        location = f'<a href="{html.escape(link.url(card.source, card.line))}">{location}</a>'
     rendered = RenderedCard(card, front, back, context, location, tuple(sorted(files)))
     return rendered, warnings, files
 
