@@ -169,7 +169,7 @@ def test_notes_with_images_are_cached_and_an_edited_image_is_a_miss(notes_tree, 
     assert _deck_media(second.books[0].deck_path) == list(after.media)
 
 
-def test_a_note_whose_image_is_missing_is_not_cached(notes_tree, tmp_path):
+def test_a_note_whose_image_is_missing_is_rebuilt_once_the_image_appears(notes_tree, tmp_path):
     root = notes_tree(
         {
             "book.yaml": "title: Pictures\n",
@@ -177,6 +177,9 @@ def test_a_note_whose_image_is_missing_is_not_cached(notes_tree, tmp_path):
         }
     )
     build_notes(root)  # fig.png is missing: a warning, and the card without it
+    config = load_config(root, tmp_path / "decks")
+    _, cache = _cards(config, with_cache=True)
+    assert cache.hits == 1  # nothing changed: the note, its warning and all, from the cache
     (root / "fig.png").write_bytes(PNG)  # it appears: the next build must find it
     again = build_notes(root)
     (card,) = again.books[0].cards
@@ -309,3 +312,30 @@ def test_cached_guids_after_any_edits_are_those_of_a_fresh_build(states):
             ]
             assert cached.warnings == fresh.warnings
             build(config)  # leaves this state's cache for the next one
+
+
+def test_books_are_replayed_while_the_same_note_fails(tmp_path):
+    """A note that cannot be read fails on every build; books must still be replayed while the
+    same notes fail (their GUIDs and decks as the last build left them, the failed note's cards
+    carried), and the note's recovery must renumber its book, as a fresh build would."""
+    notes = tmp_path / "notes"
+    (notes / "alpha").mkdir(parents=True)
+    (notes / "beta").mkdir()
+    (notes / "alpha" / "one.md").write_text("# One\n\n**Ledger**: a record of entries.\n")
+    (notes / "beta" / "two.md").write_text("# Two\n\n**Shard**: one part of a split table.\n")
+    broken = notes / "beta" / "three.md"
+    broken.write_bytes(b"# Three\n\n\xff\xfe not text\n")
+    config = load_config(notes, tmp_path / "decks")
+    for _ in range(2):
+        report = build(config)
+        assert report.errors  # the broken note is reported every time
+    cached, cache = _cards(config, with_cache=True)
+    assert sorted(cache.books_reused) == ["Alpha", "Beta"]  # the same note failed: replayed
+    expected, _ = _cards(config, with_cache=False)
+    assert cached == expected
+    broken.write_text("# Three\n\n**Replica**: a copy of a shard.\n")
+    assert not build(config).errors  # Beta renumbered with the recovered note
+    cached, cache = _cards(config, with_cache=True)
+    expected, _ = _cards(config, with_cache=False)
+    assert cached == expected
+    assert any("Replica" in c[1] for c in cached)

@@ -301,18 +301,40 @@ class SafeLoaderWithoutAliases(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# libyaml's parser (ten times PyYAML's pure Python one on front matter; the same values —
+# tests/test_yaml_loaders.py) for text that can hold no anchor or alias: without "&" and "*"
+# there is nothing to expand, so the alias check has nothing to refuse.
+FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast_load(text: str) -> Any:
+    """The document through libyaml, or None on any error (the checking loader words it)."""
+    loader = FAST_LOADER(text)
+    try:
+        return loader.get_single_data()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def load_yaml(text: str, where: str = "notedeck's YAML files") -> Any:
     """``yaml.safe_load`` that refuses aliases (raises yaml.YAMLError naming ``where``), and
     escaped UTF-16 surrogates (``"\\ud83d"``): they are not characters, and a string holding one
     cannot be written as UTF-8 (the cache, the manifest and the deck would all fail on it)."""
-    loader = SafeLoaderWithoutAliases(text)
-    loader.where = where
-    try:
-        data = loader.get_single_data()
-    except RecursionError:  # "[[[[…" thousands deep: PyYAML recurses once per level
-        raise yaml.MarkedYAMLError(problem="nested too deeply (brackets or indentation)") from None
-    finally:
-        loader.dispose()
+    data = (
+        _fast_load(text) if FAST_LOADER is not None and not ("&" in text or "*" in text) else None
+    )
+    if data is None:  # anchors, aliases, an error (worded as PyYAML's own), or empty
+        loader = SafeLoaderWithoutAliases(text)
+        loader.where = where
+        try:
+            data = loader.get_single_data()
+        except RecursionError:  # "[[[[…" thousands deep: PyYAML recurses once per level
+            problem = "nested too deeply (brackets or indentation)"
+            raise yaml.MarkedYAMLError(problem=problem) from None
+        finally:
+            loader.dispose()
     if "\\u" in text or "\\U" in text:  # the only way a surrogate gets into the loaded data
         _refuse_surrogates(data)
     return data

@@ -240,6 +240,7 @@ class NoteResult:
     media: tuple[tuple[str, Path], ...] = ()  # packed media name → the file
     failed: bool = False  # an error: the file's cards from the last build are kept
     cacheable: bool = True  # False when the result depends on more than the note and its media
+    missing_media: bool = False  # an image did not resolve: it may once a file appears
     document: Document | None = None  # only when asked for (preview, check)
 
 

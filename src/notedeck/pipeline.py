@@ -60,18 +60,18 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         nullcontext() if config.dry_run else build_lock(config.out_dir),
         NullStore() if config.dry_run else Store(config) as store,
     ):
+        store.listing = reading.media_listing
         stored, outdated = store.split(reading.files)
         with choose_runner(config.jobs, len(outdated)) as runner:
             fresh = runner.map(process_note, outdated, (config, False))
             notes = merge_notes(reading.files, stored, map(store.keep, fresh), progress)
             failed = failed_files(reading, notes)
-            books = number_books(notes, config, store, reuse=not failed)
+            books = number_books(notes, config, store, reuse=store.may_reuse_books(failed))
             to_plan = [deck_input(b, config) for b in books.todo]
             shared = (media_of(notes), config, failed, build_clock())
             plans = runner.map(plan_deck, to_plan, shared, weight=lambda book: len(book[1]))
             written = write_decks(plans, books, store, failed, config)
-        if failed:
-            store.forget_books()
+        store.remember_failed(failed)
     warnings = [*reading.warnings, *books.problems, *note_problems(notes, WARNING)]
     warnings += [p for plan in written.plans for p in plan.problems]
     errors = [*reading.errors, *note_problems(notes, ERROR), *books.clashes]
@@ -105,12 +105,13 @@ def collect(
     ``documents``: preview and check collect without one)."""
     store = store or NullStore()
     reading = read_notes(config)
+    store.listing = reading.media_listing
     stored, outdated = store.split(reading.files)
     with choose_runner(config.jobs, len(outdated)) as runner:
         fresh = runner.map(process_note, outdated, (config, keep_documents))
         notes = merge_notes(reading.files, stored, map(store.keep, fresh), progress)
     failed = failed_files(reading, notes)
-    books = number_books(notes, config, store, reuse=not failed)
+    books = number_books(notes, config, store, reuse=store.may_reuse_books(failed))
     return Collected(
         tuple(note.document for note in notes if note.document is not None),
         tuple(books.cards),

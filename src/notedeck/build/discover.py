@@ -20,6 +20,7 @@ from pathlib import Path
 from notedeck.config import read_settings_text
 from notedeck.errors import ConfigError, NoteError
 from notedeck.model import Problem, Skipped
+from notedeck.text.media import is_media_name
 
 NOTE_SUFFIXES = (".md", ".markdown")
 IGNORE_FILE = ".notedeckignore"
@@ -50,6 +51,7 @@ class Found:
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # folders that could not be opened
     failed: list[str] = field(default_factory=list)  # those folders (their cards are kept)
+    media: list[str] = field(default_factory=list)  # media files seen (images, sounds)
 
 
 def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> Found:
@@ -91,6 +93,8 @@ def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> Found:
                 candidates[rel] = here / name
             elif rule:
                 found.skipped.append(Skipped(rel, rule))
+            elif is_media_name(name):
+                found.media.append(rel)
     found.paths = _read_once(candidates, notes_dir)
     return found
 

@@ -50,17 +50,17 @@ def process_note(state: tuple[Config, bool], source: SourceFile) -> NoteResult:
             problems.append(Problem.warning("blank", message, card.source, card.line))
             continue
         rendered.append(result)
-    # A note whose image did not resolve may resolve once the file appears: its result is not
-    # the note's alone, so it is never cached (nor is a note that failed: its error must show).
-    # The files it did find are cached with their stats (the store checks them each build).
-    depends_on_images = any(p.code == "image" for p in problems)
+    # The files it found are cached with their stats, and an image that did not resolve with
+    # the list of the vault's media (it may resolve once a file appears); a note that failed is
+    # never cached (its error must show).
     return NoteResult(
         source.rel,
         tuple(rendered),
         tuple(problems),
         tuple(sorted(media.items())),
         failed,
-        cacheable=not failed and not depends_on_images,
+        cacheable=not failed,
+        missing_media=any(p.code == "image" for p in problems),
         document=document if keep_document else None,
     )
 

@@ -7,6 +7,7 @@ carry its cards over from the last successful build instead of reporting them re
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -45,6 +46,7 @@ class Reading:
     failed: tuple[str, ...]  # notes-relative paths whose cards must be carried over
     warnings: tuple[Problem, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    media_listing: str = ""  # a digest of every media file's path: changes when one appears
 
 
 def read_notes(config: Config) -> Reading:
@@ -78,8 +80,14 @@ def read_notes(config: Config) -> Reading:
             files.append(source)
     warnings[:0] = [_refused(item) for item in found.skipped if item.rule in REFUSED]
     warnings.extend(_shared_books(book_files, config))
+    listing = hashlib.sha256("\x00".join(found.media).encode("utf-8", "surrogatepass"))
     return Reading(
-        tuple(files), tuple(errors.values()), tuple(failed), tuple(warnings), tuple(skipped)
+        tuple(files),
+        tuple(errors.values()),
+        tuple(failed),
+        tuple(warnings),
+        tuple(skipped),
+        listing.hexdigest(),
     )
 
 

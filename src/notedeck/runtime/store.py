@@ -9,8 +9,10 @@ build.  The store wraps two stages and never lives inside them (stage code has n
   derived for the file: path, book, chapter, options, text).  A hit is the whole stored result —
   cards, rendered fields and the warnings they gave, which are replayed — so a cached build
   gives exactly what an uncached one would.  The media files a result packs are stored with
-  their size and mtime and checked on every build (an edited diagram is a miss); results with
-  an image that did not resolve (it may appear) and notes that failed are never stored.
+  their size and mtime and checked on every build (an edited diagram is a miss); a result
+  with an image that did not resolve is stored with the list of the vault's media files and is
+  a miss once that list changes (the image may have appeared; a file in a folder the build
+  skips, such as a hidden one, is not on the list); notes that failed are never stored.
 * **books** — a book whose notes all have the keys of the last build, and whose deck and manifest
   are exactly as that build left them, gets its GUIDs, its warnings and its (unchanged) result
   back without loading the manifest, numbering or packaging again.
@@ -38,7 +40,9 @@ from notedeck.config import Config
 from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
 
 CACHE_DIR = ".cache"
-FORMAT = 4  # 4: media with stats; 3: cards carry their shape; 2: warnings; 1: cards and fields
+FAILED_KEY = "\x00failed"  # in books.json beside the titles (a title has no control character)
+# 5: media listing; 4: media with stats; 3: cards carry their shape; 2: warnings; 1: cards
+FORMAT = 5
 CARD_FIELDS = 12  # Card's fields before ``guid``, stored positionally (checked by a test)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
@@ -62,6 +66,8 @@ class Store:
         self.salt = build_salt(config)
         self.keys: dict[str, str | None] = {}  # rel → key of every note (None: not stored)
         self.media: dict[str, list[tuple]] = {}  # rel → its media files' rows, as packed
+        self.listing = ""  # Reading.media_listing: what a note with a missing image depends on
+        self.missing: set[str] = set()  # notes with a missing image
         self.fresh: dict[str, NoteResult] = {}  # rel → results of this build to store
         self.hits = 0
         self.books_path = self.root / "books.json"
@@ -85,11 +91,13 @@ class Store:
         stored, outdated = {}, []
         for source in sources:
             key = self.keys[source.rel] = file_key(self.salt, source)
-            loaded = _load_note(self.root / "files" / key, source.rel)
+            loaded = _load_note(self.root / "files" / key, source.rel, self.listing)
             if loaded is None:
                 outdated.append(source)
             else:
                 stored[source.rel], self.media[source.rel] = loaded
+                if loaded[0].missing_media:
+                    self.missing.add(source.rel)
         self.hits += len(stored)
         return stored, outdated
 
@@ -99,6 +107,8 @@ class Store:
         if result.cacheable and not result.failed and media is not None:
             self.fresh[result.rel] = result
             self.media[result.rel] = media
+            if result.missing_media:
+                self.missing.add(result.rel)
         else:
             self.keys[result.rel] = None
         return result
@@ -147,11 +157,16 @@ class Store:
             }
         self.books_changed = True
 
-    def forget_books(self) -> None:
-        """A build with failed notes keeps cards from the last build: nothing about its books
-        may be replayed next time."""
-        if self.books:
-            self.books, self.books_changed = {}, True
+    def may_reuse_books(self, failed: Sequence[str]) -> bool:
+        """Books may be replayed when the same notes fail as in the last build (usually none):
+        a failed note's cards are carried over from that build's deck, which is on disk as it
+        left it (checked by ``book``); a note failing or recovering changes the carried cards."""
+        return self.books.get(FAILED_KEY, []) == sorted(failed)
+
+    def remember_failed(self, failed: Sequence[str]) -> None:
+        if self.books.get(FAILED_KEY, []) != sorted(failed):
+            self.books[FAILED_KEY] = sorted(failed)
+            self.books_changed = True
 
     def _book_digest(self, title: str, cards: Sequence[RenderedCard]) -> str | None:
         """A book's inputs: the keys of its cards' notes and the stats of the media files they
@@ -161,7 +176,9 @@ class Store:
             key = self.keys.get(rel)
             if not key:
                 return None
-            parts.append(f"{rel}\x1f{key}\x1f{self.media.get(rel, [])!r}")
+            media = self.media.get(rel, [])
+            listing = self.listing if rel in self.missing else ""  # the image may appear
+            parts.append(f"{rel}\x1f{key}\x1f{media!r}\x1f{listing}")
         return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     # ------------------------------------------------------------ saving
@@ -174,7 +191,8 @@ class Store:
             for rel, result in self.fresh.items():
                 key = self.keys.get(rel)
                 if key:
-                    rows = (FORMAT, *_note_rows(result), self.media.get(rel, []))
+                    listing = self.listing if result.missing_media else None
+                    rows = (FORMAT, *_note_rows(result), self.media.get(rel, []), listing)
                     _write(folder / key, marshal.dumps(rows))
             live = {key for key in self.keys.values() if key}
             for entry in os.scandir(folder):
@@ -193,7 +211,7 @@ class NullStore(Store):
 
     def __init__(self, config: Config | None = None):
         self.keys, self.fresh, self.hits, self.books, self.books_reused = {}, {}, 0, {}, []
-        self.media = {}
+        self.media, self.missing, self.listing = {}, set(), ""
 
     def split(self, sources):
         return {}, list(sources)
@@ -207,7 +225,10 @@ class NullStore(Store):
     def remember_book(self, book, deck, manifest) -> None:
         pass
 
-    def forget_books(self) -> None:
+    def may_reuse_books(self, failed) -> bool:
+        return False
+
+    def remember_failed(self, failed) -> None:
         pass
 
     def save(self) -> None:
@@ -314,18 +335,20 @@ def _problem_row(p: Problem) -> tuple:
 _CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
 
 
-def _load_note(path: Path, rel: str) -> tuple[NoteResult, list] | None:
-    """The stored result and its media rows, if its media files are as they were packed."""
+def _load_note(path: Path, rel: str, listing: str) -> tuple[NoteResult, list] | None:
+    """The stored result and its media rows, if its media files are as they were packed (and,
+    for a note with a missing image, the vault's media are the same files)."""
     try:
-        version, rows, problems, media_rows = marshal.loads(path.read_bytes())
-        if version != FORMAT:
+        version, rows, problems, media_rows, needs = marshal.loads(path.read_bytes())
+        if version != FORMAT or (needs is not None and needs != listing):
             return None
         media = _media_unchanged(media_rows) if media_rows else {}
         if media is None:
             return None
         cards = tuple(RenderedCard(Card(*row[:CARD_FIELDS]), *row[CARD_FIELDS:]) for row in rows)
         problems = tuple(Problem(*p) for p in problems)
-        return NoteResult(rel, cards, problems, tuple(sorted(media.items()))), media_rows
+        media = tuple(sorted(media.items()))
+        return NoteResult(rel, cards, problems, media, missing_media=needs is not None), media_rows
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return None
 
