@@ -4,6 +4,7 @@ invalidates its entry."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from notedeck.build import note as filework
 from notedeck.config import load_config
 from notedeck.model import Card
 from notedeck.pipeline import build, collect
+from notedeck.runtime import index as index_module
 from notedeck.runtime import store as cache_module
 from notedeck.runtime.store import CARD_FIELDS, Store
 from test_properties import ROUTING
@@ -293,6 +295,21 @@ def test_cached_guids_after_any_edits_are_those_of_a_fresh_build(states):
     deleted from build to build: the cached build (replayed or per-book settled GUIDs) gives
     exactly the cards, GUIDs and warnings of a build without a cache.  (A card whose twin
     is deleted keeps ``key#2``: an unchanged rebuild never moves a card to another GUID.)"""
+    _check_edits_against_fresh_builds(states)
+
+
+@settings(max_examples=max(20, settings.default.max_examples // 8), deadline=DEADLINE)
+@given(st.lists(NOTES, min_size=2, max_size=4))
+def test_the_same_with_every_file_in_the_read_index(states):
+    """As above, with the read index taking every file (its two-second guard for files written
+    just now off; each write gets its own mtime), so unchanged files are not read at all."""
+    stamps = iter(range(1_500_000_000 * 10**9, 1_600_000_000 * 10**9, 10**9))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "RACY_NS", -(10**19))
+        _check_edits_against_fresh_builds(states, stamps)
+
+
+def _check_edits_against_fresh_builds(states, stamps=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         notes_dir, out = Path(tmp) / "notes", Path(tmp) / "decks"
         notes_dir.mkdir()
@@ -304,7 +321,12 @@ def test_cached_guids_after_any_edits_are_those_of_a_fresh_build(states):
                 if note is None:
                     path.unlink(missing_ok=True)
                 else:
-                    path.write_text(_note_text(note), encoding="utf-8")
+                    text = _note_text(note)
+                    if stamps is None or not path.exists() or path.read_text() != text:
+                        path.write_text(text, encoding="utf-8")
+                        if stamps is not None:
+                            stamp = next(stamps)
+                            os.utime(path, ns=(stamp, stamp))
             cached = collect(config, store=Store(config))
             fresh = collect(config)
             assert [(r.card, r.front, r.back) for r in cached.cards] == [

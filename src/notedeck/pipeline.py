@@ -27,7 +27,7 @@ from notedeck.build.package.deck import (
     write_deck,
 )
 from notedeck.build.package.manifest import load_manifest, manifest_path
-from notedeck.build.read import Reading, read_notes
+from notedeck.build.read import Reading, book_for_folder, read_note, read_notes
 from notedeck.config import Config
 from notedeck.errors import OutputError
 from notedeck.model import (
@@ -53,13 +53,11 @@ Progress = Callable[[str, int, int], None]
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
     """Build one deck per book into ``config.out_dir``; a bad note is reported, never fatal."""
-    reading = read_notes(config)
+    store = NullStore() if config.dry_run else Store(config)
+    reading = read_notes(config, store.reader(read_note, book_for_folder))
     if not config.dry_run:
         prepare_output(config.out_dir)
-    with (
-        nullcontext() if config.dry_run else build_lock(config.out_dir),
-        NullStore() if config.dry_run else Store(config) as store,
-    ):
+    with nullcontext() if config.dry_run else build_lock(config.out_dir), store:
         store.listing = reading.media_listing
         stored, outdated = store.split(reading.files)
         with choose_runner(config.jobs, len(outdated)) as runner:
@@ -104,7 +102,7 @@ def collect(
     With a ``store``, unchanged notes come from the cache (so their documents are not in
     ``documents``: preview and check collect without one)."""
     store = store or NullStore()
-    reading = read_notes(config)
+    reading = read_notes(config, store.reader(read_note, book_for_folder))
     store.listing = reading.media_listing
     stored, outdated = store.split(reading.files)
     with choose_runner(config.jobs, len(outdated)) as runner:

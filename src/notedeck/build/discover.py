@@ -66,7 +66,7 @@ def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> Found:
     ignore = _ignore_spec(notes_dir)
     templates = _template_folders(notes_dir)
     found, seen = Found(), set()
-    candidates: dict[str, Path] = {}
+    candidates: dict[str, tuple[Path, str, bool]] = {}  # rel → (path, real path, through a link)
 
     def unreadable(exc: OSError) -> None:
         if isinstance(exc, FileNotFoundError):
@@ -86,11 +86,16 @@ def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> Found:
                 found.skipped.append(Skipped(rel_here, "outside"))
             continue
         dirs[:] = sorted(_keep_folders(dirs, rel_here, ignore, templates, found))
+        linked = str(real) != os.path.abspath(top)  # reached through a symbolic link
         for name in sorted(files):
             rel = name if rel_here == "." else f"{rel_here}/{name}"
-            rule = _file_rule(here / name, rel, root, ignore)
+            rule, is_link = _file_rule(os.path.join(top, name), name, rel, root, ignore)
             if rule == "note":
-                candidates[rel] = here / name
+                # A plain file's real path is its real folder's plus its name: realpath (an
+                # lstat per path component) only for links.
+                path = here / name
+                real_path = os.path.realpath(path) if is_link else os.path.join(real, name)
+                candidates[rel] = (path, real_path, linked or is_link)
             elif rule:
                 found.skipped.append(Skipped(rel, rule))
             elif is_media_name(name):
@@ -140,34 +145,38 @@ def _keep_folders(dirs, rel_here, ignore, templates, found: Found):
             yield name
 
 
-def _file_rule(path: Path, rel: str, root: Path, ignore) -> str | None:
-    """ "note", a skip rule, or None (not markdown: images, PDFs … pass silently)."""
-    name = path.name
+def _file_rule(path: str, name: str, rel: str, root: Path, ignore) -> tuple[str | None, bool]:
+    """("note", a skip rule, or None: not markdown — images, PDFs … pass silently; whether the
+    path is a symbolic link)."""
     if not name.lower().endswith(NOTE_SUFFIXES):
-        return None
+        return None, False
     if name.startswith("."):
-        return "hidden"
+        return "hidden", False
     if name.lower().endswith(EXCALIDRAW_SUFFIXES):
-        return "excalidraw"
+        return "excalidraw", False
     if ignore is not None and ignore.match_file(rel):
-        return "ignored"
-    if path.is_symlink() and _leaves(path, root) and path.exists():
-        return "outside"
+        return "ignored", False
+    is_link = False
     try:
-        mode = path.stat().st_mode
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            is_link = True
+            if _leaves(Path(path), root) and os.path.exists(path):
+                return "outside", True
+            mode = os.stat(path).st_mode
     except OSError:
-        return "note"  # a broken link or a file deleted meanwhile: reading it says which
-    return "note" if stat.S_ISREG(mode) else "not-a-file"
+        return "note", True  # a broken link or a file deleted meanwhile: reading it says which
+    return ("note" if stat.S_ISREG(mode) else "not-a-file"), is_link
 
 
-def _read_once(found: dict[str, Path], notes_dir: Path) -> list[Path]:
+def _read_once(found: dict[str, tuple[Path, str, bool]], notes_dir: Path) -> list[Path]:
     """One path per real file, preferring a path that goes through no symlink (dangling or
     looping links resolve to themselves and stay, so reading them can report them)."""
-    real = {rel: os.path.realpath(path) for rel, path in found.items()}
-    unique: dict[str, Path] = {}
-    for rel in sorted(found, key=lambda r: (real[r] != os.path.abspath(found[r]), r)):
-        unique.setdefault(real[rel], found[rel])
-    return sorted(unique.values(), key=lambda p: p.relative_to(notes_dir).as_posix())
+    unique: dict[str, tuple[str, Path]] = {}
+    for rel in sorted(found, key=lambda r: (found[r][2], r)):
+        path, real, _ = found[rel]
+        unique.setdefault(real, (rel, path))
+    return [path for _, path in sorted(unique.values(), key=lambda item: item[0])]
 
 
 def _ignore_spec(notes_dir: Path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from notedeck.config import (
 )
 from notedeck.errors import ConfigError, NotedeckError, NoteError
 from notedeck.model import Book, FileOptions, Problem, Skipped, SourceFile
+from notedeck.text.paths import rel_path
 
 FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE
@@ -49,8 +50,9 @@ class Reading:
     media_listing: str = ""  # a digest of every media file's path: changes when one appears
 
 
-def read_notes(config: Config) -> Reading:
-    """Read every note; a bad ``book.yaml`` is reported once and fails the notes it governs."""
+def read_notes(config: Config, read: Callable | None = None) -> Reading:
+    """Read every note; a bad ``book.yaml`` is reported once and fails the notes it governs.
+    ``read`` stands in for ``read_note`` (the store's read index wraps it)."""
     found = find_notes(config.notes_dir, (config.out_dir,))
     if not found.paths and not found.problems:
         raise ConfigError(_nothing_to_read(found), config.notes_dir)
@@ -61,14 +63,14 @@ def read_notes(config: Config) -> Reading:
     failed = list(found.failed)  # an unlistable folder fails every note under it
     book_files: dict[Path, Book | None] = {}
     for path in found.paths:
-        rel = path.relative_to(config.notes_dir).as_posix()
+        rel = rel_path(path, config.notes_dir)
         if not rel.isascii() and SURROGATE.search(rel):  # undecodable bytes (surrogateescape)
             shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             message = "file name is not UTF-8 text (Anki and the manifest need it); rename it"
             errors.setdefault(shown, NoteError(shown, message).problem)
             continue
         try:
-            source, problems, rule = read_note(path, config, book_files)
+            source, problems, rule = (read or read_note)(path, config, book_files)
         except NotedeckError as exc:
             errors.setdefault(str(exc), exc.problem)
             failed.append(rel)
@@ -131,7 +133,7 @@ def read_note(
     path: Path, config: Config, book_files: dict[Path, Book | None] | None = None
 ) -> tuple[SourceFile, list[Problem], str | None]:
     """(the note, warnings about it, the rule that skips it or None)."""
-    rel = path.relative_to(config.notes_dir).as_posix()
+    rel = rel_path(path, config.notes_dir)
     text = decode(read_bytes(path, rel), rel)
     meta, body, body_line, problems = split_front_matter(text, rel)
     rule = skip_rule(meta, body)

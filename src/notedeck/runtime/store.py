@@ -1,8 +1,12 @@
 """The build cache under ``OUT_DIR/.cache``: a store that memoises whole stage results.
 
 Heavy users rebuild thousands of files after editing one; processing them again is most of a
-build.  The store wraps two stages and never lives inside them (stage code has no cache in it):
+build.  The store wraps three stages and never lives inside them (stage code has no cache in
+it):
 
+* **reading** — ``reader`` wraps ``read_note`` with the read index (``runtime.index``): a note
+  whose file has the stat of the last build is not opened; what the reader derived comes back
+  with the note's key.
 * **notes** — ``split`` decides up front which notes are outdated (Sphinx-style): a note's key
   hashes everything its ``NoteResult`` can depend on (the cache format, notedeck's version and
   its own source files, the rendering libraries, the build options, and everything the reader
@@ -38,8 +42,10 @@ from pathlib import Path
 from notedeck import __version__
 from notedeck.config import Config
 from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
+from notedeck.runtime.index import FolderBook, Reader, ReadIndex
 
 CACHE_DIR = ".cache"
+INDEX_NAME = "read-index"  # runtime.index: what the reader derived, by each file's stat
 FAILED_KEY = "\x00failed"  # in books.json beside the titles (a title has no control character)
 # 5: media listing; 4: media with stats; 3: cards carry their shape; 2: warnings; 1: cards
 FORMAT = 5
@@ -69,6 +75,7 @@ class Store:
         self.listing = ""  # Reading.media_listing: what a note with a missing image depends on
         self.missing: set[str] = set()  # notes with a missing image
         self.fresh: dict[str, NoteResult] = {}  # rel → results of this build to store
+        self.index: ReadIndex | None = None  # set by ``reader``
         self.hits = 0
         self.books_path = self.root / "books.json"
         self.books = _load_json(self.books_path)
@@ -84,15 +91,31 @@ class Store:
 
     # ------------------------------------------------------------ notes
 
+    def reader(self, read: Reader, folder_book: FolderBook) -> Reader:
+        """``read`` (``read_note``) wrapped by the read index: a note whose file did not change
+        is not read again (``runtime.index``)."""
+        try:
+            data = (self.root / INDEX_NAME).read_bytes()
+        except OSError:
+            data = None
+        self.index = ReadIndex(data, self.salt, read, folder_book)
+        return self.index.read
+
     def split(
         self, sources: Sequence[SourceFile]
     ) -> tuple[dict[str, NoteResult], list[SourceFile]]:
         """(stored results of the notes that did not change, the notes to process)."""
         stored, outdated = {}, []
+        known = self.index.known if self.index else {}
+        folder = os.path.join(self.root, "files")
         for source in sources:
-            key = self.keys[source.rel] = file_key(self.salt, source)
-            loaded = _load_note(self.root / "files" / key, source.rel, self.listing)
+            key = known.get(source.rel) or file_key(self.salt, source)
+            self.keys[source.rel] = key
+            loaded = _load_note(os.path.join(folder, key), source.rel, self.listing)
             if loaded is None:
+                if source.rel in known:  # read without its text, and its result is gone
+                    source = self.index.text_of(source)
+                    self.keys[source.rel] = file_key(self.salt, source)
                 outdated.append(source)
             else:
                 stored[source.rel], self.media[source.rel] = loaded
@@ -198,6 +221,9 @@ class Store:
             for entry in os.scandir(folder):
                 if entry.name not in live:
                     Path(entry.path).unlink(missing_ok=True)
+            index = self.index.dump(self.keys) if self.index else None
+            if index is not None:
+                _write(self.root / INDEX_NAME, index)
             if self.books_changed:
                 text = json.dumps(self.books, separators=(",", ":"), ensure_ascii=False)
                 _write(self.books_path, text.encode("utf-8", "surrogatepass"))
@@ -211,7 +237,10 @@ class NullStore(Store):
 
     def __init__(self, config: Config | None = None):
         self.keys, self.fresh, self.hits, self.books, self.books_reused = {}, {}, 0, {}, []
-        self.media, self.missing, self.listing = {}, set(), ""
+        self.media, self.missing, self.listing, self.index = {}, set(), "", None
+
+    def reader(self, read, folder_book):
+        return read
 
     def split(self, sources):
         return {}, list(sources)
@@ -335,11 +364,11 @@ def _problem_row(p: Problem) -> tuple:
 _CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
 
 
-def _load_note(path: Path, rel: str, listing: str) -> tuple[NoteResult, list] | None:
+def _load_note(path: str, rel: str, listing: str) -> tuple[NoteResult, list] | None:
     """The stored result and its media rows, if its media files are as they were packed (and,
     for a note with a missing image, the vault's media are the same files)."""
     try:
-        version, rows, problems, media_rows, needs = marshal.loads(path.read_bytes())
+        version, rows, problems, media_rows, needs = marshal.loads(_read_bytes(path))
         if version != FORMAT or (needs is not None and needs != listing):
             return None
         media = _media_unchanged(media_rows) if media_rows else {}
@@ -351,6 +380,11 @@ def _load_note(path: Path, rel: str, listing: str) -> tuple[NoteResult, list] | 
         return NoteResult(rel, cards, problems, media, missing_media=needs is not None), media_rows
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return None
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _load_json(path: Path) -> dict:
