@@ -46,6 +46,17 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
 SIZES = {"10k": 200, "100k": 2000}
+# What a user waits for (the command as a whole process), then the library-only figures (timed
+# inside the process from before notedeck is imported: no interpreter start, no click, no
+# printing) for comparison with earlier figures.
+STEPS = (
+    "floor",
+    "full build",
+    "no-change rebuild",
+    "one file changed",
+    "full build, library",
+    "no-change, library",
+)
 HELP_RUNS = 7
 
 
@@ -53,9 +64,19 @@ HELP_RUNS = 7
 
 
 def _child(argv: list[str]) -> None:
-    """The floor as its own process; prints the number of notes it wrote."""
-    notes, out, count = Path(argv[1]), Path(argv[2]), int(argv[3])
-    print(f"{_floor(notes, out, count)} cards")
+    """The floor as its own process (prints the number of notes it wrote), or a library build
+    timed inside the process from before notedeck is imported (prints cards and seconds)."""
+    kind, notes, out, extra = argv[0], Path(argv[1]), Path(argv[2]), argv[3]
+    if kind == "floor":
+        print(f"{_floor(notes, out, int(extra))} cards")
+        return
+    start = time.perf_counter()
+    from notedeck.config import load_config
+    from notedeck.pipeline import build
+
+    report = build(load_config(notes, out, jobs=None if extra == "auto" else int(extra)))
+    cards = sum(len(book.cards) for book in report.books)
+    print(f"{cards} cards\nseconds={time.perf_counter() - start}")
 
 
 def _floor(notes: Path, out: Path, count: int) -> int:
@@ -119,7 +140,7 @@ CARDS = re.compile(r"^\S.*?: (\d+) cards\b|^(\d+) cards$", re.M)
 def command(args: list[str]) -> list[str]:
     """The command line of a step: ``floor NOTES OUT COUNT`` or ``build NOTES OUT JOBS``."""
     kind, notes, out, extra = args
-    if kind == "floor":
+    if kind in ("floor", "library"):
         return [sys.executable, str(Path(__file__).resolve()), "--child", *args]
     jobs = [] if extra == "auto" else ["--jobs", extra]
     return [NOTEDECK, "build", notes, "-o", out, *jobs]
@@ -152,6 +173,8 @@ def _run(argv: list[str], step: str) -> Result:
         sys.exit(f"benchmark step {step} failed (exit {status}):\n{stderr}")
     cards = sum(int(a or b) for a, b in CARDS.findall(stdout))
     rss_mb = usage.ru_maxrss / 1024
+    inside = re.search(r"^seconds=([\d.]+)$", stdout, re.M)  # a library step's own timing
+    seconds = float(inside.group(1)) if inside else seconds
     return Result(seconds, cards, rss_mb, peak or rss_mb)
 
 
@@ -210,6 +233,9 @@ def run_size(label: str, files: int, work: Path, repeat: int, jobs: str) -> dict
         shutil.rmtree(out, ignore_errors=True)
 
     step = ["build", str(notes), str(out), jobs]
+    library = ["library", str(notes), str(out), jobs]
+    results["full build, library"] = measure(library, repeat, fresh)
+    results["no-change, library"] = measure(library, max(repeat, 3))
     results["full build"] = measure(step, repeat, fresh)
     results["no-change rebuild"] = measure(step, max(repeat, 3))
     results["one file changed"] = measure(step, repeat, lambda n: corpus.touch_one(notes, n))
@@ -223,15 +249,17 @@ def run_size(label: str, files: int, work: Path, repeat: int, jobs: str) -> dict
 def report(label: str, files: int, results: dict[str, Result]) -> list[str]:
     floor, full = results["floor"], results["full build"]
     lines = []
-    for step in ("floor", "full build", "no-change rebuild", "one file changed"):
+    for step in STEPS:
         r = results[step]
         lines.append(
-            f"{label:>5} {files:>6} {r.cards:>7} {step:<18} "
+            f"{label:>5} {files:>6} {r.cards:>7} {step:<20} "
             f"{r.seconds:>8.3f} {r.rate:>10.0f} {r.rss_mb:>8.1f} {r.all_mb:>8.1f}"
         )
     target = {"10k": (1.2, 0.25, " (target ≤ 0.3 s)"), "100k": (1.5, 1.0, "")}.get(label)
     full_target, unchanged_target, one_target = target or (None, None, "")
-    lines[-3] += f"  ({full.seconds / floor.seconds:.2f} × floor)"
+    lines[STEPS.index("full build")] += f"  ({full.seconds / floor.seconds:.2f} × floor)"
+    ratio = results["full build, library"].seconds / floor.seconds
+    lines[STEPS.index("full build, library")] += f"  ({ratio:.2f} × floor)"
     lines.append(
         f"{label}: full build = {full.seconds / floor.seconds:.2f} × floor"
         + (f" (target ≤ {full_target})" if full_target else "")
@@ -273,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
         f"corpus in {work}"
     )
     print(
-        f"{'size':>5} {'files':>6} {'cards':>7} {'step':<18} "
+        f"{'size':>5} {'files':>6} {'cards':>7} {'step':<20} "
         f"{'seconds':>8} {'cards/s':>10} {'RSS MB':>8} {'all MB':>8}"
     )
     summary: list[str] = []
@@ -281,8 +309,8 @@ def main(argv: list[str] | None = None) -> None:
     for label, files in sizes:
         results = run_size(label, files, work, args.repeat, args.jobs)
         lines = report(label, files, results)
-        print("\n".join(lines[:4]), flush=True)
-        summary += lines[4:]
+        print("\n".join(lines[: len(STEPS)]), flush=True)
+        summary += lines[len(STEPS) :]
         rates[label] = results["full build"].rate
         if label == "100k":
             summary.append(
