@@ -109,8 +109,12 @@ def _rows(source: SourceFile, problems: list[Problem], rule: str | None) -> tupl
         if isinstance(value, FileOptions):
             value = tuple(getattr(value, f.name) for f in fields(FileOptions))
         values.append(value)
-    rows = tuple((p.source, p.line, p.severity, p.code, p.message) for p in problems)
-    return tuple(values), rows, rule
+    return tuple(values), tuple(problem_row(p) for p in problems), rule
+
+
+def problem_row(p: Problem) -> tuple:
+    """A Problem as plain data (the store's entries and books, this index); ``Problem(*row)``."""
+    return (p.source, p.line, p.severity, p.code, p.message)
 
 
 def _result(path: Path, rel: str, rows) -> tuple[SourceFile, list[Problem], str | None]:

@@ -42,7 +42,7 @@ from pathlib import Path
 from notedeck import __version__
 from notedeck.config import Config
 from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
-from notedeck.runtime.index import FolderBook, Reader, ReadIndex
+from notedeck.runtime.index import FolderBook, Reader, ReadIndex, problem_row
 
 CACHE_DIR = ".cache"
 INDEX_NAME = "read-index"  # runtime.index: what the reader derived, by each file's stat
@@ -174,9 +174,7 @@ class Store:
                 "digest": digest,
                 "files": files,
                 "guids": [r.card.guid if r else None for r in book.aligned],
-                "problems": [
-                    [p.source, p.line, p.severity, p.code, p.message] for p in book.problems
-                ],
+                "problems": [list(problem_row(p)) for p in book.problems],
             }
         self.books_changed = True
 
@@ -331,7 +329,7 @@ def _note_rows(result: NoteResult) -> tuple[list[tuple], list[tuple]]:
         )
         for r in result.cards
     ]
-    problems = [_problem_row(p) for p in result.problems]
+    problems = [problem_row(p) for p in result.problems]
     return cards, problems
 
 
@@ -355,10 +353,6 @@ def _media_unchanged(rows: list) -> dict[str, Path] | None:
             return None
         media[name] = Path(path)
     return media
-
-
-def _problem_row(p: Problem) -> tuple:
-    return (p.source, p.line, p.severity, p.code, p.message)
 
 
 _CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
