@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 from notedeck.extract.common import block_markdown, is_image_only
 from notedeck.extract.sentences import sentences
-from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified
+from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified, subject_heading
 from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
-from notedeck.extract.words import IMPERATIVES
+from notedeck.extract.words import IMPERATIVES, INTRO_LABELS
 from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import first_sentence, is_chatter, word_count
@@ -108,6 +108,9 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
     versus = VERSUS.match(cleaned.rstrip("?")) and VERSUS.match(
         natural_case(cleaned, ctx.source.text).rstrip("?")
     )
+    if _introduces_subject(cleaned):
+        yield from _introduction(section, ctx)
+        return
     if not _names_a_concept(section, ctx, bool(versus)):
         return
     body = _description(section)
@@ -141,6 +144,28 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
             yield ctx.card(
                 section, "concept", question, text, key or subject, line, shape="concept"
             )
+
+
+def _introduces_subject(title: str) -> bool:
+    """ "Introduction", "Overview", "Definizione": the account of what the note is about."""
+    return title.casefold().strip(" :.") in INTRO_LABELS
+
+
+def _introduction(section: Section, ctx) -> Iterator[Card]:
+    """ "## Introduzione" under "# Albero BFS" (or in "Albero BFS.md"), opening "La visita in
+    ampiezza può generare un albero detto albero BFS …" → "What is albero BFS?".  Only when
+    the paragraph names the subject: an introduction to a chapter is about no one concept."""
+    if section.level <= 1 or ctx.has_subsections(section):
+        return
+    subject = subject_heading(section, ctx)
+    body = _description(section)
+    if not subject or not body or DATEISH.search(subject) or is_chatter(subject):
+        return
+    text, line = body
+    if len(subject.split()) > 5 or not _mentions(first_sentence(strip_markup(text)), subject):
+        return
+    question = _what_is(subject, text, ctx)
+    yield ctx.card(section, "concept", question, text, subject, line, shape="concept")
 
 
 def _names_a_concept(section: Section, ctx, versus: bool) -> bool:

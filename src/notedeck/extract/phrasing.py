@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from notedeck.extract.common import lower_first
-from notedeck.extract.terms import drop_parentheticals, is_plural
+from notedeck.extract.shapes import is_generic_label
+from notedeck.extract.terms import drop_parentheticals, foreign_clause, is_plural
 from notedeck.extract.words import COMMON_VERBS, NP_END, SUBORDINATE
 
 HAS = re.compile(
@@ -106,6 +107,10 @@ def phrase_question(
     lead = " ".join(drop_parentheticals(lead).split()).rstrip(":").strip() or lead
     if WH.match(lead):
         return lead[0].upper() + lead[1:] + "?"
+    if is_generic_label(lead):  # "Vantaggi:", "Advantages:" — the heading names whose
+        return f"What are {lower_first(lead)}?"
+    if foreign_clause(lead):  # "Gli svantaggi sono:", "Definiamo che:" — no English shape fits
+        return f"{lead}: ({count} items)"
     phrased = _conditional(lead, subject) or _verb_last(lead, subject) or _here_are(lead)
     if phrased:
         return phrased
@@ -159,6 +164,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return f"What is the difference between {versus.group('a')} and {versus.group('b')}?"
     words = title.split()
     if not words or len(words) > 6 or VERBISH.search(title) or title.endswith("?"):
+        return None
+    if foreign_clause(title):
         return None
     if words[0].casefold() in SUBORDINATE:
         return None

@@ -14,6 +14,7 @@ from functools import lru_cache
 from notedeck.extract.words import (
     ADVERBS,
     ALWAYS_IMPERATIVE,
+    FOREIGN_CLAUSE_WORDS,
     FUNCTION_WORDS,
     GENERIC_HEADS,
     GENERIC_TAILS,
@@ -95,6 +96,8 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     words = plain.split()
     if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
         return False
+    if _variable(plain, strict):  # "T_{p}", "R", "P3", "f(x)", "$p\neq0": a formula's symbol
+        return False
     if ":" in plain or _clause(words):  # "Visual example: water", "Adorno seems critical"
         return False
     if not strict:
@@ -118,6 +121,18 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     return not re.search(r"[,;!?]|\b(?:ch|p|pp|vol|fig)\.", plain, re.IGNORECASE)
 
 
+def _variable(plain: str, strict: bool) -> bool:
+    """A symbol of a formula or an exercise rather than a term: one character, subscripts and
+    superscripts, TeX, "=", and without bold a letter with digits ("P3", "x2" — "**Z3**" is
+    a name) or a function call ("f(x)")."""
+    if len(plain) == 1 or any(c in plain for c in "_{}^\\$="):
+        return True
+    return strict and bool(VARIABLE.fullmatch(plain))
+
+
+VARIABLE = re.compile(r"[A-Za-z]\d{1,3}|[A-Za-z]{1,2}\([^()]{0,20}\)")
+
+
 def _clause(words: list[str]) -> bool:
     """A subject with its verb ("Adorno seems quite critical of positivism"), or a participle
     or conjunction opening it ("Since saving an event", "Given two levels", "Assuming memory")."""
@@ -129,7 +144,14 @@ def _clause(words: list[str]) -> bool:
         return True  # "Keeping two code paths in sync": an action, not a term
     if any(w.endswith(("n't", "n’t")) for w in lowered):
         return True  # "DON'T", "Can't fail": advice or a claim, not a term
+    if any(w in FOREIGN_CLAUSE_WORDS for w in lowered):
+        return True  # "ci possono essere dei problemi", "viola l'argomento …"
     return any(w in FINITE_VERBS for w in lowered[1:])
+
+
+def foreign_clause(text: str) -> bool:
+    """A verb, pronoun or conjunction of another language: a clause, not a noun phrase."""
+    return any(w.casefold().strip("\"'“”‘’(),.:;") in FOREIGN_CLAUSE_WORDS for w in text.split())
 
 
 CLAUSE_OPENERS = word_set(

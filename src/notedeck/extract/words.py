@@ -115,6 +115,23 @@ NP_END = word_set(
 )
 
 
+# Verbs, pronouns and conjunctions of the other languages of real vaults (it, de, es, fr, pt,
+# cs) that no term contains: "ci possono essere dei problemi", "uno schedule è detto legale
+# se", "definiamo che" are clauses however short.  (Words that are also English — "come",
+# "hat", "man", "son", "il" — are left out.)
+FOREIGN_CLAUSE_WORDS = word_set(
+    "è sono sia siano può possono essere viene vengono hanno era erano sarà fa fanno deve "
+    "devono definiamo vediamo abbiamo dobbiamo possiamo consideriamo quindi però perché quando "
+    "dove cui ci si se che ovvero cioè "
+    "ist sind wird werden wurde wurden kann können muss müssen gibt haben dass wenn ob weil "
+    "gilt sei seien heißt "
+    "es está están puede pueden hay que cuando donde porque tiene tienen "
+    "est sont peut peuvent qui quand où parce avons sommes nous vous ils "
+    "são pode podem não "
+    "je jsou může mohou který která které když že"
+)
+
+
 SUBORDINATE = word_set(
     "when if while after before as since because although once to for in on with during by "
     "from here so and but"
@@ -144,7 +161,24 @@ GENERIC_LABELS = word_set(
     # the same labels in the other languages of real vaults (it, de, es, fr)
     "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
     "bemerkung anmerkung idee idea significato bedeutung significado definizione definición "
-    "proprietà eigenschaften propiedades propriétés nota hinweis attenzione achtung formalmente"
+    "proprietà eigenschaften propiedades propriétés nota hinweis attenzione achtung formalmente "
+    "introduzione einleitung einführung einfuehrung introducción introduccion úvod uvod "
+    "panoramica überblick uberblick resumen résumé riassunto zusammenfassung conclusione fazit "
+    "conclusión theorem theorems teorema teoremi satz sätze lemma lemmi corollary corollario "
+    "korollar proposition proposizione frage fragen domanda domande pregunta method methods "
+    "metodo metodi methode método procedura verfahren descrizione beschreibung descripción "
+    "obiettivo obiettivi ziel ziele caratteristiche merkmale características vantaggi "
+    "svantaggi vantaggio svantaggio vorteil nachteil ventaja desventaja vorteile nachteile "
+    "ventajas desventajas implementazione implementierung "
+    "struttura struktur estructura sintassi utilizzo verwendung uso related"
+)
+# Labels over the account of the note's own subject: "## Introduzione" under "Albero BFS"
+# introduces the BFS tree, so its paragraph is asked as "What is the BFS tree?".
+INTRO_LABELS = word_set(
+    "intro introduction overview definition definitions description basics introduzione "
+    "einleitung einführung einfuehrung introducción introduccion úvod uvod panoramica "
+    "überblick uberblick definizione definición definicion descrizione beschreibung "
+    "descripción définition présentation"
 )
 # A card about these is a citation or a pointer, never a fact: "Reference: Floyd's algorithm".
 CITATION_LABELS = word_set(
