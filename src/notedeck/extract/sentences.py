@@ -336,12 +336,31 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     if predicate.split()[0].casefold() in POSSESSIVES and " of " not in match.group("term"):
         return []
     article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
+    if article == "the" and not _defines_the(match):
+        return []  # "The stance is low", "The x-axis represents …": about what was just said
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
     ]
 
 
 POSSESSIVES = frozenset(["its", "their", "his", "her", "our", "my", "your"])
+
+
+def _defines_the(match: re.Match) -> bool:
+    """ "The X is …" names the thing just mentioned ("The division is transparent to the
+    programmer", "The stance is low", "The y-axis represents process B") unless it says what
+    X is: a noun phrase ("The kernel is the core of the OS") or "refers to", "means"."""
+    verb = match.group("verb").casefold()
+    if verb in ("represents", "describes"):
+        return False
+    first = match.group("def").casefold().strip(",.;:")
+    if verb not in ("is", "are") or first in NOUN_PHRASE_START or first in POSSESSIVES:
+        return True
+    rest = match.string[match.start("def") :]
+    return "," in rest and " and " in rest  # "The three tiers are data, logic and display"
+
+
+NOUN_PHRASE_START = frozenset(["a", "an", "the", "one", "any", "when", "how", "what", "where"])
 
 
 def _plain_is(plain: str) -> re.Match | None:

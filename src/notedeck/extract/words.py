@@ -91,7 +91,8 @@ NOT_DEFINITION = word_set(
 
 SENTENCE_PREPOSITIONS = word_set(
     "after before by to into on in at from with when once as for through over out up down off "
-    "gradually later again automatically only immediately together back away"
+    "gradually later again automatically only immediately together back away across among "
+    "between under within without per during"
 )
 
 
