@@ -165,7 +165,7 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
     words = title.split()
     if not words or len(words) > 6 or VERBISH.search(title) or title.endswith("?"):
         return None
-    if foreign_clause(title):
+    if foreign_clause(title) or len(title) > 60:  # a CJK clause has no spaces to count
         return None
     if words[0].casefold() in SUBORDINATE:
         return None
@@ -195,7 +195,7 @@ def _singular(lead: str) -> str | None:
     longest = 9 if ARTICLE_FIRST.match(lead) else 6
     if len(words) < 2 and not lead.isupper():
         return None  # "Primarily", "Official": one word that names nothing
-    if len(words) > longest or VERBISH.search(lead) or "," in lead:
+    if len(words) > longest or VERBISH.search(lead) or "," in lead or len(lead) > 60:
         return None
     if words[0].casefold() in SUBORDINATE or any(w.casefold() in NP_END for w in words[1:2]):
         return None

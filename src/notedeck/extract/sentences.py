@@ -343,6 +343,10 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     ]
 
 
+ADJECTIVE = re.compile(r"(?:ible|able|ive|ous|ful|less|ent|ant|ic|al|ar)$")
+ADJECTIVE_OBJECTS = frozenset(["with", "to", "for", "from", "on", "of", "in", "than", "about"])
+# "is responsible for deciding …", "is equivalent to …": how components and terms are defined.
+ROLE_ADJECTIVES = frozenset(["responsible", "equivalent", "analogous", "synonymous", "short"])
 POSSESSIVES = frozenset(["its", "their", "his", "her", "our", "my", "your"])
 
 
@@ -385,6 +389,8 @@ def _defines(match: re.Match) -> bool:
         return False  # "is commonly combined", "is deeply rooted": a description
     if first in ("far", "much", "quite", "rather", "fairly", "somewhat", "even", "less"):
         return False  # "is far more concerned with …"
+    if ADJECTIVE.search(first) and nxt in ADJECTIVE_OBJECTS and first not in ROLE_ADJECTIVES:
+        return False  # "is incompatible with the OS", "is transparent to the programmer"
     # "is retried", not "is connection-oriented": hyphenated -ed words are adjectives
     passive = first.endswith("ed") and "-" not in first or first in IRREGULAR_PARTICIPLES
     if passive and (first, nxt) in DEFINING_PASSIVES:

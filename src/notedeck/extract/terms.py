@@ -27,6 +27,7 @@ from notedeck.text.keys import strip_markup
 from notedeck.text.patterns import LEADING_ARTICLE
 
 MAX_TERM_WORDS = 6
+MAX_TERM_CHARS = 60
 ARTICLE = LEADING_ARTICLE
 
 
@@ -95,6 +96,8 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     plain = drop_parentheticals(plain).strip()
     words = plain.split()
     if not words or len(words) > MAX_TERM_WORDS or plain.endswith((".", ",", "!", "?", ";")):
+        return False
+    if len(plain) > MAX_TERM_CHARS:  # CJK writes a whole clause without a space
         return False
     if _variable(plain, strict):  # "T_{p}", "R", "P3", "f(x)", "$p\neq0": a formula's symbol
         return False

@@ -184,7 +184,7 @@ INTRO_LABELS = word_set(
 # A card about these is a citation or a pointer, never a fact: "Reference: Floyd's algorithm".
 CITATION_LABELS = word_set(
     "reference references ref refs source sources citation citations credit credits "
-    "link links url urls further reading based see also bibliography"
+    "link links url urls further reading based see also bibliography related"
 )
 # Plural heads that need their subject: "What are the main kinds?" of what?
 PLURAL_LABELS = word_set(
