@@ -28,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # realnotes.py: the judged cards' repositories
 import real  # noqa: E402
 import score as quality  # noqa: E402
 
@@ -83,6 +84,43 @@ def dev_samples() -> list[Sample]:
                 made = real.produced(rendered)
                 keep = int(real.why_junk(made, label, code) is None)
                 samples.append(Sample(label.repo, label.name, features, keep, made, card.kind))
+    return samples
+
+
+def judged_samples() -> list[Sample]:
+    """Candidates of the judged real-notes cards (``judged.py``): GOOD → keep, JUNK → junk,
+    for the candidates whose question is still the one judged (matched by file, line and a
+    hash of the question).  Repositories come from ``realnotes.py``'s pinned snapshots."""
+    import judged as verdicts
+    import realnotes
+
+    from notedeck.commands.preview import card_text
+
+    labels = [j for j in verdicts.load() if j.verdict in ("GOOD", "JUNK")]
+    by_short = {repo.short: repo for repo in realnotes.REPOS}
+    samples = []
+    with tempfile.TemporaryDirectory(prefix="notedeck-train-") as tmp:
+        notes = Path(tmp) / "notes"
+        rels = sorted({j.rel for j in labels if j.repo in by_short})
+        for rel in rels:
+            short, _, path = rel.partition("/")
+            repo = by_short[short]
+            git_dir = realnotes.find_mirror(repo)
+            inside = f"{repo.folder}/{path}" if repo.folder else path
+            shown = git_dir and realnotes._git(git_dir, "show", f"{repo.commit}:{inside}")
+            if not shown or shown.returncode:
+                continue
+            (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+            (notes / rel).write_bytes(shown.stdout)
+        found = candidates(notes, rels)
+        for j in labels:
+            for card, features, rendered in found.get(j.rel, []):
+                asked = verdicts.question_hash(card_text(rendered).question)
+                if card.line == j.line and asked == j.question:
+                    made = real.produced(rendered)
+                    keep = int(j.verdict == "GOOD")
+                    samples.append(Sample(j.repo, j.rel, features, keep, made, card.kind))
+                    break
     return samples
 
 
@@ -234,7 +272,7 @@ def load_samples(refresh: bool) -> list[Sample]:
 
     if not refresh and CACHE.exists():
         return pickle.loads(CACHE.read_bytes())
-    samples = dev_samples() + corpus_samples()
+    samples = dev_samples() + corpus_samples() + judged_samples()
     CACHE.write_bytes(pickle.dumps(samples))
     return samples
 

@@ -51,6 +51,9 @@ FALLBACK_QUESTION = re.compile(
 )
 NUMBERED = re.compile(r"^\s*(?:\d+[.):]|[a-z][.)]|#\d|step\s+\d)|\b\d+\b")
 ARTICLES = frozenset({"a", "an", "the"})
+CONDITIONAL_START = re.compile(r"(?:if|when|whenever|unless|once|for example|e\.g\.?)\b", re.I)
+SECOND_PERSON = re.compile(r"\b(?:you|your|you're)\b", re.I)
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ADJECTIVE_END = re.compile(r"(?:al|ive|ous|ful|less|able|ible|ic|ent|ant|ary|ish)$")
 ADVERB_END = re.compile(r"ly$")
 VERB_PREDICATE = re.compile(r"(?:ing|ed)$")
@@ -109,6 +112,9 @@ def _term(term: str, words: list[str], key: str, note: NoteFacts) -> dict[str, f
         "t_symbols": float(bool(term) and len(DIGIT_OR_SYMBOL.findall(term)) * 3 > len(term)),
         "t_repeated": float(note.keys.get(key, 0) > 1),
         "t_mentions": min(mentions, 8) / 8,
+        "t_lower": float(term[:1].islower()),
+        "t_not_ascii": float(bool(term) and not term.isascii() and not CJK.search(term)),
+        "t_cjk": float(bool(CJK.search(term))),
         "t_bold": float(f"**{term.casefold()}" in note.text or f"__{term.casefold()}" in note.text),
     }
 
@@ -132,6 +138,9 @@ def _answer(answer: str, words: list[str], term: str) -> dict[str, float]:
         "a_lower_start": float(answer[:1].islower()),
         "a_question": float(answer.rstrip().endswith("?")),
         "a_defining": float(bool(DEFINING.search(answer[:200]))),
+        "a_conditional": float(bool(CONDITIONAL_START.match(answer))),
+        "a_second_person": float(bool(SECOND_PERSON.search(answer[:200]))),
+        "a_names_term": float(_names(answer[:300], term)),
         "p_article": float(predicate in ARTICLES),
         "p_adjective": float(bool(predicate) and bool(ADJECTIVE_END.search(predicate))),
         "p_adverb": float(bool(predicate) and bool(ADVERB_END.search(predicate))),
@@ -139,6 +148,14 @@ def _answer(answer: str, words: list[str], term: str) -> dict[str, float]:
         # "is programmed cell death", "is distributed storage": a participle as an adjective
         "p_verb": float(bool(VERB_PREDICATE.search(predicate)) and not _noun_after(after)),
     }
+
+
+def _names(text: str, term: str) -> bool:
+    """The answer's opening names the term, or the term's last word ("… replication")."""
+    folded = text.casefold()
+    words = [w for w in term.casefold().split() if len(w) > 2]
+    head = words[-1].rstrip("s") if words else ""
+    return bool(term) and (term.casefold() in folded or (len(head) > 2 and head in folded))
 
 
 def _predicate(answer: str, term: str) -> tuple[str, str]:
@@ -226,4 +243,12 @@ DESCRIPTIONS = {
     "p_adverb": "the sentence describes rather than defines",
     "p_verb": "the sentence tells what happens rather than what it is",
     "a_lower_start": "the answer starts mid-sentence",
+    "a_conditional": "the answer opens with a condition or an example, not an account",
+    "a_second_person": "the answer gives instructions (“you …”)",
+    "a_names_term": "the answer names the term",
+    "t_lower": "the term starts in lower case (a piece of a sentence?)",
+    "t_not_ascii": "the term is in a language the rules read less surely",
+    "t_cjk": "the term is in a language the rules read less surely",
+    "shape:concept": "a heading over a paragraph is often not a concept",
+    "shape:plain-is": "an unemphasised “X is …” sentence is often not a definition",
 }

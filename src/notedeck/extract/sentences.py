@@ -105,6 +105,7 @@ DEFINING_PASSIVES = {
 FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|me|my|mine)\b")
 WRITER = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|we're|us|our|ours)\b", re.IGNORECASE)
 COMMENTARY = re.compile(  # "… is the hard part", "… is the only way to know"
+    r"^(?:one\s+of\s+)?the\s+(?:most|least)\s|"  # "… is the most important metric": a claim
     r"^(?:the|a|an)\s+(?:hard|easy|main|big|key|real|tricky|fun|interesting|important|best|worst|"
     r"whole|only|first|last|good|bad|nice|great)\s+(?:part|point|thing|idea|problem|issue|bit|way)\b",
     re.IGNORECASE,
