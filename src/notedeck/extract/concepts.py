@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from notedeck.extract.common import block_markdown, is_image_only
-from notedeck.extract.sentences import sentences
+from notedeck.extract.sentences import COMMENTARY, sentences
 from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified, subject_heading
 from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
 from notedeck.extract.words import IMPERATIVES, INTRO_LABELS
@@ -117,8 +117,11 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
     if not body:
         return
     text, line = body
-    if section.level == 1 and not _mentions(first_sentence(strip_markup(text)), cleaned):
+    opening = first_sentence(strip_markup(text))
+    if section.level == 1 and not _mentions(opening, cleaned):
         return  # a document title over an intro that is about something else
+    if _judges(opening, cleaned):
+        return  # "Response time is the most important figure …": a claim, not an account
     if versus:
         a, b = versus.group("a"), versus.group("b")
         if b[:1].islower() and re.fullmatch(
@@ -179,7 +182,27 @@ def _names_a_concept(section: Section, ctx, versus: bool) -> bool:
     if not versus and ctx.has_subsections(section) and _groups(section, ctx):
         return False
 
-    return 0 < len(clean_title(title).split()) <= MAX_TITLE_WORDS
+    cleaned = clean_title(title)
+    if not versus and _claim_title(cleaned):
+        return False  # "Migrations: the sole fix …", "More engineers, more problems": a claim
+    return 0 < len(cleaned.split()) <= MAX_TITLE_WORDS
+
+
+def _judges(sentence: str, title: str) -> bool:
+    """ "<Title> is the most important …", "<Title> is the hard part": the opening judges it."""
+    folded, name = sentence.casefold(), title.casefold()
+    for verb in (" is ", " are "):
+        if folded.startswith(name + verb) or folded.startswith("the " + name + verb):
+            return bool(COMMENTARY.match(sentence[folded.index(verb) + len(verb) :]))
+    return False
+
+
+def _claim_title(title: str) -> bool:
+    """A title whose ":", "," or ";" goes on in lower case states or lists something
+    ("Migrations: the sole scalable fix", "More engineers, more problems"); a name's parts
+    are capitalised ("New Interface, Old Implementation")."""
+    parts = re.split(r"[:,;]\s*", title)
+    return len(parts) > 1 and any(not part[:1].isupper() for part in parts[1:])
 
 
 def _groups(section: Section, ctx) -> bool:

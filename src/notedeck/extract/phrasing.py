@@ -14,7 +14,7 @@ import re
 from notedeck.extract.common import lower_first
 from notedeck.extract.shapes import is_generic_label
 from notedeck.extract.terms import drop_parentheticals, foreign_clause, is_plural
-from notedeck.extract.words import COMMON_VERBS, NP_END, SUBORDINATE
+from notedeck.extract.words import COMMON_VERBS, IMPERATIVES, NP_END, SUBORDINATE
 
 HAS = re.compile(
     r"^(?:the\s+)?(?P<subj>.*?\S)\s++(?:has|have|consists of|consist of|is made up of|comprises|"
@@ -167,7 +167,7 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if foreign_clause(title) or len(title) > 60:  # a CJK clause has no spaces to count
         return None
-    if words[0].casefold() in SUBORDINATE:
+    if words[0].casefold() in SUBORDINATE or _procedure(words):
         return None
     if outline and JOINED.search(title):
         return f"What do {_with_the(title)} cover?"
@@ -178,6 +178,24 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
     if outline:
         return f"What does {_with_the(title, plural=False)} cover?"
     return f"What is {_with_the(title, plural=False)}?"
+
+
+def _procedure(words: list[str]) -> bool:
+    """ "Configure Guacamole Server", "Install the agent", "Set up your keys": a task's steps
+    (commands, mostly), not a thing to ask "What is …?" about."""
+    first = words[0].casefold()
+    second = words[1].casefold() if len(words) > 1 else ""
+    return (
+        first in PROCEDURE_VERBS
+        and len(words) > 1
+        or (first in IMPERATIVES and second in ("the", "a", "an", "your", "up", "our", "my"))
+    )
+
+
+PROCEDURE_VERBS = frozenset(
+    "install configure create enable disable deploy download connect mount setup upgrade "
+    "initialize initialise uninstall reinstall compile".split()
+)
 
 
 def _with_the(phrase: str, plural: bool = True) -> str:
@@ -246,7 +264,8 @@ def _clause_like(words: list[str]) -> bool:
 
 
 SENTENCE_END = frozenset(
-    ["by", "with", "using", "via", "for", "to", "of", "in", "on", "from", "like"]
+    ["by", "with", "using", "via", "for", "to", "of", "in", "on", "from", "like", "when", "if"]
+    + ["because", "that", "where", "whether", "as", "than", "and", "or", "is", "are", "can"]
 )
 
 
@@ -281,8 +300,8 @@ def _verb_last(lead: str, subject: str | None) -> str | None:
         if not subject:
             return None
         subj = subject
-    elif re.search(r"\b(?:this|that|these|those|it|them)\b", subj, re.I):
-        return None  # "various reasons for this": what "this" is, the question cannot say
+    elif re.search(r"\b(?:this|that|these|those|it|them)\b", subj, re.I) or VERBISH.search(subj):
+        return None  # "various reasons for this", "The aim is to": the question cannot say
     if len(subj.split()) > 6 or "," in subj or re.search(r"\b(?:i|we|you)\b", subj, re.I):
         return None
     verb = match.group("verb").lower()

@@ -13,6 +13,7 @@ from importlib import import_module
 from notedeck.extract import EXTRACTORS, KIND_PRIORITY
 from notedeck.extract.context import Context, RuleSettings
 from notedeck.extract.media import attach_media
+from notedeck.extract.score import DEFINING as DEFINES
 from notedeck.extract.score import NoteFacts, features, reason, score, veto
 from notedeck.extract.shapes import is_hub_title, is_worked_title
 from notedeck.extract.weights import THRESHOLD
@@ -104,7 +105,31 @@ def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     # says what X is, the list only what it has.
     described = {normalise_key(c.question) for c in cards if c.kind == "concept"}
     cards = [c for c in cards if c.kind != "list" or normalise_key(c.question) not in described]
+    cards = _one_reading_per_term(cards)
     return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
+
+
+# Shapes found by sentence form alone (no bold, no "Term:" line): only the form says they define.
+SENTENCE_SHAPES = frozenset(["plain-is", "bold-sentence"])
+
+
+def _one_reading_per_term(cards: list[Card]) -> list[Card]:
+    """ "A team is falling behind if …", "A team is treading water when …", "A team is
+    innovating …": a term that opens several sentences of a note is its topic, and those are
+    statements about it.  The first is kept when it says what the term is (an article after
+    the verb: "TDD is a practice …"), the others never."""
+    by_key: dict[str, list[int]] = {}
+    for n, card in enumerate(cards):
+        if card.shape in SENTENCE_SHAPES:
+            by_key.setdefault(card.key, []).append(n)
+    drop: set[int] = set()
+    for members in by_key.values():
+        if len(members) < 2:
+            continue
+        first = cards[members[0]]
+        keep_first = len(members) == 2 and DEFINES.search(first.answer[:200]) is not None
+        drop.update(members[1:] if keep_first else members)
+    return [card for n, card in enumerate(cards) if n not in drop] if drop else cards
 
 
 def _practice_or_links(section: Section) -> bool:

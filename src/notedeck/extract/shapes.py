@@ -163,7 +163,7 @@ def is_generic_label(term: str) -> bool:
     phrase = " ".join(words)
     if phrase in GENERIC_PHRASES or phrase in GENERIC_LABELS:
         return True
-    qualified = len(words) == 1 or words[0] in QUALIFYING or words[0] == "the"
+    qualified = len(words) == 1 or all(w in QUALIFYING for w in words[:-1])
     labelled = words[-1] in GENERIC_LABELS or words[-1] in PLURAL_LABELS  # "Types": of what?
     return len(words) > 1 and " ".join(words[-2:]) in GENERIC_PHRASES or (labelled and qualified)
 
@@ -185,7 +185,10 @@ def never_qualified(term: str) -> bool:
 
 
 # "No edge case", "Main reason", "Other issues": a qualifier on a label is still a label.
-QUALIFYING = frozenset(["main", "other", "key", "more", "further", "some", "common", "typical"])
+QUALIFYING = frozenset(
+    "main other key more further some common typical the a an few additional useful important "
+    "general quick handy basic major minor several various".split()
+)
 ENUMERATOR = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z]|[ivx]+")
 
 
@@ -232,6 +235,8 @@ def qualified(question: str, section, ctx) -> tuple[str, str | None]:
     if not subject:
         return question, None  # the scorer's veto leaves it out
     term = what.group("term")
+    if term.casefold() in subject.casefold().split():  # "Lemma" in "Linear Map Lemma"
+        return f"What is the {subject}?", subject
     subject = subject[:1].upper() + subject[1:]  # a file name may be all lower case
     return f"{subject} — {term[:1].upper()}{term[1:]}?", f"{subject} {term}"
 

@@ -69,7 +69,8 @@ COMMON_NOUN = re.compile(
 )
 # "3.2 ", "8: ", "8) ", "B. ", "iv. ", "Step 3: ", "#1 " before a heading's words.
 NUMBERING = re.compile(
-    r"^\s*(?:(?:step|part|lesson|rule|tip|principle|lecture|week|day)\s+)?"
+    r"^\s*(?:(?:step|part|lesson|rule|tip|principle|lecture|week|day|approach|method|option|"
+    r"pattern|case|strategy|solution|technique|level|stage|phase|type|chapter|section)\s+)?"
     r"(?:#?\d+(?:\.\d+)*[.:)]?|[A-Z][.)]|[ivx]+[.)])\s+(?=\S)",
     re.IGNORECASE,
 )

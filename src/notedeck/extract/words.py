@@ -91,8 +91,7 @@ NOT_DEFINITION = word_set(
 
 SENTENCE_PREPOSITIONS = word_set(
     "after before by to into on in at from with when once as for through over out up down off "
-    "gradually later again automatically only immediately together back away across among "
-    "between under within without per during"
+    "gradually later again automatically only immediately together back away"
 )
 
 
@@ -189,7 +188,9 @@ CITATION_LABELS = word_set(
 # Plural heads that need their subject: "What are the main kinds?" of what?
 PLURAL_LABELS = word_set(
     "types kinds sorts categories forms classes ways methods approaches options examples "
-    "reasons steps variants flavours flavors styles strategies techniques"
+    "reasons steps variants flavours flavors styles strategies techniques fields parameters "
+    "params settings attributes functions operations rules criticisms implications "
+    "consequences effects setups"
 )
 GENERIC_PHRASES = frozenset(
     {
