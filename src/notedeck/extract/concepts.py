@@ -120,8 +120,8 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
     opening = first_sentence(strip_markup(text))
     if section.level == 1 and not _mentions(opening, cleaned):
         return  # a document title over an intro that is about something else
-    if _judges(opening, cleaned):
-        return  # "Response time is the most important figure …": a claim, not an account
+    if _judges(opening, cleaned) and len(sentences(text)) == 1:
+        return  # "Response time is the most important figure …" and no more: a claim
     if versus:
         a, b = versus.group("a"), versus.group("b")
         if b[:1].islower() and re.fullmatch(
