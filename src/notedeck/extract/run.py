@@ -49,7 +49,7 @@ def extract_cards(document: Document, config: RuleSettings) -> Extracted:
         if vetoed:
             left_out.append((card, 0.0, vetoed))
             continue
-        found = features(card, sections(card.line), facts)
+        found = features(card, sections(card.line), facts, every=False)
         probability = score(found)
         if probability >= threshold:
             kept.append(card)

@@ -18,6 +18,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from notedeck.extract.shapes import is_generic_label
 from notedeck.extract.weights import BIAS, WEIGHTS
@@ -77,77 +78,123 @@ class NoteFacts:
         return cls(rel, body.casefold(), Counter(c.key for c in cards))
 
 
-def features(card: Card, section: Section | None, note: NoteFacts) -> dict[str, float]:
-    """The candidate's features: names → values in [0, 1]."""
-    term = strip_markup(card.key)
-    words = term.split()
-    question = strip_markup(card.question)
-    answer = strip_markup(card.answer)
-    answer_words = answer.split()
-    title = section.title if section else ""
+class Probe:
+    """One candidate as the features see it: each view (plain term, answer, words …) worked
+    out on first use, so that a build, which needs only the weighted features, pays for
+    those alone."""
+
+    def __init__(self, card: Card, section: Section | None, note: NoteFacts) -> None:
+        self.card, self.note = card, note
+        self.title = section.title if section else ""
+
+    @cached_property
+    def term(self) -> str:
+        return strip_markup(self.card.key)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return self.term.split()
+
+    @cached_property
+    def folded(self) -> list[str]:
+        return [w.casefold().strip(".,:;!?\"'()") for w in self.words]
+
+    @cached_property
+    def question(self) -> str:
+        return strip_markup(self.card.question)
+
+    @cached_property
+    def answer(self) -> str:
+        return strip_markup(self.card.answer)
+
+    @cached_property
+    def answer_words(self) -> int:
+        return len(self.answer.split())
+
+    @cached_property
+    def predicate(self) -> tuple[str, str]:
+        return _predicate(self.answer, self.term)
+
+    @cached_property
+    def url_chars(self) -> int:
+        return sum(len(u) for u in URL.findall(self.answer))
+
+
+def _generic(p: Probe) -> bool:
+    return bool(p.folded) and (
+        " ".join(p.folded) in GENERIC_LABELS or p.folded[-1] in GENERIC_LABELS
+    )
+
+
+def _bold_in_note(p: Probe) -> bool:
+    term = p.term.casefold()
+    return f"**{term}" in p.note.text or f"__{term}" in p.note.text
+
+
+def _participle_verb(p: Probe) -> bool:
+    # "is fed one example", "is dismantling all …", "are re-calculated once": a verb;
+    # "is programmed cell death", "is distributed storage": a participle as an adjective
+    predicate, after = p.predicate
+    return bool(VERB_PREDICATE.search(predicate)) and not _noun_after(after)
+
+
+# name → test (a bool or a value in [0, 1]); "shape:<shape>" features come from the card.
+FEATURES = {
+    "t_generic": _generic,
+    "t_numbered": lambda p: bool(NUMBERED.search(p.term)),
+    "t_one_word": lambda p: len(p.words) == 1,
+    "t_long": lambda p: len(p.words) > 5,
+    "t_fragment": lambda p: any(w in FUNCTION_WORDS for w in p.folded[1:]),
+    "t_starts_clause": lambda p: bool(p.folded) and p.folded[0] in SUBORDINATE,
+    "t_symbols": lambda p: bool(p.term) and len(DIGIT_OR_SYMBOL.findall(p.term)) * 3 > len(p.term),
+    "t_repeated": lambda p: p.note.keys.get(p.card.key, 0) > 1,
+    "t_mentions": lambda p: min(p.note.text.count(p.term.casefold()), 8) / 8 if p.term else 0.0,
+    "t_lower": lambda p: p.term[:1].islower(),
+    "t_not_ascii": lambda p: bool(p.term) and not p.term.isascii() and not CJK.search(p.term),
+    "t_cjk": lambda p: bool(CJK.search(p.term)),
+    "t_bold": _bold_in_note,
+    "a_tiny": lambda p: p.answer_words < 3,
+    "a_short": lambda p: 3 <= p.answer_words < 7,
+    "a_long": lambda p: p.answer_words > 60,
+    "a_huge": lambda p: p.answer_words > 150,
+    "a_urls": lambda p: p.url_chars * 3 > max(len(p.answer), 1),
+    "a_has_url": lambda p: p.url_chars > 0,
+    "a_symbols": lambda p: len(DIGIT_OR_SYMBOL.findall(p.answer)) * 4 > max(len(p.answer), 1),
+    "a_math": lambda p: "\\(" in p.answer or "$" in p.answer or "\\frac" in p.answer,
+    "a_first_person": lambda p: bool(FIRST_PERSON_WORD.search(p.answer)),
+    "a_lower_start": lambda p: p.answer[:1].islower(),
+    "a_question": lambda p: p.answer.rstrip().endswith("?"),
+    "a_defining": lambda p: bool(DEFINING.search(p.answer[:200])),
+    "a_conditional": lambda p: bool(CONDITIONAL_START.match(p.answer)),
+    "a_second_person": lambda p: bool(SECOND_PERSON.search(p.answer[:200])),
+    "a_names_term": lambda p: _names(p.answer[:300], p.term),
+    "p_article": lambda p: p.predicate[0] in ARTICLES,
+    "p_adjective": lambda p: bool(p.predicate[0]) and bool(ADJECTIVE_END.search(p.predicate[0])),
+    "p_adverb": lambda p: bool(p.predicate[0]) and bool(ADVERB_END.search(p.predicate[0])),
+    "p_verb": _participle_verb,
+    "q_fallback": lambda p: bool(FALLBACK_QUESTION.search(p.question.casefold())),
+    "q_long": lambda p: len(p.question.split()) > 14,
+    "q_link": lambda p: "](" in p.card.question or "http" in p.question.casefold(),
+    "c_log": lambda p: bool(DATE_NAME.search(p.note.rel) or LOG_FOLDER.search(p.note.rel)),
+    "c_exercise": lambda p: bool(EXERCISE.search(p.title)),
+    "c_reference": lambda p: bool(REFERENCE.search(p.title)),
+    "c_term_is_title": lambda p: bool(p.term) and p.term.casefold() in p.title.casefold(),
+}
+WEIGHTED = tuple(name for name in FEATURES if name in WEIGHTS)
+
+
+def features(
+    card: Card, section: Section | None, note: NoteFacts, every: bool = True
+) -> dict[str, float]:
+    """The candidate's features that hold: names → values in (0, 1].  ``every=False``: only
+    those the shipped weights use (all a score or a reason needs), as a build asks."""
+    probe = Probe(card, section, note)
     out: dict[str, float] = {f"shape:{card.shape}": 1.0} if card.shape in SHAPES else {}
-    out.update(_term(term, words, card.key, note))
-    out.update(_answer(answer, answer_words, term))
-    out["q_fallback"] = float(bool(FALLBACK_QUESTION.search(question.casefold())))
-    out["q_long"] = float(len(question.split()) > 14)
-    out["q_link"] = float("](" in card.question or "http" in question.casefold())
-    out["c_log"] = float(bool(DATE_NAME.search(note.rel) or LOG_FOLDER.search(note.rel)))
-    out["c_exercise"] = float(bool(EXERCISE.search(title)))
-    out["c_reference"] = float(bool(REFERENCE.search(title)))
-    out["c_term_is_title"] = float(bool(term) and term.casefold() in title.casefold())
-    return {name: value for name, value in out.items() if value}
-
-
-def _term(term: str, words: list[str], key: str, note: NoteFacts) -> dict[str, float]:
-    folded = [w.casefold().strip(".,:;!?\"'()") for w in words]
-    mentions = note.text.count(term.casefold()) if term else 0
-    generic = bool(folded) and (" ".join(folded) in GENERIC_LABELS or folded[-1] in GENERIC_LABELS)
-    return {
-        "t_generic": float(generic),
-        "t_numbered": float(bool(NUMBERED.search(term))),
-        "t_one_word": float(len(words) == 1),
-        "t_long": float(len(words) > 5),
-        "t_fragment": float(any(w in FUNCTION_WORDS for w in folded[1:])),
-        "t_starts_clause": float(bool(folded) and folded[0] in SUBORDINATE),
-        "t_symbols": float(bool(term) and len(DIGIT_OR_SYMBOL.findall(term)) * 3 > len(term)),
-        "t_repeated": float(note.keys.get(key, 0) > 1),
-        "t_mentions": min(mentions, 8) / 8,
-        "t_lower": float(term[:1].islower()),
-        "t_not_ascii": float(bool(term) and not term.isascii() and not CJK.search(term)),
-        "t_cjk": float(bool(CJK.search(term))),
-        "t_bold": float(f"**{term.casefold()}" in note.text or f"__{term.casefold()}" in note.text),
-    }
-
-
-def _answer(answer: str, words: list[str], term: str) -> dict[str, float]:
-    n = len(words)
-    chars = max(len(answer), 1)
-    urls = sum(len(u) for u in URL.findall(answer))
-    symbols = len(DIGIT_OR_SYMBOL.findall(answer))
-    predicate, after = _predicate(answer, term)
-    return {
-        "a_tiny": float(n < 3),
-        "a_short": float(3 <= n < 7),
-        "a_long": float(n > 60),
-        "a_huge": float(n > 150),
-        "a_urls": float(urls * 3 > chars),
-        "a_has_url": float(urls > 0),
-        "a_symbols": float(symbols * 4 > chars),
-        "a_math": float("\\(" in answer or "$" in answer or "\\frac" in answer),
-        "a_first_person": float(bool(FIRST_PERSON_WORD.search(answer))),
-        "a_lower_start": float(answer[:1].islower()),
-        "a_question": float(answer.rstrip().endswith("?")),
-        "a_defining": float(bool(DEFINING.search(answer[:200]))),
-        "a_conditional": float(bool(CONDITIONAL_START.match(answer))),
-        "a_second_person": float(bool(SECOND_PERSON.search(answer[:200]))),
-        "a_names_term": float(_names(answer[:300], term)),
-        "p_article": float(predicate in ARTICLES),
-        "p_adjective": float(bool(predicate) and bool(ADJECTIVE_END.search(predicate))),
-        "p_adverb": float(bool(predicate) and bool(ADVERB_END.search(predicate))),
-        # "is fed one example", "is dismantling all …", "are re-calculated once": a verb;
-        # "is programmed cell death", "is distributed storage": a participle as an adjective
-        "p_verb": float(bool(VERB_PREDICATE.search(predicate)) and not _noun_after(after)),
-    }
+    for name in FEATURES if every else WEIGHTED:
+        value = float(FEATURES[name](probe))
+        if value:
+            out[name] = value
+    return out
 
 
 def _names(text: str, term: str) -> bool:
