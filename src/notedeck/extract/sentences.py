@@ -390,6 +390,9 @@ def _defines(match: re.Match) -> bool:
         return False  # "is commonly combined", "is deeply rooted": a description
     if first in ("far", "much", "quite", "rather", "fairly", "somewhat", "even", "less"):
         return False  # "is far more concerned with …"
+    bare = match.group("def").casefold()
+    if ADJECTIVE.search(first) and bare.endswith((",", ".", ";")) and first not in ROLE_ADJECTIVES:
+        return False  # "Network call is unpredictable, client would have to retry …"
     if ADJECTIVE.search(first) and nxt in ADJECTIVE_OBJECTS and first not in ROLE_ADJECTIVES:
         return False  # "is incompatible with the OS", "is transparent to the programmer"
     # "is retried", not "is connection-oriented": hyphenated -ed words are adjectives

@@ -56,6 +56,7 @@ NOT_WHOLE_TERMS = re.compile(
     re.IGNORECASE,
 )
 # Bold is deliberate, so only asides are refused: "**Note**: …", "**TODO**: …".
+BOLD_PREPOSITIONS = frozenset("in on at for with by from to into within without".split())
 NOT_BOLD = re.compile(
     r"^(?:note|nb|n\.b|ps|p\.s|todo|to-?do|tip|warning|caution|important|update|edit|aside|caveat|"
     r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a|"
@@ -83,6 +84,12 @@ QUALIFIER = re.compile(
 # Every QUALIFIER match ends in one of these (IGNORECASE is plain lower() on ASCII text).
 _QUALIFIER_WORDS = ("depth", "detail", "revisited", "continued", "dive", "primer", "basics")
 _QUALIFIER_WORDS += ("sheet", "version", "recap")
+# "About Inheritance", "Introduction to Kafka", "Notes on CRDTs": the subject is what follows.
+ABOUT = re.compile(
+    r"^(?:all\s+)?about\s+(?=\S)|^(?:an?\s+)?(?:intro|introduction|overview|notes|primer)\s+"
+    r"(?:to|of|on)\s+(?=\S)",
+    re.IGNORECASE,
+)
 PARENTHETICAL = re.compile(r"(?<!\s)\s*+\([^()]*+\)")
 SYMBOLS = re.compile(r"[^\w\s'’()\-/+.,&:#]+")
 
@@ -104,8 +111,8 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
         return False
     if ":" in plain or _clause(words):  # "Visual example: water", "Adorno seems critical"
         return False
-    if not strict:
-        return not NOT_BOLD.match(plain)
+    if not strict:  # "**In memory**: …" is where, not what
+        return not NOT_BOLD.match(plain) and words[0].casefold() not in BOLD_PREPOSITIONS
     lowered = [w.casefold().strip("\"'“”‘’") for w in words]
     if (
         NOT_TERMS.match(plain)
@@ -212,12 +219,15 @@ def is_generic_title(title: str, ctx) -> bool:
 def clean_title(title: str) -> str:
     """A heading as a question would name it: no "3.2" numbering, asides in parentheses, emoji or
     "… in more depth" qualifiers."""
-    title = NUMBERING.sub("", strip_markup(title))
+    title = ABOUT.sub("", NUMBERING.sub("", strip_markup(title)))
     if not title.isascii() or any(word in title.lower() for word in _QUALIFIER_WORDS):
         title = QUALIFIER.sub("", title)
     title = drop_parentheticals(title)
     title = SYMBOLS.sub("", title)
-    return " ".join(title.split()).strip(" -–—:")
+    title = " ".join(title.split()).strip(" -–—:")
+    if title.endswith(".") and not title.endswith("..") and " " in title:
+        title = title[:-1]  # "Dataflow through async message passing." (not "Node.js", "etc.")
+    return title
 
 
 def natural_case(term: str, text: str) -> str:
@@ -237,10 +247,13 @@ def natural_case(term: str, text: str) -> str:
     # The suffix test first: it is cheap, and when it holds the note need not be scanned.
     if COMMON_NOUN.search(first.split("-")[-1]) or _used_as_word(lower, _words_only(text)):
         rest_of = term[len(first) :]  # (_words_only: not "images/lambda.png")
-        if len(words) > 1 and all(_capitalised(w) for w in words):  # "Reporting Database"
-            rest_of = " " + " ".join(w[0].lower() + w[1:] for w in words[1:])
+        if len(words) > 1 and all(_capitalised(w) or w in SMALL_WORDS for w in words):
+            rest_of = " " + " ".join(w[0].lower() + w[1:] for w in words[1:])  # "Hash Tables"
         return lower + rest_of
     return term
+
+
+SMALL_WORDS = frozenset("and or of the for in to a an vs with on".split())
 
 
 def _capitalised(word: str) -> bool:
@@ -373,9 +386,12 @@ def _prose(text: str) -> str:
 
 
 def is_plural(term: str) -> bool:
-    """Rough English plural test on the last word ("Vector clocks", not "Analysis", "CQRS")."""
+    """Rough English plural test on the head noun: the last word, or the last before a
+    preposition ("Vector clocks", "Types of storage"; not "Analysis", "CQRS", "Dataflow
+    through databases", "Separation of concerns")."""
     words = strip_markup(term).split()
-    last = words[-1] if words else ""
+    cut = next((k for k, w in enumerate(words) if k and w.casefold() in HEAD_ENDS), len(words))
+    last = words[cut - 1] if words else ""
     # re.search(r"[^suiy'’]s$|[aeiouy]s$") and not re.search(r"(?:ss|us|is|ics)$"), as string
     # tests: the two classes together allow any character but "s" and apostrophes before the "s".
     return (
@@ -384,4 +400,11 @@ def is_plural(term: str) -> bool:
         and last[-2] not in "s'’"
         and not last.endswith(("us", "is", "ics"))
         and not last.isupper()
+        and (last[:-1].isupper() or last[1:] == last[1:].lower())  # "APIs"; not "MLOps", "iOS"
     )
+
+
+HEAD_ENDS = frozenset(
+    "of through in for with on to from by via between over under into across within without "
+    "per".split()
+)
