@@ -266,6 +266,7 @@ def _clause_like(words: list[str]) -> bool:
 SENTENCE_END = frozenset(
     ["by", "with", "using", "via", "for", "to", "of", "in", "on", "from", "like", "when", "if"]
     + ["because", "that", "where", "whether", "as", "than", "and", "or", "is", "are", "can"]
+    + ["its", "their", "the", "a", "an", "his", "her", "our", "your", "my", "this", "these"]
 )
 
 
