@@ -97,6 +97,8 @@ def judged_samples() -> list[Sample]:
     from notedeck.commands.preview import card_text
 
     labels = [j for j in verdicts.load() if j.verdict in ("GOOD", "JUNK")]
+    if not labels:
+        return []
     by_short = {repo.short: repo for repo in realnotes.REPOS}
     samples = []
     with tempfile.TemporaryDirectory(prefix="notedeck-train-") as tmp:

@@ -6,6 +6,7 @@ candidate scored (``score``): those under the threshold are left out and reporte
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from importlib import import_module
@@ -104,9 +105,24 @@ def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     # A heading's paragraph and a list under it that both ask "What is X?": the paragraph
     # says what X is, the list only what it has.
     described = {normalise_key(c.question) for c in cards if c.kind == "concept"}
-    cards = [c for c in cards if c.kind != "list" or normalise_key(c.question) not in described]
+    cards = [_what_characterises(c, described) for c in cards]
     cards = _one_reading_per_term(cards)
     return _qualify_repeats([card for card in _resolve_overlaps(cards) if _worth_keeping(card)])
+
+
+def _what_characterises(card: Card, described: set[str]) -> Card:
+    """A list asking "What is X?" where a paragraph already says what X is: the paragraph
+    answers that, and the list ("Reporting database:" + its properties) what marks X out."""
+    if card.kind != "list" or normalise_key(card.question) not in described:
+        return card
+    what = WHAT_IS.match(card.question)
+    if not what:
+        return card
+    term = what.group("term")
+    return replace(card, question=f"What characterises {term}?", key=f"{card.key} traits")
+
+
+WHAT_IS = re.compile(r"^What (?:is|are) (?P<term>.{1,80})\?$")
 
 
 # Shapes found by sentence form alone (no bold, no "Term:" line): only the form says they define.
