@@ -195,7 +195,8 @@ PLURAL_LABELS = word_set(
 GENERIC_PHRASES = frozenset(
     {
         "base case", "edge case", "edge cases", "test case", "test cases", "worst case",
-        "best case", "average case", "true case", "false case", "general case", "time complexity", "space complexity", "big o",
+        "best case", "average case", "true case", "false case", "general case",
+        "time complexity", "space complexity", "big o",
         "formal definition", "key idea", "main idea", "key points", "key point", "side note",
         "fun fact", "in short", "in summary", "tl dr", "tldr", "use cases", "see also",
         "further reading", "based on", "last modified", "last updated", "page last modified",
