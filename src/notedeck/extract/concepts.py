@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from notedeck.extract.common import block_markdown, is_image_only
 from notedeck.extract.sentences import COMMENTARY, sentences
 from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified, subject_heading
-from notedeck.extract.terms import clean_title, is_generic_title, is_plural, natural_case
+from notedeck.extract.terms import (
+    clean_title,
+    is_clause,
+    is_generic_title,
+    is_plural,
+    natural_case,
+)
 from notedeck.extract.words import IMPERATIVES, INTRO_LABELS
 from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
@@ -50,6 +56,8 @@ CITATION = re.compile(
     r"go back|back|up|link|links)\b[^.]{0,20}(?::|https?://|$)|^\W*https?://",
     re.IGNORECASE,
 )
+# "Data structures that power your database", "What you need": a clause, not a concept's name
+RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|you|your|we|our)\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me|we|our)\b")
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&/-]{1,9}s?)\)")
 MAX_TITLE_WORDS = 8
@@ -183,7 +191,7 @@ def _names_a_concept(section: Section, ctx, versus: bool) -> bool:
         return False
 
     cleaned = clean_title(title)
-    if not versus and _claim_title(cleaned):
+    if not versus and (_claim_title(cleaned) or RELATIVE.search(cleaned) or is_clause(cleaned)):
         return False  # "Migrations: the sole fix …", "More engineers, more problems": a claim
     return 0 < len(cleaned.split()) <= MAX_TITLE_WORDS
 

@@ -23,6 +23,8 @@ HAS = re.compile(
 )
 
 
+POSSESSIVE_START = re.compile(r"^(?:its|their|his|her|our|my|your)\s+", re.IGNORECASE)
+TOO_END = re.compile(r"(?<!\s)\s+(?:too|also|as well)$", re.IGNORECASE)
 THERE_ARE = re.compile(r"^there\s+are\s+(?P<what>.+)$", re.IGNORECASE)
 
 
@@ -122,7 +124,7 @@ def phrase_question(
     has = HAS.match(lead)
     if has and not VERBISH.search(has.group("subj")) and len(has.group("what").split()) <= 6:
         the = "the " if lead.lower().startswith("the ") else ""
-        what = has.group("what")
+        what = POSSESSIVE_START.sub("", TOO_END.sub("", has.group("what")))  # "its limits too"
         if not what.lower().startswith(("the ", "a ", "an ")):
             what = "the " + what
         return f"What are {what} of {the}{lower_first(has.group('subj'))}?"

@@ -344,6 +344,7 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     ]
 
 
+DRIFT = frozenset("more less increasingly behind down up out away over back".split())
 ADJECTIVE = re.compile(r"(?:ible|able|ive|ous|ful|less|ent|ant|ic|al|ar)$")
 ADJECTIVE_OBJECTS = frozenset(["with", "to", "for", "from", "on", "of", "in", "than", "about"])
 # "is responsible for deciding …", "is equivalent to …": how components and terms are defined.
@@ -386,10 +387,12 @@ def _defines(match: re.Match) -> bool:
     nxt = (match.group("next") or "").casefold().strip(",.;:")
     if first in NOT_DEFINITION or f"{first} {nxt}" in HEDGES or nxt == "but":
         return False  # "is a bit slow", "is slow but fast enough"
-    if first.endswith("ly") and len(first) > 4 and nxt not in ("a", "an", "the", "one", "used"):
+    if first.endswith("ly") and len(first) > 4 and nxt not in ("a", "an", "the", "one"):
         return False  # "is commonly combined", "is deeply rooted": a description
     if first in ("far", "much", "quite", "rather", "fairly", "somewhat", "even", "less"):
         return False  # "is far more concerned with …"
+    if first.endswith("ing") and nxt in DRIFT:  # "are becoming more similar", "is falling behind"
+        return False
     bare = match.group("def").casefold()
     if ADJECTIVE.search(first) and bare.endswith((",", ".", ";")) and first not in ROLE_ADJECTIVES:
         return False  # "Network call is unpredictable, client would have to retry …"

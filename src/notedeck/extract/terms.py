@@ -160,6 +160,13 @@ def _clause(words: list[str]) -> bool:
     return any(w in FINITE_VERBS for w in lowered[1:])
 
 
+def is_clause(text: str) -> bool:
+    """ "Keeping everything in memory", "Adorno seems critical", "Since saving an event": an
+    action, a claim or a clause opener, however short."""
+    words = strip_markup(text).split()
+    return bool(words) and _clause(words)
+
+
 def foreign_clause(text: str) -> bool:
     """A verb, pronoun or conjunction of another language: a clause, not a noun phrase."""
     return any(w.casefold().strip("\"'“”‘’(),.:;") in FOREIGN_CLAUSE_WORDS for w in text.split())
@@ -173,6 +180,7 @@ CLAUSE_OPENERS = word_set(
 # never the second word of a term ("Training data", "Load balancing").
 GERUND_OBJECTS = word_set(
     "the a an two three four five several many multiple all every each your our my their its "
+    "everything something nothing anything everyone "
     "his her this that these those it them one's some more"
 )
 FINITE_VERBS = word_set(

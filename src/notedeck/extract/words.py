@@ -77,6 +77,7 @@ ALT_STOP = word_set(
 # First words of a predicate that make "X is …" commentary rather than a definition.
 NOT_DEFINITION = word_set(
     "not still really very so too also just quite pretty probably maybe definitely actually "
+    "most mostly merely well ideal suited "
     "basically always never now here there done over up down out on off in at due back fine "
     "ok okay good great bad hard easy nice cool fun boring confusing interesting important "
     "key tricky weird full empty late early going getting being having doing coming it this "
