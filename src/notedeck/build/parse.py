@@ -31,6 +31,7 @@ from notedeck.model import (
     Table,
 )
 from notedeck.text.keys import strip_markup
+from notedeck.text.properties import drop_properties
 from notedeck.text.prose import find_book_in_heading
 from notedeck.text.tags import split_tags
 
@@ -65,7 +66,7 @@ def markdown_parser() -> MarkdownIt:
 def parse(source: SourceFile, config: Config) -> Document:
     """The note's sections and blocks, routed to books; its inline ``#tags`` are taken out of
     the text (``text.tags``) and kept as the document's."""
-    text, tags = split_tags(source.text)
+    text, tags = split_tags(drop_properties(source.text))
     tokens = markdown_parser().parse(text)
     offset = source.body_line
     _check_nesting(tokens, source.rel, offset)

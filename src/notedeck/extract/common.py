@@ -31,10 +31,11 @@ def list_markdown(block: ListBlock, indent: int = 0) -> str:
     lines = []
     for n, item in enumerate(block.items):
         marker = f"{block.start + n}." if block.ordered else "-"
-        lines.append(" " * indent + f"{marker} {_one_line(item.text)}")
+        if item.text.strip() or not item.children:  # Logseq's bare "-" over its sub-points
+            lines.append(" " * indent + f"{marker} {_one_line(item.text)}")
         for child in item.children:
             lines.append(block_markdown(child, indent + len(marker) + 1))
-    return "\n".join(line for line in lines if line.strip())
+    return "\n".join(line for line in lines if line.strip() not in ("", "-"))
 
 
 def block_markdown(block: Block, indent: int = 0) -> str:

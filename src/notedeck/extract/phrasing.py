@@ -169,6 +169,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if foreign_clause(title) or len(title) > 60:  # a CJK clause has no spaces to count
         return None
+    if any(c in title for c in "$\\{}^_="):  # a formula over its steps, not a subject
+        return None
     if words[0].casefold() in SUBORDINATE or _procedure(words):
         return None
     if outline and JOINED.search(title):

@@ -10,6 +10,7 @@ from notedeck.extract.terms import acceptable_term, clean_title, is_generic_titl
 from notedeck.extract.words import (
     CAPTION_WORDS,
     CITATION_LABELS,
+    DATA_LABELS,
     ENUMERATED_LABELS,
     GENERIC_LABELS,
     GENERIC_PHRASES,
@@ -177,7 +178,7 @@ def never_qualified(term: str) -> bool:
         return False
     if " ".join(words) in ("see also", "further reading", "based on"):
         return True
-    if words[-1] in CITATION_LABELS and len(words) <= 2:
+    if (words[-1] in CITATION_LABELS or words[-1] in DATA_LABELS) and len(words) <= 2:
         return True
     return (
         len(words) > 1 and words[0] in ENUMERATED_LABELS and bool(ENUMERATOR.fullmatch(words[-1]))

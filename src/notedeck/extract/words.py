@@ -171,7 +171,8 @@ GENERIC_LABELS = word_set(
     "obiettivo obiettivi ziel ziele caratteristiche merkmale características vantaggi "
     "svantaggi vantaggio svantaggio vorteil nachteil ventaja desventaja vorteile nachteile "
     "ventajas desventajas implementazione implementierung "
-    "struttura struktur estructura sintassi utilizzo verwendung uso related"
+    "struttura struktur estructura sintassi utilizzo verwendung uso related gegeben gesucht "
+    "given wanted dato dati bemerkungen anmerkungen osservazioni hinweise"
 )
 # Labels over the account of the note's own subject: "## Introduzione" under "Albero BFS"
 # introduces the BFS tree, so its paragraph is asked as "What is the BFS tree?".
@@ -185,6 +186,12 @@ INTRO_LABELS = word_set(
 CITATION_LABELS = word_set(
     "reference references ref refs source sources citation citations credit credits "
     "link links url urls further reading based see also bibliography related"
+)
+# Labels of an exercise's data or a routine's signature: "Input", "Output", "Gegeben": with any
+# subject they ask for sample values ("Two Sum — Output?" → "[0, 1]").
+DATA_LABELS = word_set(
+    "input inputs output outputs given wanted gegeben gesucht dato dati ingresso uscita "
+    "eingabe ausgabe entrada salida"
 )
 # Plural heads that need their subject: "What are the main kinds?" of what?
 PLURAL_LABELS = word_set(
