@@ -27,6 +27,7 @@ from notedeck.extract.shapes import (
 )
 from notedeck.extract.syntax import has_explicit_syntax
 from notedeck.extract.terms import acceptable_term, is_plural, natural_case
+from notedeck.extract.words import INTRO_LABELS, STATEMENT_LABELS
 from notedeck.model import (
     Card,
     Code,
@@ -207,6 +208,10 @@ def _card(
 ) -> Card | None:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = TERM_WORD.sub("", term)
+    named = NAMED_AFTER_LABEL.match(answer) if "**" in answer or "__" in answer else None
+    if named and named.end() < len(answer.rstrip()) and _names_its_term(term):
+        # "Definition: **conditional expectation**" over its sub-points: the bold is the term
+        term, answer = named.group("name").strip(), answer[named.end() :]
     if is_caption(term) or POINTER.match(strip_markup(answer)):
         return None  # "Table: …" titles a table; "e.g. …", "Same as DP", "See X" are no answer
     if not article:
@@ -240,6 +245,15 @@ def _card(
         normalised=True,
         shape=shape,
     )
+
+
+# An answer that opens with a bold name on a line of its own, then says more.
+NAMED_AFTER_LABEL = re.compile(r"^\s*(?:\*\*|__)(?P<name>[^*_\n]{2,80})(?:\*\*|__)[ \t]*\n")
+
+
+def _names_its_term(label: str) -> bool:
+    """ "Definition", "Satz", "Theorem": labels whose bold follower is what they introduce."""
+    return label.casefold() in INTRO_LABELS or label.casefold() in STATEMENT_LABELS
 
 
 def mask_term(answer: str, term: str) -> str:

@@ -20,6 +20,7 @@ from notedeck.extract.common import is_image_only, is_link_only, list_markdown, 
 from notedeck.extract.phrasing import phrase_question, topic_question
 from notedeck.extract.shapes import (
     DATEISH,
+    is_generic_label,
     names_a_book_or_chapter,
     qualified,
     subject_heading,
@@ -101,7 +102,7 @@ def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
                 yield ctx.card(
                     section, "list", question, answer, lead, item.line, shape="list-item"
                 )
-            elif _is_outline_item(item, child):
+            elif _is_outline_item(item, child) and not is_generic_label(item.text):
                 title = strip_markup(item.text).strip()
                 question = topic_question(
                     natural_case(title, ctx.source.text), child.ordered, outline=True

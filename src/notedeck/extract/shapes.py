@@ -15,7 +15,9 @@ from notedeck.extract.words import (
     GENERIC_LABELS,
     GENERIC_PHRASES,
     HUB_HEADINGS,
+    INTRO_LABELS,
     PLURAL_LABELS,
+    STATEMENT_LABELS,
     WORKED_HEADINGS,
 )
 from notedeck.text.keys import strip_markup
@@ -110,6 +112,8 @@ def _reads_as_definition(text: str, term: str) -> bool:
         return False
     if re.fullmatch(r"[A-Z][a-z]+", term.strip()) and STATEMENT.match(plain):
         return False  # a name and a full sentence: a remark, not a definition
+    if term.strip().casefold() in INTRO_LABELS or term.strip().casefold() in STATEMENT_LABELS:
+        return True  # "Definition: **conditional expectation**" (its sub-points say the rest)
     return len(words) >= 3 or words[0].casefold() in ("a", "an", "the", "to")
 
 

@@ -174,6 +174,11 @@ GENERIC_LABELS = word_set(
     "struttura struktur estructura sintassi utilizzo verwendung uso related gegeben gesucht "
     "given wanted dato dati bemerkungen anmerkungen osservazioni hinweise"
 )
+# Labels that introduce a named statement: "Satz: **Existenz des Erwartungswertes**".
+STATEMENT_LABELS = word_set(
+    "theorem satz teorema lemma corollary corollario korollar proposition proposizione "
+    "principle law rule regel"
+)
 # Labels over the account of the note's own subject: "## Introduzione" under "Albero BFS"
 # introduces the BFS tree, so its paragraph is asked as "What is the BFS tree?".
 INTRO_LABELS = word_set(
@@ -187,11 +192,14 @@ CITATION_LABELS = word_set(
     "reference references ref refs source sources citation citations credit credits "
     "link links url urls further reading based see also bibliography related"
 )
-# Labels of an exercise's data or a routine's signature: "Input", "Output", "Gegeben": with any
-# subject they ask for sample values ("Two Sum — Output?" → "[0, 1]").
+# Labels of an exercise's data or a routine's signature ("Input", "Output", "Gegeben": with any
+# subject they ask for sample values, "Two Sum — Output?" → "[0, 1]"), and of remarks.
 DATA_LABELS = word_set(
     "input inputs output outputs given wanted gegeben gesucht dato dati ingresso uscita "
-    "eingabe ausgabe entrada salida"
+    "eingabe ausgabe entrada salida "
+    # and the labels of a remark: "Oss:", "Note:", "Bemerkung:" jot down an aside, no fact
+    "note notes nb remark remarks observation observations osservazione osservazioni oss "
+    "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise nota tip tips"
 )
 # Plural heads that need their subject: "What are the main kinds?" of what?
 PLURAL_LABELS = word_set(
