@@ -21,6 +21,7 @@ from notedeck.extract.phrasing import phrase_question, topic_question
 from notedeck.extract.shapes import (
     DATEISH,
     is_generic_label,
+    is_worked_title,
     names_a_book_or_chapter,
     qualified,
     subject_heading,
@@ -128,6 +129,7 @@ def _is_outline_item(item: ListItem, child: ListBlock) -> bool:
         0 < len(text.split()) <= 8
         and not text.endswith((".", "!", "?"))
         and not is_chatter(text)
+        and not is_worked_title(text)  # "Beweis", "Example", "Übung": practice, not facts
         and not _defines(item)
         and not _mostly_definitions(child)
     )

@@ -37,6 +37,7 @@ METADATA_KEYS = {
     "permalink", "cssclass", "cssclasses", "banner", "cover", "template", "sleep", "mood",
     "weather", "energy", "location", "people", "with", "score", "stars", "duration",
     "started", "finished", "read", "week", "month", "day", "deadline", "owner", "area",
+    "reference", "references", "ref",
 }  # fmt: skip
 # A Dataview/Logseq value that is only data: links, tags, numbers, dates.
 _DATA_TOKEN = re.compile(r"#[\w/-]+|\d[\d\-/:.]*")

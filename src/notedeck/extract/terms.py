@@ -60,7 +60,9 @@ BOLD_PREPOSITIONS = frozenset("in on at for with by from to into within without"
 NOT_BOLD = re.compile(
     r"^(?:note|nb|n\.b|ps|p\.s|todo|to-?do|tip|warning|caution|important|update|edit|aside|caveat|"
     r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a|"
-    r"do|dos|don'?t|don’t|donts|avoid|never|always|yes|no|pros?|cons?|why|how)$",
+    r"do|dos|don'?t|don’t|donts|avoid|never|always|yes|no|pros?|cons?|why|how|"
+    r"oss|osservazione|nota|bemerkung|anmerkung|hinweis|achtung|attenzione|zz|z\.\s?z|"
+    r"behauptung|beh|annahme|voraussetzung|motivazione|motivation|begründung)$",
     re.IGNORECASE,
 )
 # Suffixes of common nouns and adjectives; brand and person names rarely end like this.

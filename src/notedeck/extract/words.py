@@ -199,7 +199,8 @@ DATA_LABELS = word_set(
     "eingabe ausgabe entrada salida "
     # and the labels of a remark: "Oss:", "Note:", "Bemerkung:" jot down an aside, no fact
     "note notes nb remark remarks observation observations osservazione osservazioni oss "
-    "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise nota tip tips"
+    "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise nota tip tips zz "
+    "behauptung annahme voraussetzung motivazione"
 )
 # Plural heads that need their subject: "What are the main kinds?" of what?
 PLURAL_LABELS = word_set(
