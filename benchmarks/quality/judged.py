@@ -3,6 +3,7 @@ sample of the cards notedeck made and said GOOD, FIXABLE or JUNK (rubric: ``real
 
     python benchmarks/quality/judged.py import SAMPLE.md VERDICTS.tsv   # → judged/<seed>.tsv
     python benchmarks/quality/judged.py summary                         # counts per file, rule
+    python benchmarks/quality/judged.py recheck     # which judged cards today's rules still make
 
 The sample comes from ``benchmarks/realnotes.py --sample N --seed S`` (the repositories and
 pinned commits listed in that module's docstring); the verdicts file has one line per card,
@@ -118,6 +119,50 @@ def summary(judged: list[Judged]) -> list[str]:
     return lines
 
 
+def lay_out(judged: list[Judged], notes: Path) -> list[str]:
+    """Write the judged cards' notes from realnotes.py's pinned snapshots into ``notes``
+    (``<short>/<path>``, as realnotes.py lays them out); the files written."""
+    sys.path.insert(0, str(HERE.parent))
+    import realnotes
+
+    by_short = {repo.short: repo for repo in realnotes.REPOS}
+    written = []
+    for rel in sorted({j.rel for j in judged if j.repo in by_short}):
+        short, _, path = rel.partition("/")
+        repo = by_short[short]
+        git_dir = realnotes.find_mirror(repo)
+        inside = f"{repo.folder}/{path}" if repo.folder else path
+        shown = git_dir and realnotes._git(git_dir, "show", f"{repo.commit}:{inside}")
+        if shown and not shown.returncode:
+            (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+            (notes / rel).write_bytes(shown.stdout)
+            written.append(rel)
+    return written
+
+
+def recheck(judged: list[Judged]) -> list[str]:
+    """Which judged cards today's rules still make, word for word: junk gone, good kept.
+    (A card phrased differently now counts as gone; its new form is judged in the next sample.)"""
+    import tempfile
+
+    from notedeck import collect, load_config
+    from notedeck.commands.preview import card_text
+
+    with tempfile.TemporaryDirectory(prefix="notedeck-recheck-") as tmp:
+        notes = Path(tmp) / "notes"
+        lay_out(judged, notes)
+        made = {
+            (r.card.source, r.card.line, question_hash(card_text(r).question))
+            for r in collect(load_config(notes, Path(tmp) / "decks")).cards
+        }
+    lines = []
+    for verdict in ("GOOD", "FIXABLE", "JUNK"):
+        of = [j for j in judged if j.verdict == verdict]
+        still = sum((j.rel, j.line, j.question) in made for j in of)
+        lines.append(f"  {verdict:<8} {len(of):>3} judged, {still:>3} still made as judged")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["import"] and len(argv) == 3:
         sample, verdicts = Path(argv[1]), Path(argv[2])
@@ -127,6 +172,9 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["summary"]:
         print("\n".join(summary(load())))
+        return 0
+    if argv[:1] == ["recheck"]:
+        print("\n".join(recheck(load())))
         return 0
     print(__doc__.split("\n\n")[1], file=sys.stderr)
     return 2

@@ -203,7 +203,9 @@ def subject_heading(section, ctx) -> str | None:
     file name when it names one (Obsidian's title: "File.md" holding "# Types")."""
     for title in (*reversed(section.path), _file_title(ctx.source.rel)):
         cleaned = clean_title(title)
-        if not cleaned or is_generic_label(cleaned) or is_generic_title(title, ctx):
+        if not any(c.isalpha() for c in cleaned):  # "2024_02_15.md" → "02 15": a date, no subject
+            continue
+        if is_generic_label(cleaned) or is_generic_title(title, ctx):
             continue
         if DATEISH.search(title) or names_a_book_or_chapter(title, ctx):
             continue
