@@ -68,6 +68,9 @@ def test_what_is_no_tag():
     assert split_tags("## Kafka #streaming") == ("## Kafka", ("streaming",))
     assert split_tags("- #todo buy milk") == ("- buy milk", ("todo",))
     assert split_tags("see #a/b/c, then") == ("see a b c, then", ("a::b::c",))
+    colours = "| Snow | #FFFAFA |\n| Coral | #ff7f50 |"  # a colour code is the fact, not a tag
+    assert split_tags(colours) == (colours, ())
+    assert split_tags("see #bad habits") == ("see bad habits", ("bad",))  # lower case: a tag
 
 
 @given(st.text(alphabet=st.sampled_from("#ab1/ -_\n`.,>*"), max_size=200))

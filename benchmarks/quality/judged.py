@@ -140,7 +140,7 @@ def lay_out(judged: list[Judged], notes: Path) -> list[str]:
     return written
 
 
-def recheck(judged: list[Judged]) -> list[str]:
+def recheck(judged: list[Judged], verbose: bool = False) -> list[str]:
     """Which judged cards today's rules still make, word for word: junk gone, good kept.
     (A card phrased differently now counts as gone; its new form is judged in the next sample.)"""
     import tempfile
@@ -152,7 +152,7 @@ def recheck(judged: list[Judged]) -> list[str]:
         notes = Path(tmp) / "notes"
         lay_out(judged, notes)
         made = {
-            (r.card.source, r.card.line, question_hash(card_text(r).question))
+            (r.card.source, r.card.line, question_hash(card_text(r).question)): card_text(r)
             for r in collect(load_config(notes, Path(tmp) / "decks")).cards
         }
     lines = []
@@ -160,6 +160,11 @@ def recheck(judged: list[Judged]) -> list[str]:
         of = [j for j in judged if j.verdict == verdict]
         still = sum((j.rel, j.line, j.question) in made for j in of)
         lines.append(f"  {verdict:<8} {len(of):>3} judged, {still:>3} still made as judged")
+    if verbose:  # the junk still made, to read beside the notes (printed, never committed)
+        for j in judged:
+            shown = made.get((j.rel, j.line, j.question))
+            if j.verdict == "JUNK" and shown is not None:
+                lines.append(f"  JUNK {j.why or '-'}: {j.rel}:{j.line} {shown.question!r}")
     return lines
 
 
@@ -174,7 +179,7 @@ def main(argv: list[str]) -> int:
         print("\n".join(summary(load())))
         return 0
     if argv[:1] == ["recheck"]:
-        print("\n".join(recheck(load())))
+        print("\n".join(recheck(load(), verbose="-v" in argv)))
         return 0
     print(__doc__.split("\n\n")[1], file=sys.stderr)
     return 2

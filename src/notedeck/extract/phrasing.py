@@ -53,14 +53,17 @@ CONDITION = re.compile(
     r"(?P<adj>[\w-]++(?:\s++[\w-]++)?)\s++(?:if|when|whenever|only if)$",
     re.IGNORECASE,
 )
-# "Corner solutions satisfy", "Understanding these helps predict", "X must satisfy"
-VERB_LAST = re.compile(
-    r"^(?P<subj>.*?\S)\s++(?:(?P<modal>must|should|can|will|may|would)\s++)?"
+# Verbs a lead-in ends with before its list: "Corner solutions satisfy:", "Includes:".
+LIST_VERBS = (
     r"(?P<verb>satisf(?:y|ies)|includes?|depends? on|helps? (?:predict|explain|decide)|requires?|"
     r"needs?|uses?|supports?|provides?|offers?|covers?|involves?|guarantees?|affects?|"
-    r"determines?|consists? of|relies? on|returns?|contains?|stores?|checks?|measures?)$",
+    r"determines?|consists? of|relies? on|returns?|contains?|stores?|checks?|measures?)"
+)
+VERB_LAST = re.compile(
+    rf"^(?P<subj>.*?\S)\s++(?:(?P<modal>must|should|can|will|may|would)\s++)?{LIST_VERBS}$",
     re.IGNORECASE,
 )
+ONLY_A_VERB = re.compile(rf"^{LIST_VERBS}$", re.IGNORECASE)
 QUANTIFIER = re.compile(r"^(?:several|many|various|a few|some)\s+", re.IGNORECASE)
 JOINED = re.compile(r"\b(?:and|or)\b|&")
 ARTICLE_FIRST = re.compile(r"^(?:the|a|an)\b", re.IGNORECASE)
@@ -113,7 +116,12 @@ def phrase_question(
         return f"What are {lower_first(lead)}?"
     if foreign_clause(lead):  # "Gli svantaggi sono:", "Definiamo che:" — no English shape fits
         return f"{lead}: ({count} items)"
-    phrased = _conditional(lead, subject) or _verb_last(lead, subject) or _here_are(lead)
+    phrased = (
+        _conditional(lead, subject)
+        or _verb_last(lead, subject)
+        or _verb_alone(lead, subject, count)
+        or _here_are(lead)
+    )
     if phrased:
         return phrased
     counted = COUNTED_SUBJECT.match(lead)
@@ -316,6 +324,18 @@ def _verb_last(lead: str, subject: str | None) -> str | None:
     base = _base_form(verb)
     singular = verb != base  # "satisfies", "helps predict": a third-person subject
     return f"What {'does' if singular else 'do'} {lower_first(subj)} {base}?"
+
+
+def _verb_alone(lead: str, subject: str | None, count: int) -> str | None:
+    """ "Includes:", "Requires:" under a heading: the heading names what includes them ("What
+    does a job description include?"); with no heading to name it the lead-in is no question."""
+    match = ONLY_A_VERB.match(lead)
+    if not match:
+        return None
+    if not subject:
+        return f"{lead}: ({count} items)"  # the fallback: left out, with the reason, in check
+    base = _base_form(match.group("verb").lower())
+    return f"What {'do' if is_plural(subject) else 'does'} {lower_first(subject)} {base}?"
 
 
 def _base_form(verb: str) -> str:

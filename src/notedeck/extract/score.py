@@ -228,6 +228,10 @@ NOT_NOUN = frozenset(
 )
 
 
+# Words no term ends with: "What is transitivity of?" lost the rest of its phrase.
+DANGLING = frozenset(
+    "of to for the a an and or with by from into than as via di del de von zu".split()
+)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>.+?)\??$", re.I)
 
 
@@ -243,10 +247,20 @@ def veto(card: Card) -> str | None:
     what = WHAT_IS.match(question)
     if what and is_generic_label(what.group("term")):
         return f"{what.group('term')!r} is a label, and no heading names what it is about"
+    if what and _dangling(what.group("term").casefold().split()):
+        return "the question stops mid-phrase"
+    if card.shape == "table-values":
+        return "a long column of values (codes, constants, prices) is reference data"
     answer = strip_markup(card.answer)
     if answer and sum(len(u) for u in URL.findall(answer)) * 2 > len(answer):
         return "the answer is a list of links"
     return None
+
+
+def _dangling(words: list[str]) -> bool:
+    """ "transitivity of": a short phrase cut before its object.  (A clause may end in a
+    preposition: "the things that every role asks MLOps for".)"""
+    return len(words) <= 3 and words[-1] in DANGLING
 
 
 def score(found: dict[str, float]) -> float:

@@ -91,6 +91,24 @@ DEFINING_HEADERS = re.compile(
 )
 
 
+# A bare value: a number with a short unit or currency, a colour or hex code ("12", "$160",
+# "200K", "#FAEBD7", "1.5 GHz", "100万 token", "1284 x 2778", "19.5:9").
+VALUE = re.compile(
+    r"[#$€£¥~≈<>±+-]?[\d.,]+(?:\s?[x×*:/]\s?[\d.,]+)*\s?[%\w]{0,6}|#[0-9a-fA-F]{3,8}|0x[0-9a-fA-F]+"
+)
+LONG_TABLE = 6
+
+
+def _value_column(rows, col: int) -> bool:
+    """A long column of values is reference data (colour codes, constants, prices, counts):
+    asked one row at a time it makes cards nobody studies.  A short one ("L1 | 1 ns") may be
+    a fact to learn, so only tables of ``LONG_TABLE`` rows or more count."""
+    cells = [" ".join(strip_markup(c[col][0]).split()) for _, _, c in rows if c[col:] and c[col]]
+    if len(cells) < LONG_TABLE:
+        return False
+    return sum(bool(VALUE.fullmatch(c)) for c in cells) * 5 >= len(cells) * 4
+
+
 def _question(key: str, header: str) -> str:
     """ "Nucleus — Function?"; a glossary column ("Term | Definition") asks "What is Nucleus?"."""
     if DEFINING_HEADERS.match(header.strip()):
@@ -103,6 +121,7 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     rows = merged_rows(table)
     if len(header) < 2 or _exercise_data(rows):
         return
+    values = {col for col in range(1, len(header)) if _value_column(rows, col)}
     for key, line, columns in rows:
         plain_key = strip_markup(key)
         if not WORD.search(plain_key):  # "—", "3", "x": not a row anyone asks about
@@ -116,5 +135,6 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
                 continue
             question = _question(key, header[col])
             shape = "table-glossary" if question.startswith("What is ") else "table-cell"
+            shape = "table-values" if col in values else shape
             row_key = f"{plain_key} {header[col]}"
             yield ctx.card(section, "table", question, answer, row_key, line, shape=shape)

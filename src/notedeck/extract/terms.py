@@ -42,7 +42,9 @@ NOT_TERMS = re.compile(
     r"best|worst|good|bad|nice|great|rule of thumb|okay|ok|ugh|lol|btw|fyi|prof|professor|teacher|"
     r"ta|hw\d*|in|on|at|yes|no|maybe|true|false|"
     r"for|with|by|as|of|to|from|after|before|during|under|over|via|per|like|into|without|within|"
-    r"between|among|through|while|whereas|unlike)(?![\w'’-])",
+    r"between|among|through|while|whereas|unlike|anyone|anybody|anything|everyone|everybody|"
+    r"someone|somebody|nobody|none|therefore|thus|hence|however|moreover|furthermore|finally|"
+    r"overall|basically|essentially|instead|otherwise|meanwhile|now|still|again)(?![\w'’-])",
     re.IGNORECASE,
 )
 # Whole "terms" that are metadata keys or document furniture ("Source: …", "The table is …").
@@ -62,7 +64,8 @@ NOT_BOLD = re.compile(
     r"example|e\.g|today|tomorrow|yesterday|reminder|question|answer|q|a|"
     r"do|dos|don'?t|don’t|donts|avoid|never|always|yes|no|pros?|cons?|why|how|"
     r"oss|osservazione|nota|bemerkung|anmerkung|hinweis|achtung|attenzione|zz|z\.\s?z|"
-    r"behauptung|beh|annahme|voraussetzung|motivazione|motivation|begründung)$",
+    r"behauptung|beh|annahme|voraussetzung|motivazione|motivation|begründung|"
+    r"see|see also|vedi|vedere|siehe|voir|ver|cf|vgl|rif)$",
     re.IGNORECASE,
 )
 # Suffixes of common nouns and adjectives; brand and person names rarely end like this.
@@ -119,6 +122,7 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
     if (
         NOT_TERMS.match(plain)
         or NOT_WHOLE_TERMS.match(plain)
+        or NOT_BOLD.match(plain)  # what bold cannot make a term, plain text cannot either
         or any(w in FUNCTION_WORDS for w in lowered)
     ):
         return False

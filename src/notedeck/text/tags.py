@@ -28,9 +28,14 @@ _INDENTED = re.compile(r"(?: {4}|\t)[ \t]*+(?![-*+>]|\d{1,9}[.)])")
 _MARKER = re.compile(r"flashcards?(?:/|$)", re.IGNORECASE)
 
 
+_HEX_COLOUR = re.compile(r"(?:[0-9a-fA-F]{3}){1,2}|[0-9a-fA-F]{8}")
+
+
 def is_tag(word: str) -> bool:
-    """A tag's text (after ``#``) that names something: a letter in it, not a card marker."""
-    return any(c.isalpha() for c in word) and not _MARKER.match(word)
+    """A tag's text (after ``#``) that names something: a letter in it, not a card marker,
+    not a colour code ("#FFFAFA", "#ff7f50": the fact itself, which a tag would cut)."""
+    colour = _HEX_COLOUR.fullmatch(word) and (word.isupper() or not word.isalpha())
+    return any(c.isalpha() for c in word) and not colour and not _MARKER.match(word)
 
 
 def anki_tag(word: str) -> str:
