@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from notedeck.extract import sentences
 from notedeck.extract.common import is_image_only, is_link_only, list_markdown, lower_first
-from notedeck.extract.phrasing import phrase_question, topic_question
+from notedeck.extract.phrasing import phrase_question, procedure, topic_question
 from notedeck.extract.shapes import (
     DATEISH,
     is_generic_label,
@@ -188,6 +188,8 @@ def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
 
 def _heading_question(heading: str, count: int, ordered: bool) -> str:
     title = clean_title(heading)
+    if procedure(title.split()):  # "Configure the server": its steps, mostly commands to type
+        return f"{title}: what are the {count} points?"  # (the fallback: left out, with why)
     if is_plural(title) and len(title.split()) <= 4:
         return f"What are the {lower_first(title)}?"
     question = phrase_question(title, count, ordered)

@@ -179,7 +179,7 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if any(c in title for c in "$\\{}^_="):  # a formula over its steps, not a subject
         return None
-    if words[0].casefold() in SUBORDINATE or _procedure(words):
+    if words[0].casefold() in SUBORDINATE or procedure(words):
         return None
     if outline and JOINED.search(title):
         return f"What do {_with_the(title)} cover?"
@@ -192,7 +192,7 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
     return f"What is {_with_the(title, plural=False)}?"
 
 
-def _procedure(words: list[str]) -> bool:
+def procedure(words: list[str]) -> bool:
     """ "Configure Guacamole Server", "Install the agent", "Set up your keys": a task's steps
     (commands, mostly), not a thing to ask "What is …?" about."""
     first = words[0].casefold()

@@ -36,6 +36,9 @@ SHAPES = (
 
 FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|us)\b")
 URL = re.compile(r"https?://\S{1,500}|www\.\S{1,500}")
+LINK = re.compile(r"!?\[\[[^\[\]]{0,1000}\]\]|!?\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)")
+WORD = re.compile(r"[^\W_]")
+CODE_SPAN = re.compile(r"`[^`\n]{0,1000}`")
 DIGIT_OR_SYMBOL = re.compile(r"[\d=+*/<>^_{}\\|~%$#@&()\[\]-]")
 DATE_NAME = re.compile(r"(?:^|/)(?:\d{4}[-_.]\d{1,2}[-_.]\d{1,2}|\d{1,2}[-_.]\d{1,2}[-_.]\d{4})")
 LOG_FOLDER = re.compile(r"(?:^|/)(?:journals?|daily(?:[ _-]notes?)?|diary|logs?)/", re.I)
@@ -254,7 +257,22 @@ def veto(card: Card) -> str | None:
     answer = strip_markup(card.answer)
     if answer and sum(len(u) for u in URL.findall(answer)) * 2 > len(answer):
         return "the answer is a list of links"
+    if card.kind in ("definition", "concept") and not WORD.search(LINK.sub("", card.answer)):
+        return "the answer is only a link (a link's title is no statement)"
+    if card.kind == "concept" and len(_prose_words(card.answer)) < 3:
+        return "the section is code with no words that explain it"
     return None
+
+
+def _prose_words(markdown: str) -> list[str]:
+    """The words of ``markdown`` outside fenced code and code spans."""
+    words, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            words += CODE_SPAN.sub(" ", line).split()
+    return words
 
 
 def _dangling(words: list[str]) -> bool:
