@@ -196,6 +196,9 @@ def _what_is_heading(section: Section, ctx) -> Card | None:
     )
 
 
+LEADING_CAPITAL_ARTICLE = re.compile(r"(?:A|An|The) [a-z]")
+
+
 def _card(
     ctx,
     section: Section,
@@ -216,6 +219,8 @@ def _card(
         return None  # "Table: …" titles a table; "e.g. …", "Same as DP", "See X" are no answer
     if not article:
         term = natural_case(term, ctx.source.text)
+    if LEADING_CAPITAL_ARTICLE.match(term):  # "**A short timeout** detects …"
+        term = term[0].lower() + term[1:]
     plural = (
         verb in ("are", "refer to", "mean") or verb not in ("is", "stands for") and is_plural(term)
     )

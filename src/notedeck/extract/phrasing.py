@@ -181,6 +181,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if words[0].casefold() in SUBORDINATE or procedure(words):
         return None
+    if len(words) <= 2 and words[0][:1].isdigit():  # "0 FP", "3 x": a case of an exercise
+        return None
     if outline and JOINED.search(title):
         return f"What do {_with_the(title)} cover?"
     if is_plural(words[-1]) or JOINED.search(title):  # "Failure modes", "Iteration and life cycle"
@@ -205,7 +207,7 @@ def procedure(words: list[str]) -> bool:
 
 
 PROCEDURE_VERBS = frozenset(
-    "install configure create enable disable deploy download connect mount setup upgrade "
+    "install configure create enable disable deploy download connect mount setup upgrade edit "
     "initialize initialise uninstall reinstall compile".split()
 )
 

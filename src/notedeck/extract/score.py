@@ -233,7 +233,7 @@ NOT_NOUN = frozenset(
 
 # Words no term ends with: "What is transitivity of?" lost the rest of its phrase.
 DANGLING = frozenset(
-    "of to for the a an and or with by from into than as via di del de von zu".split()
+    "of to for the a an and or with by from into than as via about di del de von zu".split()
 )
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>.+?)\??$", re.I)
 
@@ -276,8 +276,10 @@ def _prose_words(markdown: str) -> list[str]:
 
 
 def _dangling(words: list[str]) -> bool:
-    """ "transitivity of": a short phrase cut before its object.  (A clause may end in a
-    preposition: "the things that every role asks MLOps for".)"""
+    """ "transitivity of", "an enforcement that ensures": a phrase cut before its object.  (A
+    longer clause may end in a preposition: "the things that every role asks MLOps for".)"""
+    if len(words) > 2 and words[-2] in ("that", "which", "who"):
+        return True
     return len(words) <= 3 and words[-1] in DANGLING
 
 

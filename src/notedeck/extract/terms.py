@@ -44,7 +44,8 @@ NOT_TERMS = re.compile(
     r"for|with|by|as|of|to|from|after|before|during|under|over|via|per|like|into|without|within|"
     r"between|among|through|while|whereas|unlike|anyone|anybody|anything|everyone|everybody|"
     r"someone|somebody|nobody|none|therefore|thus|hence|however|moreover|furthermore|finally|"
-    r"overall|basically|essentially|instead|otherwise|meanwhile|now|still|again)(?![\w'’-])",
+    r"overall|basically|essentially|instead|otherwise|meanwhile|now|still|again|below|above|"
+    r"following|people)(?![\w'’-])",
     re.IGNORECASE,
 )
 # Whole "terms" that are metadata keys or document furniture ("Source: …", "The table is …").
@@ -197,6 +198,8 @@ FINITE_VERBS = word_set(
 
 
 def _adverb(word: str) -> bool:
+    if len(word) > 6 and word.endswith("wise"):  # "memory-wise", "performance-wise"
+        return True
     return word in ADVERBS or len(word) > 4 and word.endswith("ly") and word not in LY_NOUNS
 
 

@@ -15,7 +15,7 @@ FUNCTION_WORDS = word_set(
     "the my our your his her their its this that these those from with about i we you me he "
     "she they it which who when where because if but so not no is are was were be been can "
     "could should would will do does did have has had than very really just still there here "
-    "then now what how why whether"
+    "then now what how why whether whose whos whom"
 )
 
 
@@ -36,7 +36,8 @@ GENERIC_HEADS = word_set(
     "point thing things idea problem issue reason difference catch takeaway criticism "
     "question answer goal part bit trick plan result lesson upshot gist downside upside "
     "advantage disadvantage benefit drawback approach way stuff version points ideas problems "
-    "issues reasons differences benefits advantages drawbacks downsides upsides half rest"
+    "issues reasons differences benefits advantages drawbacks downsides upsides half rest "
+    "example examples"
 )
 
 
@@ -159,7 +160,8 @@ GENERIC_LABELS = word_set(
     "characteristics applications uses usage components structure syntax implementation "
     "implementations attacks outlines outline existence uniqueness process markers arguments "
     "ids list lists criteria requirements assumptions notation formula formulas statement "
-    "remarks remark observation observations "
+    "remarks remark observation observations argument arguments counterargument "
+    "counterarguments objection objections premise premises "
     # the same labels in the other languages of real vaults (it, de, es, fr)
     "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
     "bemerkung anmerkung idee idea significato bedeutung significado definizione definición "
@@ -218,6 +220,7 @@ GENERIC_PHRASES = frozenset(
         "formal definition", "key idea", "main idea", "key points", "key point", "side note",
         "fun fact", "in short", "in summary", "tl dr", "tldr", "use cases", "see also",
         "further reading", "based on", "last modified", "last updated", "page last modified",
+        "thought experiment", "thought experiments",
     }
 )  # fmt: skip
 # Labels that number things: "Pattern 1", "Segment 2", "Theorem 2.47" name no subject.
