@@ -150,6 +150,8 @@ def phrase_question(
     include = INCLUDE.match(lead)
     if include and not VERBISH.search(include.group("what")):
         return f"What are {lower_first(include.group('what'))}?"
+    if include or VERB_LAST.match(lead):  # "Various reasons for this include": no subject
+        return f"{lead}: ({count} items)"
     if _noun_phrase(lead):
         article = "the " if NUMBER.match(lead.split()[0]) else ""
         return f"What are {article}{lower_first(lead)}?"

@@ -180,7 +180,10 @@ def never_qualified(term: str) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
-    if " ".join(words) in ("see also", "further reading", "based on"):
+    if " ".join(words) in ("see also", "further reading", "based on") or words[-2:] in (
+        ["last", "modified"],
+        ["last", "updated"],
+    ):  # "Page last modified": a page's footer, with any subject
         return True
     if (words[-1] in CITATION_LABELS or words[-1] in DATA_LABELS) and len(words) <= 2:
         return True
