@@ -153,6 +153,7 @@ def is_hub_title(title: str) -> bool:
     return " ".join(words) in HUB_HEADINGS
 
 
+@lru_cache(maxsize=4096)  # asked of every candidate's term, often the same heading's
 def is_generic_label(term: str) -> bool:
     """A term that labels a part of a note instead of naming a subject: "Output", "Example 2",
     "Time complexity", "Formal definition", "Pattern 1" (asked alone, the subject is lost)."""
