@@ -233,7 +233,8 @@ NOT_NOUN = frozenset(
 
 # Words no term ends with: "What is transitivity of?" lost the rest of its phrase.
 DANGLING = frozenset(
-    "of to for the a an and or with by from into than as via about di del de von zu".split()
+    "of to for the a an and or with by from into than as via about what which how di del de "
+    "von zu".split()
 )
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>.+?)\??$", re.I)
 
@@ -259,6 +260,10 @@ def veto(card: Card) -> str | None:
         return "the answer is a list of links"
     if card.kind in ("definition", "concept") and not WORD.search(LINK.sub("", card.answer)):
         return "the answer is only a link (a link's title is no statement)"
+    if card.kind == "definition" and _introduces(answer):
+        return "the sentence introduces what follows it, it defines nothing"
+    if card.kind == "definition" and answer.endswith("?") and "." not in answer:
+        return "the answer is a question"
     if card.kind == "concept" and len(_prose_words(card.answer)) < 3:
         return "the section is code with no words that explain it"
     return None
@@ -273,6 +278,22 @@ def _prose_words(markdown: str) -> list[str]:
         elif not fenced:
             words += CODE_SPAN.sub(" ", line).split()
     return words
+
+
+LEAD_IN_ENDS = frozenset(
+    "to of for with by from into as like is are include includes consider follows following "
+    "these below come wie como comme".split()
+)
+
+
+def _introduces(answer: str) -> bool:
+    """ "Deletion is less straightforward, there are three cases to consider:", "… is defined
+    as:" — a sentence that announces what follows it.  (A definition may end in a colon before
+    its examples: "a corner solution if the individual chooses only one of the two goods:".)"""
+    if not answer.endswith(":"):
+        return False
+    words = answer[:-1].casefold().split()
+    return bool(words) and (words[-1] in LEAD_IN_ENDS or "there are" in answer.casefold())
 
 
 def _dangling(words: list[str]) -> bool:

@@ -46,7 +46,9 @@ NOT_TERMS = re.compile(
     r"between|among|through|while|whereas|unlike|anyone|anybody|anything|everyone|everybody|"
     r"someone|somebody|nobody|none|therefore|thus|hence|however|moreover|furthermore|finally|"
     r"overall|basically|essentially|instead|otherwise|meanwhile|now|still|again|below|above|"
-    r"following|people)(?![\w'’-])",
+    r"following|people|for example|for instance|ad esempio|per esempio|zum beispiel|z\.\s?b|"
+    r"por ejemplo|par exemple|allora|quindi|dunque|poi|infatti|inoltre|pertanto|dann|daher|"
+    r"somit|alors|donc|entonces|luego)(?![\w'’-])",
     re.IGNORECASE,
 )
 # Whole "terms" that are metadata keys or document furniture ("Source: …", "The table is …").
@@ -165,6 +167,10 @@ def _clause(words: list[str]) -> bool:
         return True  # "DON'T", "Can't fail": advice or a claim, not a term
     if any(w in FOREIGN_CLAUSE_WORDS for w in lowered):
         return True  # "ci possono essere dei problemi", "viola l'argomento …"
+    if any(len(w) > 5 and w.endswith("iamo") for w in lowered):
+        return True  # "calcoliamo", "vediamo che": Italian's "we …"
+    if len(lowered[0]) > 6 and lowered[0].endswith(("ando", "endo")):
+        return True  # "Utilizzando l'altro metodo", "Sostituendo": an Italian gerund opens it
     return any(w in FINITE_VERBS for w in lowered[1:])
 
 
@@ -200,6 +206,8 @@ FINITE_VERBS = word_set(
 
 def _adverb(word: str) -> bool:
     if len(word) > 6 and word.endswith("wise"):  # "memory-wise", "performance-wise"
+        return True
+    if len(word) > 8 and word.endswith("mente"):  # "matematicamente", "formalmente" (it, es)
         return True
     return word in ADVERBS or len(word) > 4 and word.endswith("ly") and word not in LY_NOUNS
 

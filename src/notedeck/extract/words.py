@@ -161,7 +161,9 @@ GENERIC_LABELS = word_set(
     "implementations attacks outlines outline existence uniqueness process markers arguments "
     "ids list lists criteria requirements assumptions notation formula formulas statement "
     "remarks remark observation observations argument arguments counterargument "
-    "counterarguments objection objections premise premises "
+    "counterarguments objection objections premise premises challenge challenges "
+    "problema problemi problème problemas tesi ipotesi hypothesis thesis negazione negation "
+    "notazione notazioni "
     # the same labels in the other languages of real vaults (it, de, es, fr)
     "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
     "bemerkung anmerkung idee idea significato bedeutung significado definizione definición "
@@ -227,7 +229,8 @@ GENERIC_PHRASES = frozenset(
 ENUMERATED_LABELS = word_set(
     "example pattern segment theorem lemma corollary figure fig table step part case rule "
     "exercise problem question chapter section lecture week day round level stage phase "
-    "option method approach solution test type item point note slide page proof claim"
+    "option method approach solution test type item point note slide page proof claim loop "
+    "line iteration attempt trial version problema esempio beispiel aufgabe esercizio"
 )
 
 # Caption labels: "Table: Cardinality requirements", "Figure 3: The write path" title a picture.
