@@ -260,7 +260,7 @@ def veto(card: Card) -> str | None:
         return "the answer is a list of links"
     if card.kind in ("definition", "concept") and not WORD.search(LINK.sub("", card.answer)):
         return "the answer is only a link (a link's title is no statement)"
-    if card.kind == "definition" and _introduces(answer):
+    if card.kind == "definition" and card.answer.rstrip().endswith(":") and _introduces(answer):
         return "the sentence introduces what follows it, it defines nothing"
     if card.kind == "definition" and answer.endswith("?") and "." not in answer:
         return "the answer is a question"
@@ -290,9 +290,7 @@ def _introduces(answer: str) -> bool:
     """ "Deletion is less straightforward, there are three cases to consider:", "… is defined
     as:" — a sentence that announces what follows it.  (A definition may end in a colon before
     its examples: "a corner solution if the individual chooses only one of the two goods:".)"""
-    if not answer.endswith(":"):
-        return False
-    words = answer[:-1].casefold().split()
+    words = answer.rstrip(":").casefold().split()
     return bool(words) and (words[-1] in LEAD_IN_ENDS or "there are" in answer.casefold())
 
 
