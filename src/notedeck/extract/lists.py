@@ -71,13 +71,17 @@ def _from_blocks(blocks, section: Section, ctx, heading: str | None) -> Iterator
             )
 
 
+MAX_LINKED = 5
+
+
 def _heading_card(heading: str, block: ListBlock, section: Section, ctx) -> Card | None:
     """The list a heading stands over: "Failure modes" → "What are the failure modes?"; a
     generic heading asks with its subject ("File — Types?"), and only then may the items be
-    bare links ("- [[Regular file]]": the types are named by the notes they link to)."""
+    bare links ("- [[Regular file]]": the types are named by the notes they link to) — a few
+    of them: a long list of links is the note's index ("AVL tree — Operations": nine notes)."""
     question = _heading_question(heading, len(block.items), block.ordered)
     question, key = qualified(question, section, ctx)
-    if not _worth_a_card(block, links_ok=key is not None):
+    if not _worth_a_card(block, links_ok=key is not None and len(block.items) <= MAX_LINKED):
         return None
     answer = list_markdown(block)
     key = key or clean_title(heading)
@@ -186,8 +190,18 @@ def _heading_takes_list(heading: str, block: ListBlock, ctx) -> bool:
     return not _mostly_definitions(block)
 
 
+HOW_IT_WORKS = re.compile(
+    r"^how\s++(?P<what>(?:an?\s+|the\s+)?[^\s?]+(?:\s+[^\s?]+){0,3}?)\s+works\??$", re.I
+)
+
+
 def _heading_question(heading: str, count: int, ordered: bool) -> str:
     title = clean_title(heading)
+    works = HOW_IT_WORKS.match(title)
+    if works:  # "How the Internet Works" → "How does the Internet work?"
+        return f"How does {works.group('what')} work?"
+    if title.split()[0].casefold() in ("how", "why", "what", "when", "where", "who", "which"):
+        return title if title.endswith("?") else f"{title}: what are the {count} points?"
     if procedure(title.split()):  # "Configure the server": its steps, mostly commands to type
         return f"{title}: what are the {count} points?"  # (the fallback: left out, with why)
     if is_plural(title) and len(title.split()) <= 4:

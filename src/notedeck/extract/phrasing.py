@@ -152,6 +152,8 @@ def phrase_question(
         return f"What are {lower_first(include.group('what'))}?"
     if include or VERB_LAST.match(lead):  # "Various reasons for this include": no subject
         return f"{lead}: ({count} items)"
+    if procedure(lead.split()):  # "Locate libraries:", "Install the agent:": a step's parts
+        return f"{lead}: ({count} items)"
     if _noun_phrase(lead):
         article = "the " if NUMBER.match(lead.split()[0]) else ""
         return f"What are {article}{lower_first(lead)}?"
@@ -185,6 +187,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if len(words) <= 2 and words[0][:1].isdigit():  # "0 FP", "3 x": a case of an exercise
         return None
+    if len(title) <= 2:  # "c", "b)": an exercise's part
+        return None
     if outline and JOINED.search(title):
         return f"What do {_with_the(title)} cover?"
     if is_plural(words[-1]) or JOINED.search(title):  # "Failure modes", "Iteration and life cycle"
@@ -210,6 +214,7 @@ def procedure(words: list[str]) -> bool:
 
 PROCEDURE_VERBS = frozenset(
     "install configure create enable disable deploy download connect mount setup upgrade edit "
+    "locate "
     "initialize initialise uninstall reinstall compile".split()
 )
 
@@ -239,7 +244,16 @@ def _singular(lead: str) -> str | None:
 
 
 def _verb_then_object(words: list[str]) -> bool:
-    """ "MLOps covers a lot of this": a verb and then its object ("a", "the", "all" …)."""
+    """ "MLOps covers a lot of this": a verb and then its object ("a", "the", "all" …); any
+    "-s" word before "a"/"an" is a verb ("P forms a commitment": no plural takes "a")."""
+    if any(
+        w.casefold().endswith("s")
+        and not w.casefold().endswith(("ss", "us", "is"))
+        and words[k + 1].casefold() in ("a", "an")
+        for k, w in enumerate(words[:-1])
+        if k
+    ):
+        return True
     return any(
         w.casefold().endswith("s")
         and _base_form(w.casefold()) in COMMON_VERBS
@@ -273,6 +287,8 @@ def _clause_like(words: list[str]) -> bool:
     """A finite or trailing verb makes a clause of it: "TCP provides reliable delivery using"."""
     last = words[-1].casefold()
     if last in SENTENCE_END or (last.endswith("ing") and len(last) > 4):
+        return True
+    if _verb_then_object(words):
         return True
     return any(
         _base_form(w.casefold()) in COMMON_VERBS and w.casefold().endswith("s") for w in words[1:]

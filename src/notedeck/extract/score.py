@@ -51,7 +51,8 @@ REFERENCE = re.compile(
     r"\b(?:references?|links?|resources?|sources?|further reading|see also)\b", re.I
 )
 FALLBACK_QUESTION = re.compile(
-    r"\(\d+ items\)$|what are the \d+ points\?$|^what are the key points of"
+    r"\(\d+ items\)(?: \([^()]*\))?$|what are the \d+ points\?(?: \([^()]*\))?$|"
+    r"^what are the key points of"
 )
 NUMBERED = re.compile(r"^\s*(?:\d+[.):]|[a-z][.)]|#\d|step\s+\d)|\b\d+\b")
 ARTICLES = frozenset({"a", "an", "the"})

@@ -27,7 +27,7 @@ IMPERATIVES = word_set(
     "learn go give ask look watch focus review redo skip automate monitor measure test "
     "document separate minimize minimise maximize maximise reduce limit isolate apply follow "
     "define move rename extract inline delete replace wrap introduce hide pass split merge "
-    "return throw catch cache batch"
+    "return throw catch cache batch locate"
 )
 
 
@@ -163,7 +163,7 @@ GENERIC_LABELS = word_set(
     "remarks remark observation observations argument arguments counterargument "
     "counterarguments objection objections premise premises challenge challenges "
     "problema problemi problème problemas tesi ipotesi hypothesis thesis negazione negation "
-    "notazione notazioni "
+    "notiz notizen notazione notazioni soluzione soluzioni lösung lösungen solución soluciones "
     # the same labels in the other languages of real vaults (it, de, es, fr)
     "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
     "bemerkung anmerkung idee idea significato bedeutung significado definizione definición "
@@ -204,7 +204,7 @@ DATA_LABELS = word_set(
     "eingabe ausgabe entrada salida "
     # and the labels of a remark: "Oss:", "Note:", "Bemerkung:" jot down an aside, no fact
     "note notes nb remark remarks observation observations osservazione osservazioni oss "
-    "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise nota tip tips zz "
+    "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise notiz notizen nota tip tips zz "
     "behauptung annahme voraussetzung motivazione"
 )
 # Plural heads that need their subject: "What are the main kinds?" of what?
