@@ -255,7 +255,7 @@ def veto(card: Card) -> str | None:
     if what and _dangling(what.group("term").casefold().split()):
         return "the question stops mid-phrase"
     if card.shape == "table-values":
-        return "a long column of values (codes, constants, prices) is reference data"
+        return "a column of ticks or a long one of values (codes, prices) is reference data"
     answer = strip_markup(card.answer)
     if answer and sum(len(u) for u in URL.findall(answer)) * 2 > len(answer):
         return "the answer is a list of links"

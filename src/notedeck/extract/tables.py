@@ -99,6 +99,18 @@ VALUE = re.compile(
 LONG_TABLE = 6
 
 
+TICKS = frozenset("y n yes no ✓ ✗ ✔ ✘ ❌ ✅ x - true false sì si ja nein oui non sí ano ne".split())
+
+
+def _tick_column(rows, col: int) -> bool:
+    """A column of ticks ("Y", "✓", "no"): a matrix read across, no fact in any one cell
+    ("protected — Subclass?" → "Y")."""
+    cells = [
+        strip_markup(c[col][0]).strip(" `*").casefold() for _, _, c in rows if c[col:] and c[col]
+    ]
+    return len(cells) >= 2 and all(cell in TICKS for cell in cells)
+
+
 def _value_column(rows, col: int) -> bool:
     """A long column of values is reference data (colour codes, constants, prices, counts):
     asked one row at a time it makes cards nobody studies.  A short one ("L1 | 1 ns") may be
@@ -121,7 +133,9 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     rows = merged_rows(table)
     if len(header) < 2 or _exercise_data(rows):
         return
-    values = {col for col in range(1, len(header)) if _value_column(rows, col)}
+    values = {
+        col for col in range(1, len(header)) if _value_column(rows, col) or _tick_column(rows, col)
+    }
     for key, line, columns in rows:
         plain_key = strip_markup(key)
         if not WORD.search(plain_key):  # "—", "3", "x": not a row anyone asks about

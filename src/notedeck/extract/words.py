@@ -163,7 +163,8 @@ GENERIC_LABELS = word_set(
     "remarks remark observation observations argument arguments counterargument "
     "counterarguments objection objections premise premises challenge challenges "
     "problema problemi problème problemas tesi ipotesi hypothesis thesis negazione negation "
-    "notiz notizen notazione notazioni soluzione soluzioni lösung lösungen solución soluciones "
+    "scopo zweck propósito notiz notizen notazione notazioni soluzione soluzioni lösung "
+    "lösungen solución soluciones "
     # the same labels in the other languages of real vaults (it, de, es, fr)
     "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
     "bemerkung anmerkung idee idea significato bedeutung significado definizione definición "
