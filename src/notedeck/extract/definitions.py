@@ -196,6 +196,8 @@ def _what_is_heading(section: Section, ctx) -> Card | None:
     )
 
 
+# "2) ", "3.1. ", "b) " before a term (not "5 Whys": a bare number may be part of the name).
+TERM_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.:)]|[a-z][)])\s+(?=\S)")
 LEADING_CAPITAL_ARTICLE = re.compile(r"(?:A|An|The) [a-z]")
 
 
@@ -211,6 +213,7 @@ def _card(
 ) -> Card | None:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = TERM_WORD.sub("", term)
+    term = TERM_NUMBER.sub("", term) or term  # "**2) Ethernet**: …" defines Ethernet
     named = NAMED_AFTER_LABEL.match(answer) if "**" in answer or "__" in answer else None
     if named and named.end() < len(answer.rstrip()) and _names_its_term(term):
         # "Definition: **conditional expectation**" over its sub-points: the bold is the term

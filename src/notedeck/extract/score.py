@@ -261,7 +261,11 @@ def veto(card: Card) -> str | None:
         return "the answer is a list of links"
     if card.kind in ("definition", "concept") and not WORD.search(LINK.sub("", card.answer)):
         return "the answer is only a link (a link's title is no statement)"
-    if card.kind == "definition" and card.answer.rstrip().endswith(":") and _introduces(answer):
+    if (
+        card.kind == "definition"
+        and card.answer.rstrip()[-1:] in (":", ";")
+        and _introduces(answer)
+    ):
         return "the sentence introduces what follows it, it defines nothing"
     if card.kind == "definition" and answer.endswith("?") and "." not in answer:
         return "the answer is a question"
@@ -291,8 +295,11 @@ def _introduces(answer: str) -> bool:
     """ "Deletion is less straightforward, there are three cases to consider:", "… is defined
     as:" — a sentence that announces what follows it.  (A definition may end in a colon before
     its examples: "a corner solution if the individual chooses only one of the two goods:".)"""
-    words = answer.rstrip(":").casefold().split()
-    return bool(words) and (words[-1] in LEAD_IN_ENDS or "there are" in answer.casefold())
+    words = answer.rstrip(":;").casefold().split()
+    if not words:
+        return False
+    gerund = len(words[-1]) > 5 and words[-1].endswith(("ando", "endo", "ing"))  # "ponendo:"
+    return gerund or words[-1] in LEAD_IN_ENDS or "there are" in answer.casefold()
 
 
 def _dangling(words: list[str]) -> bool:

@@ -58,7 +58,8 @@ NOT_WHOLE_TERMS = re.compile(
     r"exam|homework|assignment|summary|sidebar|chapter|section|page|notes?|tip|example|warning|"
     r"decision|answer|question|result|problem|idea|point|thing|goal|reason|catch|takeaway|time|"
     r"today|update|edit|important|deadline|hint|reminder|caution|mood|location|room|attendees|"
-    r"speaker|lecturer|instructor|duration|where|when|who|why|how|what|next|done|progress)$",
+    r"speaker|lecturer|instructor|duration|where|when|who|why|how|what|next|done|progress|"
+    r"foo|bar|baz|qux|quux|foobar)$",
     re.IGNORECASE,
 )
 # Bold is deliberate, so only asides are refused: "**Note**: …", "**TODO**: …".
