@@ -63,3 +63,30 @@ def test_weighted_features_decide_as_all_features_do_on_any_text(tmp_path_factor
     for card, section, facts in _candidates(notes, tmp_path_factory.mktemp("out")):
         every = features(card, section, facts)
         assert score(features(card, section, facts, every=False)) == score(every)
+
+
+def _card(question: str, answer: str = "An answer that says something.", kind: str = "list"):
+    from notedeck.model import Card
+
+    return Card(kind, question, answer, question, "Book", None, (), "a.md", 1)
+
+
+def test_garbled_questions_are_vetoed_and_sound_ones_are_not():
+    from notedeck.extract.score import veto
+
+    garbled = [
+        "What are the properties of of X?",
+        "What are the an of Naturalist-2024.webp each moral fact?",
+        "What are the problems of this it follows on from the LPM but solves that?",
+        "Quindi abbiamo due informazioni: (2 items) (Unicast)",
+        "What is transitivity of?",
+    ]
+    for question in garbled:
+        assert veto(_card(question)), question
+    sound = [
+        "What are the three things that almost every role asks MLOps for?",
+        "What are the steps of the write path?",
+        "What is a load balancer? (Scaling)",
+    ]
+    for question in sound:
+        assert veto(_card(question)) is None, question

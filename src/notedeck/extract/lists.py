@@ -202,7 +202,10 @@ def _heading_question(heading: str, count: int, ordered: bool) -> str:
         return f"How does {works.group('what')} work?"
     if title.split()[0].casefold() in ("how", "why", "what", "when", "where", "who", "which"):
         return title if title.endswith("?") else f"{title}: what are the {count} points?"
-    if procedure(title.split()):  # "Configure the server": its steps, mostly commands to type
+    words = title.split()
+    if len(words) >= 3 and len(words[0]) > 4 and words[0].casefold().endswith("ing"):
+        return f"{title}: what are the {count} points?"  # "Downloading all files from …": a task
+    if procedure(words):  # "Configure the server": its steps, mostly commands to type
         return f"{title}: what are the {count} points?"  # (the fallback: left out, with why)
     if is_plural(title) and len(title.split()) <= 4:
         return f"What are the {lower_first(title)}?"

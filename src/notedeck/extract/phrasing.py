@@ -13,8 +13,14 @@ import re
 
 from notedeck.extract.common import lower_first
 from notedeck.extract.shapes import is_generic_label
-from notedeck.extract.terms import drop_parentheticals, foreign_clause, is_plural
-from notedeck.extract.words import COMMON_VERBS, IMPERATIVES, NP_END, SUBORDINATE
+from notedeck.extract.terms import HEAD_ENDS, drop_parentheticals, foreign_clause, is_plural
+from notedeck.extract.words import (
+    COMMON_VERBS,
+    FUNCTION_WORDS,
+    IMPERATIVES,
+    NP_END,
+    SUBORDINATE,
+)
 
 HAS = re.compile(
     r"^(?:the\s+)?(?P<subj>.*?\S)\s++(?:has|have|consists of|consist of|is made up of|comprises|"
@@ -187,8 +193,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if len(words) <= 2 and words[0][:1].isdigit():  # "0 FP", "3 x": a case of an exercise
         return None
-    if len(title) <= 2:  # "c", "b)": an exercise's part
-        return None
+    if len(title) <= 2 or len(words) == 1 and words[0].casefold() in HEAD_ENDS | FUNCTION_WORDS:
+        return None  # "c", "b)": an exercise's part; "mit", "with": a word cut from its line
     if outline and JOINED.search(title):
         return f"What do {_with_the(title)} cover?"
     if is_plural(words[-1]) or JOINED.search(title):  # "Failure modes", "Iteration and life cycle"

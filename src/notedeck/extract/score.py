@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 from notedeck.extract.shapes import is_generic_label
 from notedeck.extract.weights import BIAS, WEIGHTS
@@ -249,6 +250,8 @@ def veto(card: Card) -> str | None:
         return "no question could be phrased from the sentence before the list"
     if "](" in card.question or "http" in question.casefold():
         return "the question holds a link"
+    if _garbled(CONTEXT_SUFFIX.sub("", question)):
+        return "the question is garbled (a word twice, a file name, or cut after 'that')"
     what = WHAT_IS.match(question)
     if what and is_generic_label(what.group("term")):
         return f"{what.group('term')!r} is a label, and no heading names what it is about"
@@ -272,6 +275,24 @@ def veto(card: Card) -> str | None:
     if card.kind == "concept" and len(_prose_words(card.answer)) < 3:
         return "the section is code with no words that explain it"
     return None
+
+
+CONTEXT_SUFFIX = re.compile(r"\s\([^()]{0,200}\)$")
+FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|pdf|md)\b", re.IGNORECASE)
+ARTICLES = frozenset(["a", "an", "the"])
+# Words no question ends with, however long: "… A template operation that?"
+NEVER_LAST = frozenset("that which whose the a an and or but of than whether".split())
+
+
+def _garbled(question: str) -> bool:
+    """A question stitched from pieces: "What are the properties of of X?", "What are the an
+    of Naturalist-2024.webp Each moral fact?", "What is a system to trigger alarms through?"."""
+    words = question.rstrip("?").casefold().split()
+    if len(words) < 3:
+        return False
+    if FILE_NAME.search(question) or words[-1] in NEVER_LAST:
+        return True
+    return any(a == b and a.isalpha() or {a, b} <= ARTICLES for a, b in pairwise(words))
 
 
 def _prose_words(markdown: str) -> list[str]:

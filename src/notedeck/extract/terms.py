@@ -433,6 +433,7 @@ def is_plural(term: str) -> bool:
 
 HEAD_ENDS = frozenset(
     "of through in for with on to from by via between over under into across within without "
-    "per des der die das dem den von zur zum im di del della dei degli delle da de du la le "
+    "per des der die das dem den von zur zum im mit für di del della dei degli delle da de du "
+    "la le "
     "les el los las en".split()
 )  # (German, Italian, Spanish and French ones too: "Existenz des Erwartungswertes" is one)
