@@ -57,6 +57,9 @@ CITATION = re.compile(
     re.IGNORECASE,
 )
 # "Data structures that power your database", "What you need": a clause, not a concept's name
+FILE_PATH = re.compile(
+    r"[\w.-]+/[\w.-]+/|\.(?:json|ya?ml|toml|xml|txt|cfg|conf|ini|sh|py|md|csv|log|env)$", re.I
+)
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|you|your|we|our)\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me|we|our)\b")
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&/-]{1,9}s?)\)")
@@ -193,6 +196,8 @@ def _names_a_concept(section: Section, ctx, versus: bool) -> bool:
     cleaned = clean_title(title)
     if not versus and (_claim_title(cleaned) or RELATIVE.search(cleaned) or is_clause(cleaned)):
         return False  # "Migrations: the sole fix …", "More engineers, more problems": a claim
+    if FILE_PATH.search(cleaned):  # "amplify/backend/src/event.json": a file, shown not taught
+        return False
     return 0 < len(cleaned.split()) <= MAX_TITLE_WORDS
 
 

@@ -35,6 +35,7 @@ from notedeck.extract.terms import (
 )
 from notedeck.model import Card, ListBlock, ListItem, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
+from notedeck.text.patterns import CODE_SPAN
 from notedeck.text.prose import is_chatter
 
 
@@ -107,7 +108,11 @@ def _from_items(block: ListBlock, section: Section, ctx) -> Iterator[Card]:
                 yield ctx.card(
                     section, "list", question, answer, lead, item.line, shape="list-item"
                 )
-            elif _is_outline_item(item, child) and not is_generic_label(item.text):
+            elif (
+                _is_outline_item(item, child)
+                and not is_generic_label(item.text)
+                and not CODE_SPAN.fullmatch(item.text.strip())  # "`amplify init`": a command
+            ):
                 title = strip_markup(item.text).strip()
                 question = topic_question(
                     natural_case(title, ctx.source.text), child.ordered, outline=True
@@ -141,10 +146,13 @@ def _is_outline_item(item: ListItem, child: ListBlock) -> bool:
 
 def _worth_a_card(block: ListBlock, links_ok: bool = False) -> bool:
     """Two or more items, no tasks or images, not a list of open questions, nor of links to
-    other notes (a map of the vault: "- [[Hash collision]]", "- [[Topic]] 🟢")."""
+    other notes (a map of the vault: "- [[Hash collision]]", "- [[Topic]] 🟢"), nor mostly
+    of commands."""
     items = [i for i in block.items if i.checkbox is None and not is_image_only(i.text)]
     if not links_ok and items and all(is_link_only(i.text) for i in items):
         return False
+    if sum(bool(CODE_SPAN.fullmatch(i.text.strip())) for i in items) * 2 >= len(items) > 0:
+        return False  # "1. `npm i …`  2. `amplify init`": commands to type, not facts
     # strip_markup never adds a "?": an item without one is no question (most items).
     questions = sum("?" in i.text and strip_markup(i.text).rstrip().endswith("?") for i in items)
     return len(items) >= 2 and len(items) == len(block.items) and questions * 2 < len(items)

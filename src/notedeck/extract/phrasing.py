@@ -69,6 +69,7 @@ VERB_LAST = re.compile(
     rf"^(?P<subj>.*?\S)\s++(?:(?P<modal>must|should|can|will|may|would)\s++)?{LIST_VERBS}$",
     re.IGNORECASE,
 )
+ARROW = re.compile(r"^\s*(?:=>|->|~>|<=>|[→⟶⇒⇔↦])")
 ONLY_A_VERB = re.compile(rf"^{LIST_VERBS}$", re.IGNORECASE)
 QUANTIFIER = re.compile(r"^(?:several|many|various|a few|some)\s+", re.IGNORECASE)
 JOINED = re.compile(r"\b(?:and|or)\b|&")
@@ -120,8 +121,8 @@ def phrase_question(
         return lead[0].upper() + lead[1:] + "?"
     if is_generic_label(lead):  # "Vantaggi:", "Advantages:" — the heading names whose
         return f"What are {lower_first(lead)}?"
-    if foreign_clause(lead):  # "Gli svantaggi sono:", "Definiamo che:" — no English shape fits
-        return f"{lead}: ({count} items)"
+    if foreign_clause(lead) or ARROW.match(lead):  # "Gli svantaggi sono:", "=> Gruppierung":
+        return f"{lead}: ({count} items)"  # no English shape fits; an arrow concludes
     phrased = (
         _conditional(lead, subject)
         or _verb_last(lead, subject)

@@ -69,10 +69,12 @@ def has_cloze(text: str) -> bool:
 
 
 def inline_card(line: str) -> tuple[str, str, str] | None:
-    """(front, separator, back) of a ``front::back`` line; ``::`` in code spans does not count."""
+    """(front, separator, back) of a ``front::back`` line; ``::`` in code spans and in wiki
+    links does not count (``[[cin|std::cin]]`` names C++'s ``std::cin``)."""
     if "::" not in line:  # masking code spans never adds a separator
         return None
-    masked = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line) if "`" in line else line
+    masked = CODE_SPAN.sub(_blank, line) if "`" in line else line
+    masked = _WIKILINKS.sub(_blank, masked) if "[[" in masked else masked
     match = SEPARATOR.search(masked)
     if not match:
         return None
@@ -80,6 +82,10 @@ def inline_card(line: str) -> tuple[str, str, str] | None:
     if not front or not back or back.startswith(":") or is_metadata(front, back):
         return None
     return front, match.group(1), back
+
+
+def _blank(match: re.Match) -> str:
+    return "x" * len(match.group(0))
 
 
 def is_metadata(front: str, back: str) -> bool:

@@ -164,7 +164,8 @@ GENERIC_LABELS = word_set(
     "counterarguments objection objections premise premises challenge challenges response "
     "responses reply replies "
     "problema problemi problème problemas tesi ipotesi hypothesis thesis negazione negation "
-    "scopo zweck propósito notiz notizen notazione notazioni soluzione soluzioni lösung "
+    "textbook textbooks readings literature scopo zweck propósito notiz notizen notazione "
+    "notazioni soluzione soluzioni lösung "
     "lösungen solución soluciones "
     # the same labels in the other languages of real vaults (it, de, es, fr)
     "esempio esempi beispiel beispiele ejemplo ejemplos exemple exemples osservazione oss "
@@ -197,7 +198,8 @@ INTRO_LABELS = word_set(
 # A card about these is a citation or a pointer, never a fact: "Reference: Floyd's algorithm".
 CITATION_LABELS = word_set(
     "reference references ref refs source sources citation citations credit credits "
-    "link links url urls further reading based see also bibliography related"
+    "link links url urls further reading based see also bibliography related textbook "
+    "textbooks readings literature literatur bibliografia"
 )
 # Labels of an exercise's data or a routine's signature ("Input", "Output", "Gegeben": with any
 # subject they ask for sample values, "Two Sum — Output?" → "[0, 1]"), and of remarks.
@@ -232,7 +234,8 @@ ENUMERATED_LABELS = word_set(
     "example pattern segment theorem lemma corollary figure fig table step part case rule "
     "exercise problem question chapter section lecture week day round level stage phase "
     "option method approach solution test type item point note slide page proof claim loop "
-    "line iteration attempt trial version problema esempio beispiel aufgabe esercizio"
+    "line iteration attempt trial version problema esempio beispiel aufgabe esercizio need "
+    "task requirement scenario persona"
 )
 
 # Caption labels: "Table: Cardinality requirements", "Figure 3: The write path" title a picture.
