@@ -153,6 +153,8 @@ def _worth_a_card(block: ListBlock, links_ok: bool = False) -> bool:
         return False
     if sum(bool(CODE_SPAN.fullmatch(i.text.strip())) for i in items) * 2 >= len(items) > 0:
         return False  # "1. `npm i …`  2. `amplify init`": commands to type, not facts
+    if block.ordered and sum("`" in i.text for i in items) * 2 >= len(items) > 0:
+        return False  # "2. edit `configuration.nix` …": the steps of a setup, commands in them
     # strip_markup never adds a "?": an item without one is no question (most items).
     questions = sum("?" in i.text and strip_markup(i.text).rstrip().endswith("?") for i in items)
     return len(items) >= 2 and len(items) == len(block.items) and questions * 2 < len(items)

@@ -157,7 +157,7 @@ def is_hub_title(title: str) -> bool:
 def is_generic_label(term: str) -> bool:
     """A term that labels a part of a note instead of naming a subject: "Output", "Example 2",
     "Time complexity", "Formal definition", "Pattern 1" (asked alone, the subject is lost)."""
-    words = [w.strip(".,:;!?\"'()") for w in strip_markup(term).casefold().split()]
+    words = [w.strip(".,:;!?\"'()：，。") for w in strip_markup(term).casefold().split()]
     words = [w for w in words if w]
     if not words or len(words) > 4:
         return False
@@ -170,14 +170,15 @@ def is_generic_label(term: str) -> bool:
     if phrase in GENERIC_PHRASES or phrase in GENERIC_LABELS:
         return True
     qualified = len(words) == 1 or all(w in QUALIFYING for w in words[:-1])
-    labelled = words[-1] in GENERIC_LABELS or words[-1] in PLURAL_LABELS  # "Types": of what?
+    last = words[-1]  # "Types": of what?  "References": to what?
+    labelled = last in GENERIC_LABELS or last in PLURAL_LABELS or last in CITATION_LABELS
     return len(words) > 1 and " ".join(words[-2:]) in GENERIC_PHRASES or (labelled and qualified)
 
 
 def never_qualified(term: str) -> bool:
     """Labels no heading rescues: a citation ("Reference", "Sources", "Based on") or a number
     ("Pattern 1", "Segment 2", "Example 3") — asked even with their subject they ask nothing."""
-    words = [w.strip(".,:;!?\"'()") for w in strip_markup(term).casefold().split()]
+    words = [w.strip(".,:;!?\"'()：，。") for w in strip_markup(term).casefold().split()]
     words = [w for w in words if w]
     if not words:
         return False

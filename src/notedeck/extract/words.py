@@ -199,7 +199,8 @@ INTRO_LABELS = word_set(
 CITATION_LABELS = word_set(
     "reference references ref refs source sources citation citations credit credits "
     "link links url urls further reading based see also bibliography related textbook "
-    "textbooks readings literature literatur bibliografia"
+    "textbooks readings literature literatur bibliografia 参考 参考资料 资料 视频资料 链接 "
+    "相关链接 延伸阅读 参考文献"
 )
 # Labels of an exercise's data or a routine's signature ("Input", "Output", "Gegeben": with any
 # subject they ask for sample values, "Two Sum — Output?" → "[0, 1]"), and of remarks.
