@@ -56,10 +56,14 @@ CITATION = re.compile(
     r"go back|back|up|link|links)\b[^.]{0,20}(?::|https?://|$)|^\W*https?://",
     re.IGNORECASE,
 )
-# "Data structures that power your database", "What you need": a clause, not a concept's name
+# Chinese and Japanese titles that open with "why", "how", "what": questions of their own.
+CJK_QUESTION = re.compile(
+    r"^(?:为什么|為什麼|如何|怎么|怎樣|怎样|是否|什么|什麼|哪些|なぜ|どうして)"
+)
 FILE_PATH = re.compile(
     r"[\w.-]+/[\w.-]+/|\.(?:json|ya?ml|toml|xml|txt|cfg|conf|ini|sh|py|md|csv|log|env)$", re.I
 )
+# "Data structures that power your database", "What you need": a clause, not a concept's name
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|you|your|we|our)\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me|we|our)\b")
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&/-]{1,9}s?)\)")
@@ -144,6 +148,9 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
         yield ctx.card(section, "concept", question, answer, title, line, shape="versus")
     elif title.endswith("?"):
         yield ctx.card(section, "concept", title, text, title, line, shape="question-heading")
+    elif CJK_QUESTION.match(cleaned):  # "为什么是知识操作": a question without its "？"
+        question = cleaned if cleaned.endswith("？") else f"{cleaned}？"
+        yield ctx.card(section, "concept", question, text, title, line, shape="question-heading")
     elif _advice(cleaned):  # "Move declaration and initialization together" + why it pays
         question = f"Why {cleaned[0].lower()}{cleaned[1:]}?"
         yield ctx.card(section, "concept", question, text, cleaned, line, shape="advice")
@@ -194,6 +201,8 @@ def _names_a_concept(section: Section, ctx, versus: bool) -> bool:
         return False
 
     cleaned = clean_title(title)
+    if CJK_QUESTION.match(cleaned):  # "为什么需要索引": a question, whatever its shape
+        return len(cleaned) <= 40
     if not versus and (_claim_title(cleaned) or RELATIVE.search(cleaned) or is_clause(cleaned)):
         return False  # "Migrations: the sole fix …", "More engineers, more problems": a claim
     if FILE_PATH.search(cleaned):  # "amplify/backend/src/event.json": a file, shown not taught
