@@ -61,7 +61,8 @@ CJK_QUESTION = re.compile(
     r"^(?:为什么|為什麼|如何|怎么|怎樣|怎样|是否|什么|什麼|哪些|なぜ|どうして)"
 )
 FILE_PATH = re.compile(
-    r"[\w.-]+/[\w.-]+/|\.(?:json|ya?ml|toml|xml|txt|cfg|conf|ini|sh|py|md|csv|log|env)$", re.I
+    r"(?<![\w.-])[\w.-]++/[\w.-]++/|\.(?:json|ya?ml|toml|xml|txt|cfg|conf|ini|sh|py|md|csv|log|env)$",
+    re.I,
 )
 # "Data structures that power your database", "What you need": a clause, not a concept's name
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|you|your|we|our)\b", re.IGNORECASE)

@@ -63,9 +63,21 @@ def q_line(line: str) -> re.Match | None:
     return Q_LINE.match(line) if first in ("Q", "q") else None
 
 
+CLOZE_OPEN = re.compile(r"\{\{c\d+::")
+
+
 def has_cloze(text: str) -> bool:
-    """``CLOZE.search``, skipped on text without the "{{c" every cloze starts with."""
-    return "{{c" in text and bool(CLOZE.search(text))
+    """Text with cloze deletions Anki can read: every ``{{cN::`` closed, none nested and none
+    running into a table row (markdown would split it across cells, and Anki then finds no
+    cloze: "No cloze 1 found on card")."""
+    if "{{c" not in text:
+        return False
+    found = CLOZE.findall(text)
+    return (
+        bool(found)
+        and len(found) == len(CLOZE_OPEN.findall(text))
+        and not any("\n|" in deleted for _, deleted, _ in found)
+    )
 
 
 def inline_card(line: str) -> tuple[str, str, str] | None:
