@@ -82,7 +82,8 @@ def _heading_card(heading: str, block: ListBlock, section: Section, ctx) -> Card
     of them: a long list of links is the note's index ("AVL tree — Operations": nine notes)."""
     question = _heading_question(heading, len(block.items), block.ordered)
     question, key = qualified(question, section, ctx)
-    if not _worth_a_card(block, links_ok=key is not None and len(block.items) <= MAX_LINKED):
+    linked = key is not None and is_generic_label(heading) and len(block.items) <= MAX_LINKED
+    if not _worth_a_card(block, links_ok=linked):
         return None
     answer = list_markdown(block)
     key = key or clean_title(heading)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from notedeck.extract.terms import acceptable_term, clean_title, is_generic_title
+from notedeck.extract.terms import acceptable_term, clean_title, is_generic_title, is_plural
 from notedeck.extract.words import (
     CAPTION_WORDS,
     CITATION_LABELS,
@@ -202,7 +202,7 @@ QUALIFYING = frozenset(
 ENUMERATOR = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z]|[ivx]+")
 
 
-def subject_heading(section, ctx) -> str | None:
+def subject_heading(section, ctx, skip: str = "") -> str | None:
     """The nearest heading above a card that names a subject (not "Complexity", "Notes",
     "Chapter 3" or a date), cleaned of numbering: "1. Two Sum" → "Two Sum"; else the note's
     file name when it names one (Obsidian's title: "File.md" holding "# Types")."""
@@ -215,6 +215,8 @@ def subject_heading(section, ctx) -> str | None:
         if DATEISH.search(title) or names_a_book_or_chapter(title, ctx):
             continue
         if len(cleaned.split()) > 8 or cleaned.casefold() in FILE_NAMES_NAMING_NOTHING:
+            continue
+        if skip and cleaned.casefold() == skip:  # the heading the question is about
             continue
         return cleaned
     return None
@@ -241,16 +243,33 @@ def qualified(question: str, section, ctx) -> tuple[str, str | None]:
     are (key None)."""
     what = WHAT_QUESTION.match(question)
     term = what.group("term") if what else ""
-    if not what or not is_generic_label(term) or never_qualified(term):
+    label = is_generic_label(term)
+    if not what or not (label or _one_plural_word(term)) or never_qualified(term):
         return question, None
-    subject = subject_heading(section, ctx)
+    plain = strip_markup(term).casefold().removeprefix("the ")
+    if not label and section.level <= 1 and " " not in ctx.source.rel.rsplit("/", 1)[-1]:
+        return question, None  # "# Cells" atop "cells.md": the note's own title, no aspect
+    subject = subject_heading(section, ctx, skip="" if label else plain)
     if not subject:
         return question, None  # the scorer's veto leaves it out
+    if not label and plain in subject.casefold().split():
+        if plain == subject.casefold():
+            return question, None  # "Cells" under "Cells": the plural word is the subject
+        return f"What are the {subject}?", subject  # "Standards" in "Encryption Standards.md"
     term = what.group("term")
     if term.casefold() in subject.casefold().split():  # "Lemma" in "Linear Map Lemma"
         return f"What is the {subject}?", subject
     subject = subject[:1].upper() + subject[1:]  # a file name may be all lower case
     return f"{subject} — {term[:1].upper()}{term[1:]}?", f"{subject} {term}"
+
+
+def _one_plural_word(term: str) -> bool:
+    """ "Principles", "Barriers", "Standards": one plural word names a set of something, and the
+    heading above says of what ("Encryption — Standards?", not "What are the standards?")."""
+    words = strip_markup(term).split()
+    if len(words) == 2 and words[0].casefold() == "the":
+        words = words[1:]
+    return len(words) == 1 and words[0].isalpha() and is_plural(words[0])
 
 
 def is_caption(term: str) -> bool:
