@@ -73,6 +73,14 @@ def _from_blocks(blocks, section: Section, ctx, heading: str | None) -> Iterator
 
 
 MAX_LINKED = 5
+# "Creation", "Nutrition", "Management": one abstract noun over a list is an aspect of what the
+# heading above names (its steps, its facts), not a subject of its own.
+ABSTRACT_NOUN = re.compile(r"[a-z]{3,}(?:tion|sion|ment|ance|ence|ness|ure|ity|ing)$")
+
+
+def _aspect(heading: str) -> bool:
+    title = clean_title(heading)
+    return " " not in title and bool(ABSTRACT_NOUN.fullmatch(title.casefold()))
 
 
 def _heading_card(heading: str, block: ListBlock, section: Section, ctx) -> Card | None:
@@ -81,7 +89,7 @@ def _heading_card(heading: str, block: ListBlock, section: Section, ctx) -> Card
     bare links ("- [[Regular file]]": the types are named by the notes they link to) — a few
     of them: a long list of links is the note's index ("AVL tree — Operations": nine notes)."""
     question = _heading_question(heading, len(block.items), block.ordered)
-    question, key = qualified(question, section, ctx)
+    question, key = qualified(question, section, ctx, aspect=_aspect(heading))
     linked = key is not None and is_generic_label(heading) and len(block.items) <= MAX_LINKED
     if not _worth_a_card(block, links_ok=linked):
         return None

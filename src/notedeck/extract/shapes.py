@@ -236,26 +236,29 @@ def _file_title(rel: str) -> str:
 WHAT_QUESTION = re.compile(r"^What (?:is|are) (?:the )?(?P<term>.+?)\?$")
 
 
-def qualified(question: str, section, ctx) -> tuple[str, str | None]:
+def qualified(question: str, section, ctx, aspect: bool = False) -> tuple[str, str | None]:
     """(question, key) for a "What is/are LABEL?" question whose term is a generic label:
     "What are common approaches?" under "Testing in production" → "Testing in production —
     Common approaches?" (key: both), so the card keeps its subject.  Others come back as they
-    are (key None)."""
+    are (key None).  ``aspect``: the term is one word naming an aspect of the subject above
+    (a list under "Creation" in "Linux process loading"), asked with it too."""
     what = WHAT_QUESTION.match(question)
     term = what.group("term") if what else ""
     label = is_generic_label(term)
-    if not what or not (label or _one_plural_word(term)) or never_qualified(term):
+    if not what or not (label or aspect or _one_plural_word(term)) or never_qualified(term):
         return question, None
     plain = strip_markup(term).casefold().removeprefix("the ")
-    if not label and section.level <= 1 and " " not in ctx.source.rel.rsplit("/", 1)[-1]:
-        return question, None  # "# Cells" atop "cells.md": the note's own title, no aspect
+    stem = ctx.source.rel.rsplit("/", 1)[-1]
+    if not label and section.level <= 1 and (" " not in stem and ("-" in stem or "_" in stem)):
+        return question, None  # "# Cells" atop "back-to-front.md": the note's title, no aspect
     subject = subject_heading(section, ctx, skip="" if label else plain)
     if not subject:
         return question, None  # the scorer's veto leaves it out
     if not label and plain in subject.casefold().split():
         if plain == subject.casefold():
             return question, None  # "Cells" under "Cells": the plural word is the subject
-        return f"What are the {subject}?", subject  # "Standards" in "Encryption Standards.md"
+        # "Standards" in "Encryption Standards.md", "Loading" in "Linux Process Loading.md"
+        return f"What {'are the' if is_plural(subject) else 'is'} {subject}?", subject
     term = what.group("term")
     if term.casefold() in subject.casefold().split():  # "Lemma" in "Linear Map Lemma"
         return f"What is the {subject}?", subject
