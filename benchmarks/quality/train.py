@@ -92,28 +92,16 @@ def judged_samples() -> list[Sample]:
     for the candidates whose question is still the one judged (matched by file, line and a
     hash of the question).  Repositories come from ``realnotes.py``'s pinned snapshots."""
     import judged as verdicts
-    import realnotes
 
     from notedeck.commands.preview import card_text
 
     labels = [j for j in verdicts.load() if j.verdict in ("GOOD", "JUNK")]
     if not labels:
         return []
-    by_short = {repo.short: repo for repo in realnotes.REPOS}
     samples = []
     with tempfile.TemporaryDirectory(prefix="notedeck-train-") as tmp:
         notes = Path(tmp) / "notes"
-        rels = sorted({j.rel for j in labels if j.repo in by_short})
-        for rel in rels:
-            short, _, path = rel.partition("/")
-            repo = by_short[short]
-            git_dir = realnotes.find_mirror(repo)
-            inside = f"{repo.folder}/{path}" if repo.folder else path
-            shown = git_dir and realnotes._git(git_dir, "show", f"{repo.commit}:{inside}")
-            if not shown or shown.returncode:
-                continue
-            (notes / rel).parent.mkdir(parents=True, exist_ok=True)
-            (notes / rel).write_bytes(shown.stdout)
+        rels = verdicts.lay_out(labels, notes)  # each note at its pinned commit
         found = candidates(notes, rels)
         for j in labels:
             for card, features, rendered in found.get(j.rel, []):

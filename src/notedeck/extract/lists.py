@@ -219,14 +219,15 @@ def _heading_question(heading: str, count: int, ordered: bool) -> str:
     works = HOW_IT_WORKS.match(title)
     if works:  # "How the Internet Works" → "How does the Internet work?"
         return f"How does {works.group('what')} work?"
-    if title.split()[0].casefold() in ("how", "why", "what", "when", "where", "who", "which"):
-        return title if title.endswith("?") else f"{title}: what are the {count} points?"
     words = title.split()
-    if len(words) >= 3 and len(words[0]) > 4 and words[0].casefold().endswith("ing"):
-        return f"{title}: what are the {count} points?"  # "Downloading all files from …": a task
-    if procedure(words):  # "Configure the server": its steps, mostly commands to type
-        return f"{title}: what are the {count} points?"  # (the fallback: left out, with why)
-    if is_plural(title) and len(title.split()) <= 4:
+    first = words[0].casefold() if words else ""
+    wh = first in ("how", "why", "what", "when", "where", "who", "which")
+    if wh and title.endswith("?"):
+        return title
+    task = len(words) >= 3 and len(first) > 4 and first.endswith("ing")  # "Downloading all …"
+    if wh or task or procedure(words):  # "Configure the server": its steps, commands to type
+        return f"{title}: what are the {count} points?"  # the fallback: left out, with why
+    if is_plural(title) and len(words) <= 4:
         return f"What are the {lower_first(title)}?"
     question = phrase_question(title, count, ordered)
     if question.startswith("What are ") and not question.startswith(

@@ -210,6 +210,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
 def procedure(words: list[str]) -> bool:
     """ "Configure Guacamole Server", "Install the agent", "Set up your keys": a task's steps
     (commands, mostly), not a thing to ask "What is …?" about."""
+    if not words:
+        return False
     first = words[0].casefold()
     second = words[1].casefold() if len(words) > 1 else ""
     return (

@@ -26,6 +26,7 @@ from notedeck.extract.weights import BIAS, WEIGHTS
 from notedeck.extract.words import FUNCTION_WORDS, GENERIC_LABELS, SUBORDINATE
 from notedeck.model import Card, Section
 from notedeck.text.keys import strip_markup
+from notedeck.text.patterns import CODE_SPAN
 
 SHAPES = (
     "bold-is", "bold-does", "bold-named", "plain-is", "stands-for", "pair", "alternative",
@@ -39,7 +40,6 @@ FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|us)\b")
 URL = re.compile(r"https?://\S{1,500}|www\.\S{1,500}")
 LINK = re.compile(r"!?\[\[[^\[\]]{0,1000}\]\]|!?\[[^\[\]]{0,1000}\]\([^)]{0,4000}\)")
 WORD = re.compile(r"[^\W_]")
-CODE_SPAN = re.compile(r"`[^`\n]{0,1000}`")
 DIGIT_OR_SYMBOL = re.compile(r"[\d=+*/<>^_{}\\|~%$#@&()\[\]-]")
 DATE_NAME = re.compile(r"(?:^|/)(?:\d{4}[-_.]\d{1,2}[-_.]\d{1,2}|\d{1,2}[-_.]\d{1,2}[-_.]\d{4})")
 LOG_FOLDER = re.compile(r"(?:^|/)(?:journals?|daily(?:[ _-]notes?)?|diary|logs?)/", re.I)
@@ -279,7 +279,6 @@ def veto(card: Card) -> str | None:
 
 CONTEXT_SUFFIX = re.compile(r"\s\([^()]{0,200}\)$")
 FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|pdf|md)\b", re.IGNORECASE)
-ARTICLES = frozenset(["a", "an", "the"])
 # Words no question ends with, however long: "… A template operation that?"
 NEVER_LAST = frozenset("that which whose the a an and or but of than whether".split())
 

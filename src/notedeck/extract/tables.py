@@ -102,12 +102,15 @@ LONG_TABLE = 6
 TICKS = frozenset("y n yes no ✓ ✗ ✔ ✘ ❌ ✅ x - true false sì si ja nein oui non sí ano ne".split())
 
 
+def _column(rows, col: int) -> list[str]:
+    """The plain text of each row's first cell in column ``col`` (rows that have one)."""
+    return [" ".join(strip_markup(c[col][0]).split()) for _, _, c in rows if c[col:] and c[col]]
+
+
 def _tick_column(rows, col: int) -> bool:
     """A column of ticks ("Y", "✓", "no"): a matrix read across, no fact in any one cell
     ("protected — Subclass?" → "Y")."""
-    cells = [
-        strip_markup(c[col][0]).strip(" `*").casefold() for _, _, c in rows if c[col:] and c[col]
-    ]
+    cells = [cell.strip(" `*").casefold() for cell in _column(rows, col)]
     return len(cells) >= 2 and all(cell in TICKS for cell in cells)
 
 
@@ -115,7 +118,7 @@ def _value_column(rows, col: int) -> bool:
     """A long column of values is reference data (colour codes, constants, prices, counts):
     asked one row at a time it makes cards nobody studies.  A short one ("L1 | 1 ns") may be
     a fact to learn, so only tables of ``LONG_TABLE`` rows or more count."""
-    cells = [" ".join(strip_markup(c[col][0]).split()) for _, _, c in rows if c[col:] and c[col]]
+    cells = _column(rows, col)
     if len(cells) < LONG_TABLE:
         return False
     return sum(bool(VALUE.fullmatch(c)) for c in cells) * 5 >= len(cells) * 4
