@@ -29,4 +29,4 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
     assert len(rows) == 6  # four whole-process steps, then two library-only ones
     counts = {int(r[2]) for r in (rows[0], rows[1], rows[4])}  # floor = notedeck's cards
     assert len(counts) == 1 and counts.pop() >= 3 * 45, rows  # ~50 cards a file
-    assert (tmp_path / "decks-3" / ".cache" / "files").is_dir()
+    assert (tmp_path / "decks-3" / ".cache" / "pack").is_file()

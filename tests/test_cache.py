@@ -23,6 +23,7 @@ from notedeck.model import Card
 from notedeck.pipeline import build, collect
 from notedeck.runtime import index as index_module
 from notedeck.runtime import store as cache_module
+from notedeck.runtime.pack import MAGIC, Pack
 from notedeck.runtime.store import CARD_FIELDS, Store
 from test_properties import ROUTING
 
@@ -140,12 +141,62 @@ def test_a_new_notedeck_version_invalidates_every_entry(notes, monkeypatch):
 
 def test_corrupt_or_foreign_cache_entries_are_misses(notes):
     first = build_notes(notes)
-    for entry in (notes.parent / "decks" / ".cache" / "files").iterdir():
-        entry.write_bytes(b"\x00garbage" if entry.name < "8" else b"")
+    pack = notes.parent / "decks" / ".cache" / "pack"
+    data = bytearray(pack.read_bytes())
+    data[-len(data) // 3 :] = b"\x00" * (len(data) // 3)  # the last entries' bytes trashed
+    pack.write_bytes(bytes(data))
     (notes.parent / "decks" / ".cache" / "books.json").write_text("[not, json")
     again = build_notes(notes)
     assert [b.cards for b in again.books] == [b.cards for b in first.books]
     assert not any(b.added or b.changed or b.removed for b in again.books)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # torn: the header names bytes that are not there
+        lambda data: MAGIC + b"\xff" * 40,  # a header that is not marshal data
+        lambda data: b"PK\x03\x04" + data,  # a foreign file
+        lambda data: b"",
+    ],
+)
+def test_a_damaged_pack_is_a_miss_and_is_rewritten(notes, damage):
+    first = build_notes(notes)
+    pack = notes.parent / "decks" / ".cache" / "pack"
+    pack.write_bytes(damage(pack.read_bytes()))
+    config = load_config(notes, notes.parent / "decks")
+    cards, cache = _cards(config, with_cache=True)
+    assert cache.hits == 0 and cards == _cards(config, with_cache=False)[0]
+    again = build_notes(notes)
+    assert [b.cards for b in again.books] == [b.cards for b in first.books]
+    _, cache = _cards(config, with_cache=True)
+    assert cache.hits == len(cache.keys)  # the rebuilt pack serves every note
+
+
+def test_a_pack_of_other_settings_is_not_used(notes):
+    build_notes(notes)
+    pack = Pack(notes.parent / "decks" / ".cache" / "pack", "another salt")
+    assert not list(pack.keys())
+
+
+def test_one_edited_note_keeps_the_other_entries_and_drops_its_old_one(notes):
+    config = load_config(notes, notes.parent / "decks")
+    build_notes(notes)
+    path = notes.parent / "decks" / ".cache" / "pack"
+    before = set(Pack(path, Store(config).salt).keys())
+    note = sorted(notes.rglob("*.md"))[0]
+    note.write_text(note.read_text() + "\n**Quorum**: a majority of the replicas.\n")
+    build_notes(notes)
+    after = set(Pack(path, Store(config).salt).keys())
+    assert len(after) == len(before) and len(after - before) == 1
+
+
+def test_the_folder_of_older_versions_is_removed(notes):
+    legacy = notes.parent / "decks" / ".cache" / "files"
+    legacy.mkdir(parents=True)
+    (legacy / ("0" * 64)).write_bytes(b"old entry")
+    build_notes(notes)
+    assert not legacy.exists()
 
 
 def test_notes_with_images_are_cached_and_an_edited_image_is_a_miss(notes_tree, tmp_path):
@@ -262,7 +313,7 @@ def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch)
     assert any("ch02.md" in str(e) and "render bug" in str(e) for e in collected.errors)
     cache.save()
     rels = list(cache.fresh)
-    written = {p.name for p in (notes.parent / "decks" / ".cache" / "files").iterdir()}
+    written = set(Pack(notes.parent / "decks" / ".cache" / "pack", cache.salt).keys())
     assert written == {cache.keys[rel] for rel in rels}
     assert rels and not any(rel.endswith("ch02.md") for rel in rels)
 

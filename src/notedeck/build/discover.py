@@ -172,6 +172,8 @@ def _file_rule(path: str, name: str, rel: str, root: Path, ignore) -> tuple[str 
 def _read_once(found: dict[str, tuple[Path, str, bool]], notes_dir: Path) -> list[Path]:
     """One path per real file, preferring a path that goes through no symlink (dangling or
     looping links resolve to themselves and stay, so reading them can report them)."""
+    if not any(linked for _, _, linked in found.values()):
+        return [found[rel][0] for rel in sorted(found)]  # no link: every real path is distinct
     unique: dict[str, tuple[str, Path]] = {}
     for rel in sorted(found, key=lambda r: (found[r][2], r)):
         path, real, _ = found[rel]

@@ -51,13 +51,17 @@ class ReadIndex:
         self.entries = _load(data, salt)
         self.seen: dict[str, tuple] = {}  # rel → (entry key, reader's result rows) this build
         self.known: dict[str, str] = {}  # rel → cache key of a note returned without its text
+        self.books: dict[str, str] = {}  # folder → the book its notes get (repr), this build
         self.changed = False
 
     def read(self, path: Path, config: Config, book_files: dict):
         """``read_note(path, config, book_files)``, from the index when the file is as it was."""
         try:
             stat = os.stat(path)
-            book = repr(self._folder_book(path.parent, config, book_files))
+            folder = os.path.dirname(path)
+            book = self.books.get(folder)
+            if book is None:
+                book = self.books[folder] = repr(self._folder_book(path.parent, config, book_files))
         except (OSError, NotedeckError):
             return self._read(path, config, book_files)  # let the reader report it
         self.config = config
@@ -92,13 +96,14 @@ class ReadIndex:
     def dump(self, keys: dict[str, str | None]) -> bytes | None:
         """The index of this build's notes with their cache keys (``keys``: rel → key, None for
         a note whose result is not stored), or None when it is as it was loaded."""
-        entries = {}
-        for rel, (key, rows, old) in self.seen.items():
-            cache_key = keys.get(rel) or ""
-            entries[rel] = (key, rows, cache_key)
-            self.changed |= cache_key != old
-        if not self.changed and entries.keys() == self.entries.keys():
+        seen = self.seen
+        if (
+            not self.changed
+            and seen.keys() == self.entries.keys()
+            and all((keys.get(rel) or "") == entry[2] for rel, entry in seen.items())
+        ):
             return None
+        entries = {rel: (key, rows, keys.get(rel) or "") for rel, (key, rows, _) in seen.items()}
         return marshal.dumps((FORMAT, self.salt, entries))
 
 

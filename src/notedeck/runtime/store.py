@@ -21,7 +21,8 @@ it):
   are exactly as that build left them, gets its GUIDs, its warnings and its (unchanged) result
   back without loading the manifest, numbering or packaging again.
 
-Entries are ``marshal`` data (plain tuples and strings: fast to load, no code).  Anything
+Entries are ``marshal`` data (plain tuples and strings: fast to load, no code), packed in one
+file (``runtime.pack``) so a build opens one cache file, not one per note.  Anything
 unreadable in the cache is a miss, never an error; deleting the folder is always safe.
 ``NullStore`` (dry runs, commands that need parse trees) has the same interface and stores
 nothing.
@@ -33,6 +34,7 @@ import hashlib
 import json
 import marshal
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -43,8 +45,11 @@ from notedeck import __version__
 from notedeck.config import Config
 from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
 from notedeck.runtime.index import FolderBook, Reader, ReadIndex, problem_row
+from notedeck.runtime.pack import Pack
 
 CACHE_DIR = ".cache"
+PACK_NAME = "pack"  # runtime.pack: every note's entry
+LEGACY_FOLDER = "files"  # notedeck ≤ 0.4 kept one file per entry here
 INDEX_NAME = "read-index"  # runtime.index: what the reader derived, by each file's stat
 FAILED_KEY = "\x00failed"  # in books.json beside the titles (a title has no control character)
 # 5: media listing; 4: media with stats; 3: cards carry their shape; 2: warnings; 1: cards
@@ -76,6 +81,7 @@ class Store:
         self.missing: set[str] = set()  # notes with a missing image
         self.fresh: dict[str, NoteResult] = {}  # rel → results of this build to store
         self.index: ReadIndex | None = None  # set by ``reader``
+        self.pack: Pack | None = None  # loaded by ``split``
         self.hits = 0
         self.books_path = self.root / "books.json"
         self.books = _load_json(self.books_path)
@@ -107,11 +113,12 @@ class Store:
         """(stored results of the notes that did not change, the notes to process)."""
         stored, outdated = {}, []
         known = self.index.known if self.index else {}
-        folder = os.path.join(self.root, "files")
+        if self.pack is None:
+            self.pack = Pack(self.root / PACK_NAME, self.salt)
         for source in sources:
             key = known.get(source.rel) or file_key(self.salt, source)
             self.keys[source.rel] = key
-            loaded = _load_note(os.path.join(folder, key), source.rel, self.listing)
+            loaded = _load_note(self.pack.get(key), source.rel, self.listing)
             if loaded is None:
                 if source.rel in known:  # read without its text, and its result is gone
                     source = self.index.text_of(source)
@@ -205,20 +212,11 @@ class Store:
     # ------------------------------------------------------------ saving
 
     def save(self) -> None:
-        """Write the new entries and drop the entries no note used in this build."""
-        folder = self.root / "files"
+        """Write the pack of this build's entries (new ones and the stored ones still used;
+        an entry no note used is dropped), the read index and the books."""
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for rel, result in self.fresh.items():
-                key = self.keys.get(rel)
-                if key:
-                    listing = self.listing if result.missing_media else None
-                    rows = (FORMAT, *_note_rows(result), self.media.get(rel, []), listing)
-                    _write(folder / key, marshal.dumps(rows))
-            live = {key for key in self.keys.values() if key}
-            for entry in os.scandir(folder):
-                if entry.name not in live:
-                    Path(entry.path).unlink(missing_ok=True)
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._save_pack()
             index = self.index.dump(self.keys) if self.index else None
             if index is not None:
                 _write(self.root / INDEX_NAME, index)
@@ -226,8 +224,24 @@ class Store:
                 text = json.dumps(self.books, separators=(",", ":"), ensure_ascii=False)
                 _write(self.books_path, text.encode("utf-8", "surrogatepass"))
             (self.root / "guids").unlink(missing_ok=True)  # the cache of notedeck ≤ 0.1's builds
+            shutil.rmtree(self.root / LEGACY_FOLDER, ignore_errors=True)
         except OSError:
             pass  # the cache is an optimisation: a read-only or full disk must not fail the build
+
+    def _save_pack(self) -> None:
+        pack = self.pack or Pack(self.root / PACK_NAME, self.salt)
+        if not self.fresh and {key for key in self.keys.values() if key} == pack.keys():
+            return  # a no-change build: the pack holds exactly this build's entries
+        entries: dict[str, bytes | memoryview] = {}
+        for rel, key in self.keys.items():
+            result = self.fresh.get(rel)
+            if key and result is not None:
+                listing = self.listing if result.missing_media else None
+                rows = (FORMAT, *_note_rows(result), self.media.get(rel, []), listing)
+                entries[key] = marshal.dumps(rows)
+            elif key and key in pack:
+                entries[key] = pack.get(key)
+        pack.write(entries)
 
 
 class NullStore(Store):
@@ -358,11 +372,13 @@ def _media_unchanged(rows: list) -> dict[str, Path] | None:
 _CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
 
 
-def _load_note(path: str, rel: str, listing: str) -> tuple[NoteResult, list] | None:
+def _load_note(data, rel: str, listing: str) -> tuple[NoteResult, list] | None:
     """The stored result and its media rows, if its media files are as they were packed (and,
     for a note with a missing image, the vault's media are the same files)."""
+    if data is None:
+        return None
     try:
-        version, rows, problems, media_rows, needs = marshal.loads(_read_bytes(path))
+        version, rows, problems, media_rows, needs = marshal.loads(data)
         if version != FORMAT or (needs is not None and needs != listing):
             return None
         media = _media_unchanged(media_rows) if media_rows else {}
@@ -374,11 +390,6 @@ def _load_note(path: str, rel: str, listing: str) -> tuple[NoteResult, list] | N
         return NoteResult(rel, cards, problems, media, missing_media=needs is not None), media_rows
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return None
-
-
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def _load_json(path: Path) -> dict:
