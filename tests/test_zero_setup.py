@@ -97,19 +97,20 @@ def test_what_is_not_a_note_is_skipped_and_check_says_why(tmp_path):
             "Templates/daily.md": "# {{date}}\n\nA **mood** is how the day felt.\n",
             "Daily/2026-01-01.md": "# {{date:YYYY-MM-DD}}\n\n## {{title}}\n\nMood:: {{mood}}\n",
             "site/node_modules/pkg/README.md": "# Pkg\n\nA **module** is code.\n",
+            "Cells/img/prompts/cover.md": "# Cover\n\n**Style**: flat, pastel colours.\n",
             "Private/diary.md": "# Diary\n\nA **secret** is private.\n",
             ".notedeckignore": "Private/\n",
         },
     )
     questions = " ".join(cards(notes))
-    for word in ("pane", "gone", "box", "line", "mood", "module", "secret"):
+    for word in ("pane", "gone", "box", "line", "mood", "module", "Style", "secret"):
         assert word not in questions, word
     result = CliRunner().invoke(main, ["check", str(notes), "--json"])
     skipped = [f for f in json.loads(result.output) if f["code"] == "skipped"]
     text = " ".join(f["message"] for f in skipped)
-    for words in ("hidden", "Excalidraw", "templates", "node_modules", ".notedeckignore"):
+    for words in ("hidden", "Excalidraw", "templates", "node_modules", "pictures", ".notedeckignore"):
         assert words in text, (words, text)
-    assert len(skipped) == 5  # one line per rule, with a count
+    assert len(skipped) == 6  # one line per rule, with a count
 
 
 def test_links_out_of_the_notes_folder_and_fifos_are_not_read(tmp_path):

@@ -29,6 +29,12 @@ TOOL_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
 BACKUP_FOLDERS = frozenset({"logseq/bak", "logseq/version-files"})
 TEMPLATE_FOLDERS = frozenset({"templates", "template", "_templates", "templater"})
 EXCALIDRAW_SUFFIXES = (".excalidraw.md",)
+# Folders of pictures: a markdown file in one is a caption, an alt text or the prompt that made
+# an image (owlman's img/prompts/*.md), not a note.
+MEDIA_FOLDERS = frozenset(
+    "img imgs image images assets attachments attachment media pics pictures screenshots "
+    "figures figs".split()
+)
 
 # Rule → how check words it ("skipped 3 files: Excalidraw drawings").
 SKIP_RULES = {
@@ -37,6 +43,7 @@ SKIP_RULES = {
     "backup": "backup copies an app keeps (logseq/bak, logseq/version-files)",
     "excalidraw": "Excalidraw drawings",
     "template": "templates ({{date}}-style placeholders, template folders)",
+    "media-folder": "folders of pictures (img, assets, attachments …)",
     "ignored": f"matched by {IGNORE_FILE}",
     "outside": "symbolic links leading out of the notes folder",
     "not-a-file": "not regular files (FIFOs, devices)",
@@ -137,6 +144,8 @@ def _keep_folders(dirs, rel_here, ignore, templates, found: Found):
             rule = "backup"
         elif name.casefold() in TEMPLATE_FOLDERS or rel.casefold() in templates:
             rule = "template"
+        elif name.casefold() in MEDIA_FOLDERS:
+            rule = "media-folder"
         elif ignore is not None and ignore.match_file(rel + "/"):
             rule = "ignored"
         if rule:
