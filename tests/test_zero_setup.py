@@ -108,7 +108,14 @@ def test_what_is_not_a_note_is_skipped_and_check_says_why(tmp_path):
     result = CliRunner().invoke(main, ["check", str(notes), "--json"])
     skipped = [f for f in json.loads(result.output) if f["code"] == "skipped"]
     text = " ".join(f["message"] for f in skipped)
-    for words in ("hidden", "Excalidraw", "templates", "node_modules", "pictures", ".notedeckignore"):
+    for words in (
+        "hidden",
+        "Excalidraw",
+        "templates",
+        "node_modules",
+        "pictures",
+        ".notedeckignore",
+    ):
         assert words in text, (words, text)
     assert len(skipped) == 6  # one line per rule, with a count
 

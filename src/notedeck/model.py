@@ -226,7 +226,7 @@ class Skipped:
     """A file (or folder, ending in "/") under the notes folder that is not a note."""
 
     rel: str
-    rule: str  # hidden, excalidraw, template, media-folder, ignored, outside, not-a-file, tool-folder, backup
+    rule: str  # a key of discover.SKIP_RULES (hidden, template, media-folder …) or outside
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,26 @@ def veto(card: Card) -> str | None:
         return "the answer is a question"
     if card.kind == "concept" and len(_prose_words(card.answer)) < 3:
         return "the section is code with no words that explain it"
+    if card.kind in ("definition", "concept") and _display_math_only(card.answer):
+        return "the answer is a displayed formula with no words that say what it is"
+    if card.kind != "list" and what and DEICTIC.intersection(what.group("term").casefold().split()):
+        return "the question points at the page ('below', 'above'), not at a subject"
     return None
+
+
+DISPLAY_MATH = re.compile(r"\$\$[^$]{0,5000}\$\$|\\\[(?:(?!\\[\[\]]).){0,5000}\\\]", re.DOTALL)
+# "What is the short form below?": a phrase that points at the page, not at a thing.  (A list
+# lead may name its set so: "the following goals" are the list's.)
+DEICTIC = frozenset("below above aforementioned following hereafter sottostante seguente".split())
+
+
+def _display_math_only(answer: str) -> bool:
+    """ "$$\\lim_{h \\to 0} …$$" as the whole answer: a derivation step or a formula asked
+    for by a name it does not explain (inline "$e^{i\\pi}+1=0$" stays: it may be the fact)."""
+    if "$$" not in answer and "\\[" not in answer:
+        return False
+    rest = DISPLAY_MATH.sub(" ", answer)
+    return rest != answer and len(_prose_words(LINK.sub(" ", rest))) < 2
 
 
 CONTEXT_SUFFIX = re.compile(r"\s\([^()]{0,200}\)$")

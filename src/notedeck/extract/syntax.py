@@ -93,6 +93,8 @@ def inline_card(line: str) -> tuple[str, str, str] | None:
     front, back = line[: match.start()].strip(), line[match.end() :].strip()
     if not front or not back or back.startswith(":") or is_metadata(front, back):
         return None
+    if front.count("(") > front.count(")") or front.count("`") % 2:
+        return None  # "(e.g ``1:20:adam@example.org::1QTj`)": inside a parenthesis or a span
     return front, match.group(1), back
 
 

@@ -82,6 +82,39 @@ def _exercise_data(rows) -> bool:
     return bool(keys) and sum(not WORD.search(k) for k in keys) * 2 >= len(keys)
 
 
+LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,2}[.)])\s")
+
+
+def _list_grid(rows) -> bool:
+    """ "- Unit tests | - Integration tests | - Canarying": each column is a list of its own,
+    laid side by side, so a row pairs items that have nothing to do with each other."""
+    keys = [key for key, _, _ in rows]
+    return bool(keys) and sum(bool(LIST_MARK.match(k)) for k in keys) * 2 >= len(keys)
+
+
+# Columns that show what the key looks like when rendered, not a fact about it ("Command |
+# Rendering", "颜色 | 显示效果").  (An "Example" column is a fact: "Ionic bond — Example?" NaCl.)
+EXAMPLE_HEADERS = re.compile(
+    r"^(?:previews?|render(?:ed|ing)?|display(?:ed)?|appearance|looks like|"
+    r"显示效果|效果|渲染效果|预览)$",
+    re.IGNORECASE,
+)
+CODE_CELL = re.compile(r"`[^`]+`")
+
+
+def _code_column(rows, col: int) -> bool:
+    """ "`px-5` | `{padding-left: 3rem}`" row after row: a lookup of one identifier by another
+    (utility classes, escapes, opcodes) — reference data no one studies row by row.  A short
+    one may compare two things ("`prefix[0]` | `nums[0]` | `0`"), so only long tables count."""
+    pairs = [(key, c[col][0]) for key, _, c in rows if c[col:] and c[col]]
+    if len(pairs) < LONG_TABLE:
+        return False
+    code = sum(
+        bool(CODE_CELL.fullmatch(k.strip()) and CODE_CELL.fullmatch(v.strip())) for k, v in pairs
+    )
+    return code * 5 >= len(pairs) * 4
+
+
 def _bare(cell: str) -> str:
     return "".join(strip_markup(cell).replace("$", "").replace("`", "").split())
 
@@ -134,10 +167,12 @@ def _question(key: str, header: str) -> str:
 def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     header = [strip_markup(h) for h in table.header]
     rows = merged_rows(table)
-    if len(header) < 2 or _exercise_data(rows):
+    if len(header) < 2 or _exercise_data(rows) or _list_grid(rows):
         return
     values = {
-        col for col in range(1, len(header)) if _value_column(rows, col) or _tick_column(rows, col)
+        col
+        for col in range(1, len(header))
+        if _value_column(rows, col) or _tick_column(rows, col) or _code_column(rows, col)
     }
     for key, line, columns in rows:
         plain_key = strip_markup(key)
@@ -145,7 +180,11 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
             continue
         for col in range(1, len(header)):
             parts = columns[col] if col < len(columns) else []
-            if not parts or not WORD.search(header[col]):
+            if (
+                not parts
+                or not WORD.search(header[col])
+                or EXAMPLE_HEADERS.match(header[col].strip())
+            ):
                 continue
             answer = parts[0] if len(parts) == 1 else "\n".join(f"- {p}" for p in parts)
             if _bare(answer) == _bare(key):  # "$a+b$ | $a+b$": the source beside its rendering
