@@ -94,9 +94,14 @@ def find_notes(notes_dir: Path, exclude: tuple[Path, ...] = ()) -> Found:
             continue
         dirs[:] = sorted(_keep_folders(dirs, rel_here, ignore, templates, found))
         linked = str(real) != os.path.abspath(top)  # reached through a symbolic link
+        # A folder of pictures is walked for its media (the listing of the vault's images), but
+        # its markdown is no note.
+        pictures = any(part.casefold() in MEDIA_FOLDERS for part in rel_here.split("/"))
         for name in sorted(files):
             rel = name if rel_here == "." else f"{rel_here}/{name}"
             rule, is_link = _file_rule(os.path.join(top, name), name, rel, root, ignore)
+            if rule == "note" and pictures:
+                rule = "media-folder"
             if rule == "note":
                 # A plain file's real path is its real folder's plus its name: realpath (an
                 # lstat per path component) only for links.
@@ -144,8 +149,6 @@ def _keep_folders(dirs, rel_here, ignore, templates, found: Found):
             rule = "backup"
         elif name.casefold() in TEMPLATE_FOLDERS or rel.casefold() in templates:
             rule = "template"
-        elif name.casefold() in MEDIA_FOLDERS:
-            rule = "media-folder"
         elif ignore is not None and ignore.match_file(rel + "/"):
             rule = "ignored"
         if rule:
