@@ -71,6 +71,21 @@ def test_list_directly_under_a_heading():
     assert got == {"What are the basic policies?": "1. FIFO\n2. Round robin"}
 
 
+def test_a_one_word_heading_asks_with_its_subject_and_keeps_its_key():
+    """The question changed in 0.5 ("What is Recipient?" → "Hashcash — Recipient?"); the key
+    did not, so a card a learner has reviewed keeps its GUID."""
+    found = cards(
+        """
+        # Hashcash
+        ## Recipient
+        1. Hashes the header once.
+        2. Rejects the stamp when its first bits are not zero.
+    """,
+        "list",
+    )
+    assert [(c.question, c.key) for c in found] == [("Hashcash — Recipient?", "recipient")]
+
+
 def test_definitions_under_a_bare_heading_give_no_list_card():
     assert (
         questions(

@@ -83,17 +83,27 @@ def _aspect(heading: str) -> bool:
     return " " not in title and bool(ABSTRACT_NOUN.fullmatch(title.casefold()))
 
 
+def _one_word(heading: str) -> bool:
+    """ "Recipient", "Quantitative", "Alerts": one word over a list is a part or a side of what
+    the heading above names ("Hashcash — Recipient?"), seldom a subject the list defines."""
+    title = clean_title(heading)
+    return " " not in title and title.isalpha()
+
+
 def _heading_card(heading: str, block: ListBlock, section: Section, ctx) -> Card | None:
     """The list a heading stands over: "Failure modes" → "What are the failure modes?"; a
     generic heading asks with its subject ("File — Types?"), and only then may the items be
     bare links ("- [[Regular file]]": the types are named by the notes they link to) — a few
     of them: a long list of links is the note's index ("AVL tree — Operations": nine notes)."""
     question = _heading_question(heading, len(block.items), block.ordered)
-    question, key = qualified(question, section, ctx, aspect=_aspect(heading))
+    aspect, word = _aspect(heading), _one_word(heading)
+    question, key = qualified(question, section, ctx, aspect=aspect or word)
     linked = key is not None and is_generic_label(heading) and len(block.items) <= MAX_LINKED
     if not _worth_a_card(block, links_ok=linked):
         return None
     answer = list_markdown(block)
+    if word and not aspect and not is_generic_label(heading):
+        key = None  # asked with its subject since 0.5; the key stays the heading's (its GUID)
     key = key or clean_title(heading)
     return ctx.card(section, "list", question, answer, key, block.line, shape="list-heading")
 
