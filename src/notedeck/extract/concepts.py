@@ -245,7 +245,7 @@ def _description(section: Section) -> tuple[str, int] | None:
                 continue  # "Based on: https://…", "[go back](…)": not the account itself
             if FIRST_PERSON.search(first_sentence(strip_markup(block.text))):
                 return None  # "More detail in my daily log": the writer, not the concept
-            if is_chatter(block.text) or strip_markup(block.text).endswith(":"):
+            if is_chatter(block.text) or strip_markup(block.text).endswith((":", "：")):
                 return None
             if BOLD_QUESTION.match(block.text) or strip_markup(block.text).rstrip().endswith("?"):
                 return None  # the paragraph asks (and may answer) its own question

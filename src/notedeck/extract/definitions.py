@@ -220,6 +220,7 @@ def _card(
         term, answer = named.group("name").strip(), answer[named.end() :]
     if is_caption(term) or POINTER.match(strip_markup(answer)):
         return None  # "Table: …" titles a table; "e.g. …", "Same as DP", "See X" are no answer
+    answer = _without_lead_in(answer)
     if not article:
         term = natural_case(term, ctx.source.text)
     if LEADING_CAPITAL_ARTICLE.match(term):  # "**A short timeout** detects …"
@@ -253,6 +254,17 @@ def _card(
         normalised=True,
         shape=shape,
     )
+
+
+def _without_lead_in(answer: str) -> str:
+    """ "A hash is a fixed-size digest of data. Has properties:" → the definition alone: the
+    last sentence leads in to a list (the list's own card asks for it), and left in, the card
+    ends mid-thought."""
+    stripped = answer.rstrip()
+    if not stripped.endswith((":", "：")):
+        return answer
+    parts = sentences.sentences(stripped)
+    return stripped[: parts[-1][0]].rstrip() if len(parts) > 1 else answer
 
 
 # An answer that opens with a bold name on a line of its own, then says more.

@@ -64,7 +64,8 @@ def _from_blocks(blocks, section: Section, ctx, heading: str | None) -> Iterator
         lead = _lead_in(previous.text) if isinstance(previous, Paragraph) else None
         if lead and not is_chatter(lead):
             subject = subject_heading(section, ctx)
-            question = phrase_question(lead, len(block.items), block.ordered, subject)
+            referent = _defined_before(previous.text)
+            question = phrase_question(lead, len(block.items), block.ordered, subject, referent)
             question, key = qualified(question, section, ctx)
             answer = list_markdown(block)
             yield ctx.card(
@@ -198,6 +199,19 @@ def _lead_in(text: str) -> str | None:
     if lead.endswith(".") and len(lead.split()) <= 16 and ANNOUNCES.search(lead):
         return lead.rstrip(".").strip()
     return None
+
+
+FIRST_BOLD = re.compile(r"\*\*([^*\n]{1,60})\*\*|__([^_\n]{1,60})__")
+
+
+def _defined_before(text: str) -> str | None:
+    """The bold term of a paragraph whose last sentence leads in to the list: what its "it" or
+    "they" refers to ("A **hash function** maps … It has three properties:")."""
+    match = FIRST_BOLD.search(text)
+    if not match:
+        return None
+    term = strip_markup(match.group(1) or match.group(2)).strip()
+    return term if 0 < len(term.split()) <= 5 else None
 
 
 ANNOUNCES = re.compile(

@@ -112,10 +112,16 @@ COUNTED_SUBJECT = re.compile(
 
 
 def phrase_question(
-    lead: str, count: int, ordered: bool = False, subject: str | None = None
+    lead: str,
+    count: int,
+    ordered: bool = False,
+    subject: str | None = None,
+    referent: str | None = None,
 ) -> str:
     """A question from a lead-in sentence; falls back to the lead-in plus the item count.
-    ``subject``: what the heading above names, for a lead-in that says only "this" or "it"."""
+    ``subject``: what the heading above names, for a lead-in that says only "this" or "it";
+    ``referent``: the term the paragraph defined before its lead-in ("A **hash** is … It has
+    three properties:" — "it" is the hash)."""
     lead = " ".join(drop_parentheticals(lead).split()).rstrip(":").strip() or lead
     if WH.match(lead):
         return lead[0].upper() + lead[1:] + "?"
@@ -165,7 +171,7 @@ def phrase_question(
         article = "the " if NUMBER.match(lead.split()[0]) else ""
         return f"What are {article}{lower_first(lead)}?"
     return (
-        _counted(lead)
+        _counted(lead, referent)
         or _counted_with_clause(lead)
         or _singular(lead)
         or f"{lead}: ({count} items)"
@@ -432,12 +438,19 @@ def _qualifies(word: str) -> bool:
     ) or (word.casefold().endswith("ing") and len(word) > 4)
 
 
-def _counted(lead: str) -> str | None:
-    """ "The OS tracks three states" → "What are the three states the OS tracks?"."""
+PRONOUN_SUBJECT = re.compile(r"^(?:it|they|this|these)\b", re.IGNORECASE)
+
+
+def _counted(lead: str, referent: str | None = None) -> str | None:
+    """ "The OS tracks three states" → "What are the three states the OS tracks?"; "It has
+    three properties" after "A **hash** is …" → "… the three properties the hash has?"."""
     match = COUNTED.match(lead)
     if not match or not is_plural(match.group("np")):
         return None
     clause = match.group("clause")
+    if referent and PRONOUN_SUBJECT.match(clause):
+        the = "" if is_plural(referent) or referent[:1].isupper() else "the "
+        clause = PRONOUN_SUBJECT.sub(lambda _: f"{the}{referent}", clause, count=1)
     if (
         "," in clause
         or len(clause.split()) > 10
