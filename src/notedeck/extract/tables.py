@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from notedeck.extract.shapes import subject_heading
 from notedeck.model import Card, ListBlock, Quote, Section, Table
 from notedeck.text.keys import strip_markup
 
@@ -29,7 +30,7 @@ def side_by_side(table: Table) -> list[Table]:
         if width % period or not all(header[i] == header[i % period] for i in range(width)):
             continue
         if period == 1:  # "x | x | x" (or no header): not pairs
-            return [table]
+            return [] if header[0] and width > 1 else [table]  # "保留字 | 保留字": a grid
         return [
             Table(
                 table.header[start : start + period],
@@ -164,10 +165,59 @@ def _question(key: str, header: str) -> str:
     return f"{key} — {header}?"
 
 
+# Columns that are lists of their own side by side: read across, a row pairs a pro with an
+# unrelated con.  Each column is one card ("Universal basic income — Cons?").
+CONTRASTED = frozenset(
+    "pros cons pro con advantages disadvantages benefits drawbacks strengths weaknesses "
+    "upsides downsides do don't dos don'ts vantaggi svantaggi vorteile nachteile ventajas "
+    "desventajas avantages inconvénients 优点 缺点 优势 劣势".split()
+)
+
+
+def _contrasted(header: list[str]) -> bool:
+    names = [" ".join(h.casefold().split()) for h in header]
+    return len(names) >= 2 and all(n in CONTRASTED for n in names)
+
+
+def _column_cards(table: Table, header: list[str], section: Section, ctx) -> Iterator[Card]:
+    subject = subject_heading(section, ctx)
+    if not subject:
+        return
+    for col, name in enumerate(header):
+        cells = [row[col].strip() for row in table.rows if col < len(row) and row[col].strip()]
+        if cells:
+            question = f"{subject} — {name.strip()}?"
+            answer = "\n".join(f"- {cell}" for cell in cells)
+            yield ctx.card(section, "table", question, answer, f"{subject} {name}", table.line)
+
+
+# Columns that give an instance of the key in code ("mvn | move negative | mvn r0,r0"): usage,
+# not a fact about it.  (Prose examples stay: "Ionic bond — Example?" NaCl.)
+USAGE_HEADERS = re.compile(
+    r"^(?:examples?(?: values?| usage)?|samples?(?: values?)?|usage|syntax|e\.g\.?|"
+    r"[\w ]{1,20} syntax|例子|示例|用法|语法|esempio|esempi|beispiel|beispiele|ejemplo)$",
+    re.IGNORECASE,
+)
+CODE_LIKE = re.compile(r"`|[#=;{}\[\]]|\w,\w|\b[a-z]{1,5}\d+\b")
+
+
+def _usage(key: str, cell: str) -> bool:
+    """The cell shows the key in use — code ("lsr r0,#2"), or the key's own word with its
+    arguments ("add | … | add ebx, ecx") — rather than naming an instance of it."""
+    if CODE_LIKE.search(cell):
+        return True
+    head = key.split()[0].casefold() if key.split() else ""
+    words = strip_markup(cell).lstrip("-•* ").casefold().split()
+    return bool(head) and len(words) > 1 and words[0] == head
+
+
 def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     header = [strip_markup(h) for h in table.header]
     rows = merged_rows(table)
     if len(header) < 2 or _exercise_data(rows) or _list_grid(rows):
+        return
+    if _contrasted(header):
+        yield from _column_cards(table, header, section, ctx)
         return
     values = {
         col
@@ -188,6 +238,8 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
                 continue
             answer = parts[0] if len(parts) == 1 else "\n".join(f"- {p}" for p in parts)
             if _bare(answer) == _bare(key):  # "$a+b$ | $a+b$": the source beside its rendering
+                continue
+            if USAGE_HEADERS.match(header[col].strip()) and _usage(plain_key, answer):
                 continue
             question = _question(key, header[col])
             shape = "table-glossary" if question.startswith("What is ") else "table-cell"
