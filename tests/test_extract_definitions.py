@@ -242,3 +242,16 @@ def test_what_is_heading_keeps_the_code_its_answer_introduces():
     assert "```python\nsquares = [n * n for n in range(10)]  # 0, 1, 4, ...\n```" in comprehension
     # code that is not introduced by the answer ("…:") stays off the card
     assert got["What is a generator?"] == "A function that yields values lazily."
+
+
+def test_an_adjective_in_a_list_asks_with_its_heading_and_keeps_its_key():
+    """Asked "What is active?" before 0.5; the key did not change with the question, so the
+    card a learner reviewed keeps its GUID."""
+    found = cards(
+        """
+        ## Drive statuses
+        - **active**: the drive holds a file system the OS uses
+    """,
+        "definition",
+    )
+    assert [(c.question, c.key) for c in found] == [("Drive statuses — active?", "active")]

@@ -240,6 +240,10 @@ def _card(
         if subject:
             question = f"{subject} — {sentence_case(term)}?"
             key, shape = normalise_key(f"{subject} {term}"), "labelled"
+    elif shape in ITEM_SHAPES and _plain_word(term):
+        subject = subject_heading(section, ctx, skip=term.casefold())
+        if subject and term.casefold() not in subject.casefold().split():
+            question = f"{subject} — {term}?"  # the key stays the term's: its GUID is kept
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     if note_type == "reversed":
         answer = mask_term(answer, term)
@@ -254,6 +258,18 @@ def _card(
         normalised=True,
         shape=shape,
     )
+
+
+# "- **active**: the drive is in use" under "Drive statuses": an adjective in a list names one
+# state or kind of what the heading names ("Drive statuses — active?"); alone ("What is
+# active?") it asks nothing.  (A noun stays: "What is scalability?".)
+ITEM_SHAPES = frozenset(["item-term", "item-bold", "line-term", "line-bold"])
+ADJECTIVE_WORD = re.compile(r"[a-z]{2,}(?:al|ive|ous|ful|less|able|ible|ic|ed|ary)")
+
+
+def _plain_word(term: str) -> bool:
+    """One lower-case adjective or participle ("normal", "locked", "wireless")."""
+    return bool(ADJECTIVE_WORD.fullmatch(term)) and not is_generic_label(term)
 
 
 def _without_lead_in(answer: str) -> str:
