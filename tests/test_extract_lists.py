@@ -152,6 +152,21 @@ def test_a_list_of_open_questions_is_not_a_card():
     )
 
 
+def test_clauses_that_are_no_noun_phrase_ask_nothing():
+    """A bullet's shorthand ("Reduces …", "Uses a …") or a phrase cut after its participle is
+    no subject: the lead-in and count come back, which the scorer's veto leaves out."""
+    for lead in (
+        "Reduces computational complexity of AES",
+        "A 32-bit field inserted",
+        "Uses a hash",
+    ):
+        assert phrase_question(lead, 3) == f"{lead}: (3 items)"
+    assert phrase_question("Optimality condition", 2) == "What is optimality condition?"
+    assert phrase_question("It has three properties", 3, referent="hash function") == (
+        "What are the three properties the hash function has?"
+    )
+
+
 def test_question_phrasing():
     assert phrase_question("Common approaches", 2) == "What are common approaches?"
     assert (

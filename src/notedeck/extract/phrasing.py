@@ -194,6 +194,8 @@ def topic_question(title: str, ordered: bool, outline: bool = False) -> str | No
         return None
     if foreign_clause(title) or len(title) > 60:  # a CJK clause has no spaces to count
         return None
+    if any(mark in title for mark in "：，。；！"):  # "序列任务：这类任务……": a sentence
+        return None
     if any(c in title for c in "$\\{}^_="):  # a formula over its steps, not a subject
         return None
     if words[0].casefold() in SUBORDINATE or procedure(words):
@@ -255,7 +257,15 @@ def _singular(lead: str) -> str | None:
         return None
     if JOINED.search(lead) or not words[-1][:1].isalpha() or _clause_like(words):
         return None
+    if _verb_first(words) or (len(words) > 2 and words[-1].casefold().endswith("ed")):
+        return None  # "Reduces complexity of AES", "A 32-bit field inserted": a clause, cut
     return f"What is {_with_the(lead, plural=False)}?"
+
+
+def _verb_first(words: list[str]) -> bool:
+    """ "Reduces …", "Allows …": a verb whose subject is the heading (a bullet's shorthand)."""
+    first = words[0].casefold()
+    return first.endswith("s") and not first.endswith("ss") and _base_form(first) in COMMON_VERBS
 
 
 def _verb_then_object(words: list[str]) -> bool:
@@ -274,8 +284,7 @@ def _verb_then_object(words: list[str]) -> bool:
         and _base_form(w.casefold()) in COMMON_VERBS
         and words[k + 1].casefold() in DETERMINERS
         for k, w in enumerate(words[:-1])
-        if k
-    )
+    )  # the first word too: "Uses a hash" is the heading's subject doing something
 
 
 DETERMINERS = frozenset(

@@ -127,7 +127,7 @@ FOREIGN_CLAUSE_WORDS = word_set(
     "dove cui ci si se che ovvero cioè devo posso ho presenta presentano contiene contengono "
     "servono bisogna occorre esistono esiste "
     "ist sind wird werden wurde wurden kann können muss müssen gibt haben dass wenn ob weil "
-    "gilt sei seien heißt enthält besteht "
+    "gilt gelte gelten sei seien heißt enthält besteht außerdem ferner zudem sodass "
     "es está están puede pueden hay que cuando donde porque tiene tienen debo tengo "
     "est sont peut peuvent qui quand où parce avons sommes nous vous ils "
     "são pode podem não "
