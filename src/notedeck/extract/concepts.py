@@ -66,7 +66,9 @@ FILE_PATH = re.compile(
 )
 # "Data structures that power your database", "What you need": a clause, not a concept's name
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|you|your|we|our)\b", re.IGNORECASE)
-FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me|we|our)\b")
+FIRST_PERSON = re.compile(
+    r"\b(?:I|I'm|i'm|I've|i've|I'll|i'll|I'd|my|me|we|our)\b|本节|这一节|本章|接下来|为大家"
+)
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&/-]{1,9}s?)\)")
 MAX_TITLE_WORDS = 8
 MIN_ANSWER_WORDS = 6

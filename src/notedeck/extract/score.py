@@ -274,11 +274,37 @@ def veto(card: Card) -> str | None:
         return "the answer is a question"
     if card.kind == "concept" and len(_prose_words(card.answer)) < 3:
         return "the section is code with no words that explain it"
+    if card.kind == "definition" and _command_line(answer):
+        return "the answer is a command to type, not what the term is"
     if card.kind in ("definition", "concept") and _display_math_only(card.answer):
         return "the answer is a displayed formula with no words that say what it is"
     if card.kind != "list" and what and DEICTIC.intersection(what.group("term").casefold().split()):
         return "the question points at the page ('below', 'above'), not at a subject"
     return None
+
+
+# Commands that open a shell line whatever follows them, and commands that do so when an
+# argument follows ("vi .vimrc", "cd ~/src"; "cat" or "make" alone may be English).
+SHELL_COMMANDS = frozenset(
+    "sudo apt apt-get yum dnf pacman brew pip pip3 npm npx yarn pnpm git docker kubectl zpool "
+    "zfs systemctl journalctl chmod chown mkdir wget curl ssh scp rsync".split()
+)
+SHELL_WITH_ARGUMENT = frozenset(
+    "cd ls cp mv rm cat grep tar make gcc python python3 node vi vim nano ps kill export echo "
+    "touch less tail head".split()
+)
+
+
+def _command_line(answer: str) -> bool:
+    """ "sudo zpool status -v", "vi .vimrc in terminal": the answer is what to type."""
+    words = answer.split()
+    if not words or len(words) > 12:
+        return False
+    first = words[0].casefold().strip("`$")
+    if first in SHELL_COMMANDS:
+        return True
+    nxt = words[1] if len(words) > 1 else ""
+    return first in SHELL_WITH_ARGUMENT and (nxt[:1] == "-" or any(c in nxt for c in "/.~=$"))
 
 
 DISPLAY_MATH = re.compile(r"\$\$[^$]{0,5000}\$\$|\\\[(?:(?!\\[\[\]]).){0,5000}\\\]", re.DOTALL)
