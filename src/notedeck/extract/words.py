@@ -210,7 +210,10 @@ DATA_LABELS = word_set(
     # and the labels of a remark: "Oss:", "Note:", "Bemerkung:" jot down an aside, no fact
     "note notes nb remark remarks observation observations osservazione osservazioni oss "
     "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise notiz notizen nota tip tips zz "
-    "behauptung annahme voraussetzung motivazione"
+    "behauptung annahme voraussetzung motivazione "
+    # and of a worked example or a question put to the reader ("Beispiel:", "Frage:")
+    "example beispiel beispiele esempio esempi ejemplo ejemplos exemple exemples příklad 例子 "
+    "示例 例如 举例 frage fragen domanda pregunta"
 )
 # Plural heads that need their subject: "What are the main kinds?" of what?
 PLURAL_LABELS = word_set(
