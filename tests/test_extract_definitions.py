@@ -219,6 +219,20 @@ def test_same_question_with_different_answers_names_its_heading():
     )  # identity numbers them; the text tells them apart
 
 
+def test_a_numbered_heading_tells_repeats_apart_without_its_number():
+    got = cards("""
+        ## 3. Unix seconds
+        - Format: an integer count of seconds since 1970
+
+        ## 4. Milliseconds since epoch
+        - Format: an integer count of milliseconds since 1970
+    """)
+    assert [c.question for c in got] == [
+        "What is Format? (Unix seconds)",
+        "What is Format? (Milliseconds since epoch)",
+    ]
+
+
 def test_what_is_heading_keeps_the_code_its_answer_introduces():
     got = qa("""
         ## What is a list comprehension?

@@ -16,7 +16,7 @@ from notedeck.extract.context import Context, RuleSettings
 from notedeck.extract.media import attach_media
 from notedeck.extract.score import DEFINING as DEFINES
 from notedeck.extract.score import NoteFacts, features, reason, score, veto
-from notedeck.extract.shapes import is_hub_title, is_worked_title
+from notedeck.extract.shapes import clean_title, is_hub_title, is_worked_title
 from notedeck.extract.weights import THRESHOLD
 from notedeck.extract.words import WORKED_CALLOUTS
 from notedeck.model import Card, Document, Quote, Section, Table
@@ -203,8 +203,11 @@ def _qualify_repeats(cards: list[Card]) -> list[Card]:
         headings = {cards[n].context[-1] if cards[n].context else "" for n in members}
         if len(answers) < 2 or len(headings) < len(members):
             continue
-        for n in members:
-            heading = cards[n].context[-1] if cards[n].context else ""
+        raw = [cards[n].context[-1] if cards[n].context else "" for n in members]
+        shown = [clean_title(h) or h for h in raw]  # "4. Milliseconds since epoch": no "4."
+        if len(set(shown)) < len(members):
+            shown = raw
+        for n, heading in zip(members, shown, strict=True):
             if heading:
                 out[n] = replace(cards[n], question=f"{cards[n].question} ({heading})")
     return out
