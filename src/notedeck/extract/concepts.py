@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from notedeck.extract.common import block_markdown, is_image_only
-from notedeck.extract.sentences import COMMENTARY, sentences
+from notedeck.extract.sentences import COMMENTARY, find, sentences
 from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified, subject_heading
 from notedeck.extract.terms import (
     clean_title,
@@ -24,7 +24,7 @@ from notedeck.extract.terms import (
     natural_case,
 )
 from notedeck.extract.words import IMPERATIVES, INTRO_LABELS
-from notedeck.model import Card, ListBlock, Paragraph, Quote, Section
+from notedeck.model import Card, Code, ListBlock, Paragraph, Quote, Section
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import first_sentence, is_chatter, word_count
 
@@ -255,9 +255,52 @@ def _description(section: Section) -> tuple[str, int] | None:
                 return None  # "This is the diagram of …", "There are several kinds:" — no account
             if word_count(block.text) < MIN_ANSWER_WORDS:
                 return None
-            return _budget(block.text), block.line
+            return _with_more(_budget(block.text), section, block), block.line
         return None  # a list, table or code first: other rules own it
     return None
+
+
+def _with_more(answer: str, section: Section, first: Paragraph) -> str:
+    """The first paragraph and those that follow it straight on, whole, within the budget: an
+    account in three short paragraphs ("… The first level … The second …") is one answer."""
+    if answer != first.text.strip():
+        return answer  # the budget cut the first paragraph already
+    blocks = section.blocks[section.blocks.index(first) + 1 :]
+    title = clean_title(section.title)
+    for n, block in enumerate(blocks):
+        if not isinstance(block, Paragraph) or not _continues(block.text, title):
+            break
+        after = blocks[n + 1] if n + 1 < len(blocks) else None
+        if isinstance(after, Code) or word_count(block.text) < MIN_ANSWER_WORDS + 2:
+            break  # "Good, it uses the interface as its type" over code: a caption
+        if len(f"{answer} {block.text}".split()) > MAX_ANSWER_WORDS:
+            break
+        answer = f"{answer}\n\n{block.text.strip()}"
+    return answer
+
+
+CONTINUATION = re.compile(
+    r"^(?:it|its|this|these|they|their|such|however|also|in addition)\b", re.I
+)
+
+
+def _continues(text: str, title: str) -> bool:
+    """A paragraph that goes on with the same account — it names the section's subject or
+    opens with "It", "This", "However" … — and is prose: not a new term in bold, a lead-in,
+    a question, an aside, a picture or the writer's own remark."""
+    plain = strip_markup(text).strip()
+    return (
+        bool(plain)
+        and (CONTINUATION.match(plain) is not None or _mentions(plain, title))
+        and "**" not in text
+        and "__" not in text
+        and not find(text)  # "A cell that carries oxygen is called …": a card of its own
+        and not plain.endswith((":", "：", "?", "？"))
+        and not is_image_only(text)
+        and not is_chatter(text)
+        and not FIRST_PERSON.search(plain)
+        and not CITATION.match(plain)
+    )
 
 
 def _budget(text: str) -> str:
