@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from notedeck.extract import sentences
-from notedeck.extract.common import block_markdown, is_image_only, sentence_case
+from notedeck.extract.common import block_markdown, is_image_only, lower_first, sentence_case
 from notedeck.extract.shapes import (
     BOLD_TERM,
     is_caption,
@@ -239,6 +239,8 @@ def _card(
         subject = subject_heading(section, ctx)
         if subject:
             question = f"{subject} — {sentence_case(term)}?"
+            if term.casefold() in subject.casefold().split():  # "Attack" under "… attack"
+                question = f"What is the {lower_first(subject)}?"
             key, shape = normalise_key(f"{subject} {term}"), "labelled"
     elif shape in ITEM_SHAPES and _plain_word(term):
         subject = subject_heading(section, ctx, skip=term.casefold())

@@ -163,6 +163,9 @@ GENERIC_LABELS = word_set(
     "remarks remark observation observations argument arguments counterargument "
     "counterarguments objection objections premise premises challenge challenges response "
     "responses reply replies "
+    # aspects a note's subject has: "Attack:", "Impact:", "Mitigation:" under the attack named
+    "attack impact impacts mitigation mitigations prevention detection risk risks treatment "
+    "diagnosis effect effects outcome outcomes role roles scope history origin origins "
     "problema problemi problème problemas tesi ipotesi hypothesis thesis negazione negation "
     "textbook textbooks readings literature scopo zweck propósito notiz notizen notazione "
     "notazioni soluzione soluzioni lösung "
