@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from conftest import AnkiCollection, build_notes
 from hypothesis_profiles import DEADLINE
 from notedeck.build import note as filework
+from notedeck.build.read import read_notes
 from notedeck.config import load_config
-from notedeck.model import Card
+from notedeck.model import Card, RenderedCard
 from notedeck.pipeline import build, collect
 from notedeck.runtime import index as index_module
 from notedeck.runtime import store as cache_module
@@ -281,6 +282,24 @@ def test_dry_run_neither_reads_nor_writes_the_cache(notes):
 def test_cache_rows_match_the_card_fields():
     names = [f.name for f in fields(Card)]
     assert len(names) == CARD_FIELDS + 1 and names[-1] == "guid"
+
+
+def test_a_stored_card_is_the_card_the_constructors_build():
+    row = ("definition", "What is a shard?", "A part.", "shard", "Book", "3", ("Ch",), "a.md", 4)
+    row += (("t",), "basic", "bold-is", "0123abcd", "<p>Q</p>", "<p>A</p>", "Ch", "a.md:4", ())
+    built = RenderedCard(Card(*row[: CARD_FIELDS + 1]), *row[CARD_FIELDS + 1 :])
+    stored = cache_module._card_of_row(row)
+    assert stored == built and hash(stored) == hash(built) and stored.card.guid == "0123abcd"
+
+
+def test_stored_cards_come_back_with_the_guid_they_were_given(notes):
+    first = build_notes(notes)
+    config = load_config(notes, notes.parent / "decks")
+    store = Store(config)
+    stored, outdated = store.split(read_notes(config).files)
+    assert not outdated
+    guids = {c.guid for r in stored.values() for c in (x.card for x in r.cards)} - {""}
+    assert guids == {c.guid for b in first.books for c in (r.card for r in b.cards)}
 
 
 def test_help_and_unchanged_rebuilds_skip_the_heavy_imports(notes):
