@@ -22,10 +22,12 @@ from notedeck.build.read import read_notes
 from notedeck.config import load_config
 from notedeck.model import Card, RenderedCard
 from notedeck.pipeline import build, collect
+from notedeck.runtime import entries
 from notedeck.runtime import index as index_module
 from notedeck.runtime import store as cache_module
+from notedeck.runtime.entries import CARD_FIELDS
 from notedeck.runtime.pack import MAGIC, Pack
-from notedeck.runtime.store import CARD_FIELDS, Store
+from notedeck.runtime.store import Store
 from test_properties import ROUTING
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,7 +290,7 @@ def test_a_stored_card_is_the_card_the_constructors_build():
     row = ("definition", "What is a shard?", "A part.", "shard", "Book", "3", ("Ch",), "a.md", 4)
     row += (("t",), "basic", "bold-is", "0123abcd", "<p>Q</p>", "<p>A</p>", "Ch", "a.md:4", ())
     built = RenderedCard(Card(*row[: CARD_FIELDS + 1]), *row[CARD_FIELDS + 1 :])
-    stored = cache_module._card_of_row(row)
+    stored = entries._card_of_row(row)
     assert stored == built and hash(stored) == hash(built) and stored.card.guid == "0123abcd"
 
 

@@ -21,7 +21,7 @@ it):
   are exactly as that build left them, gets its GUIDs, its warnings and its (unchanged) result
   back without loading the manifest, numbering or packaging again.
 
-Entries are ``marshal`` data (plain tuples and strings: fast to load, no code), packed in one
+Entries are ``marshal`` data (``runtime.entries``: plain tuples and strings), packed in one
 file (``runtime.pack``) so a build opens one cache file, not one per note.  Anything
 unreadable in the cache is a miss, never an error; deleting the folder is always safe.
 ``NullStore`` (dry runs, commands that need parse trees) has the same interface and stores
@@ -30,7 +30,6 @@ nothing.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import marshal
@@ -38,14 +37,21 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from importlib.util import find_spec
 from pathlib import Path
 
 from notedeck import __version__
 from notedeck.config import Config
-from notedeck.model import BookResult, Card, NoteResult, Problem, RenderedCard, SourceFile
+from notedeck.model import BookResult, NoteResult, Problem, RenderedCard, SourceFile
+from notedeck.runtime.entries import (
+    FORMAT,
+    collector_paused,
+    load_note,
+    media_rows,
+    note_rows,
+    stat_of,
+)
 from notedeck.runtime.index import FolderBook, Reader, ReadIndex, problem_row
 from notedeck.runtime.pack import Pack
 
@@ -54,10 +60,6 @@ PACK_NAME = "pack"  # runtime.pack: every note's entry
 LEGACY_FOLDER = "files"  # notedeck ≤ 0.4 kept one file per entry here
 INDEX_NAME = "read-index"  # runtime.index: what the reader derived, by each file's stat
 FAILED_KEY = "\x00failed"  # in books.json beside the titles (a title has no control character)
-# 6: cards carry the GUID of their last build; 5: media listing; 4: media with stats; 3: cards
-# carry their shape; 2: warnings; 1: cards
-FORMAT = 6
-CARD_FIELDS = 12  # Card's fields before ``guid``, stored positionally (checked by a test)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "nh3", "pygments")
 
 
@@ -128,7 +130,7 @@ class Store:
         for source in sources:
             key = known.get(source.rel) or file_key(self.salt, source)
             self.keys[source.rel] = key
-            loaded = _load_note(self.pack.get(key), source.rel, self.listing)
+            loaded = load_note(self.pack.get(key), source.rel, self.listing)
             if loaded is None:
                 if source.rel in known:  # read without its text, and its result is gone
                     source = self.index.text_of(source)
@@ -141,7 +143,7 @@ class Store:
 
     def keep(self, result: NoteResult) -> NoteResult:
         """Record a freshly processed note for saving (if its result is the note's alone)."""
-        media = _media_rows(result) if result.media else []
+        media = media_rows(result) if result.media else []
         if result.cacheable and not result.failed and media is not None:
             self.fresh[result.rel] = result
             self.media[result.rel] = media
@@ -161,7 +163,7 @@ class Store:
             return None
         guids, problems = state.get("guids"), state.get("problems")
         if (
-            state.get("files") != [_stat(deck), _stat(manifest)]
+            state.get("files") != [stat_of(deck), stat_of(manifest)]
             or not isinstance(guids, list)
             or len(guids) != len(cards)
             or not isinstance(problems, list)
@@ -181,7 +183,7 @@ class Store:
         """Record a book this build numbered and wrote (or found up to date): ``book`` has its
         ``title``, ``inputs``, ``aligned`` (numbered, None where merged) and ``problems``."""
         digest = self._book_digest(book.title, book.inputs)
-        files = [_stat(deck), _stat(manifest)]
+        files = [stat_of(deck), stat_of(manifest)]
         for given, numbered in zip(book.inputs, book.aligned, strict=True):
             if numbered is not None:  # stored with the note: the next build's cards have it
                 self.guids[id(given)] = numbered.card.guid
@@ -248,7 +250,7 @@ class Store:
             result = self.fresh.get(rel)
             if key and result is not None:
                 listing = self.listing if result.missing_media else None
-                rows = (FORMAT, *_note_rows(result, self.guids), self.media.get(rel, []), listing)
+                rows = (FORMAT, *note_rows(result, self.guids), self.media.get(rel, []), listing)
                 entries[key] = marshal.dumps(rows)
             elif key and key in pack:
                 entries[key] = pack.get(key)
@@ -285,20 +287,6 @@ class NullStore(Store):
 
     def save(self) -> None:
         pass
-
-
-@contextmanager
-def collector_paused():
-    """No cyclic-GC pass while entries are decoded: they are tuples, strings and frozen cards,
-    acyclic, freed by reference counting; scanning the 100,000 cards of a no-change rebuild
-    again and again was a third of its decoding time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- keys
@@ -352,102 +340,12 @@ def file_key(salt: str, source: SourceFile) -> str:
     return digest.hexdigest()
 
 
-# ---------------------------------------------------------------- entries
-
-
-def _note_rows(result: NoteResult, guids: dict[int, str]) -> tuple[list[tuple], list[tuple]]:
-    """Card fields in declaration order, the GUID last given (a hint: a reused book's cards
-    then need no copy with their GUID; ``book`` checks it against the book's), the rendered
-    fields; problems."""
-    cards = [
-        (
-            *(getattr(r.card, name) for name in _CARD_NAMES),
-            guids.get(id(r), r.card.guid),
-            r.front,
-            r.back,
-            r.context,
-            r.source,
-            r.media,
-        )
-        for r in result.cards
-    ]
-    problems = [problem_row(p) for p in result.problems]
-    return cards, problems
-
-
-def _media_rows(result: NoteResult) -> list[tuple] | None:
-    """(name, path, size, mtime_ns) of each packed file; None if one is gone already."""
-    rows = []
-    for name, path in result.media:
-        stat = _stat(path)
-        if stat is None:
-            return None
-        rows.append((name, str(path), stat[0], stat[1]))
-    return rows
-
-
-def _media_unchanged(rows: list) -> dict[str, Path] | None:
-    """The stored media, if every file still has its size and mtime."""
-    media = {}
-    for name, path, size, mtime_ns in rows:
-        stat = _stat(Path(path))
-        if stat is None or stat[0] != size or stat[1] != mtime_ns:
-            return None
-        media[name] = Path(path)
-    return media
-
-
-_CARD_NAMES = tuple(f.name for f in fields(Card))[:CARD_FIELDS]
-_STORED_CARD = (*_CARD_NAMES, "guid")
-_RENDERED_NAMES = tuple(f.name for f in fields(RenderedCard))[1:]  # after ``card``
-
-
-def _card_of_row(row: tuple) -> RenderedCard:
-    """``RenderedCard(Card(*row[:13]), *row[13:])`` at a third less cost (100,000 cards in a
-    no-change rebuild): the instance dicts are filled directly, exact because neither class
-    has a ``__post_init__`` (as ``RenderedCard.with_guid`` does; a test compares the two)."""
-    card = object.__new__(Card)
-    card.__dict__.update(zip(_STORED_CARD, row[: CARD_FIELDS + 1], strict=True))
-    rendered = object.__new__(RenderedCard)
-    rendered.__dict__["card"] = card
-    rendered.__dict__.update(zip(_RENDERED_NAMES, row[CARD_FIELDS + 1 :], strict=True))
-    return rendered
-
-
-def _load_note(data, rel: str, listing: str) -> tuple[NoteResult, list] | None:
-    """The stored result and its media rows, if its media files are as they were packed (and,
-    for a note with a missing image, the vault's media are the same files)."""
-    if data is None:
-        return None
-    try:
-        version, rows, problems, media_rows, needs = marshal.loads(data)
-        if version != FORMAT or (needs is not None and needs != listing):
-            return None
-        media = _media_unchanged(media_rows) if media_rows else {}
-        if media is None:
-            return None
-        cards = tuple(map(_card_of_row, rows))
-        problems = tuple(Problem(*p) for p in problems)
-        media = tuple(sorted(media.items()))
-        return NoteResult(rel, cards, problems, media, missing_media=needs is not None), media_rows
-    except (OSError, ValueError, EOFError, TypeError, IndexError):
-        return None
-
-
 def _load_json(path: Path) -> dict:
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
 def _write(path: Path, data: bytes) -> None:
