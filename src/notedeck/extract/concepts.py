@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from notedeck.extract.account import BOLD_QUESTION, description, mentions
 from notedeck.extract.common import block_markdown, is_image_only
-from notedeck.extract.sentences import COMMENTARY, find, sentences
+from notedeck.extract.sentences import COMMENTARY, sentences
 from notedeck.extract.shapes import DATEISH, names_a_book_or_chapter, qualified, subject_heading
 from notedeck.extract.terms import (
     clean_title,
@@ -24,15 +25,12 @@ from notedeck.extract.terms import (
     natural_case,
 )
 from notedeck.extract.words import IMPERATIVES, INTRO_LABELS
-from notedeck.model import Card, Code, ListBlock, Paragraph, Quote, Section
+from notedeck.model import Card, ListBlock, Paragraph, Section
 from notedeck.text.keys import strip_markup
 from notedeck.text.prose import first_sentence, is_chatter, word_count
 
 VERSUS = re.compile(r"^(?P<a>.*?\S)\s++(?:vs\.?|versus|v\.)\s+(?P<b>.+)$", re.IGNORECASE)
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\b", re.IGNORECASE)
-BOLD_QUESTION = re.compile(
-    r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,150}\?)(?:\*\*|__)\s*(?P<a>\S.*)$", re.DOTALL
-)
 AND = re.compile(r"(?<!\s)\s++(?:and|&)\s+", re.IGNORECASE)
 # "Q8.", "Q 3:", "Question 2)", "Exercise 4." opening a question paragraph.
 Q_MARKER = re.compile(r"^(?:q|question|exercise|problem)\s?\d{1,3}[a-z]?\s?[.:)]\s+", re.IGNORECASE)
@@ -42,18 +40,6 @@ MAX_QA_WORDS = 200
 NAMED_KINDS = re.compile(
     r"\b(?:pattern|architecture|model|principle|law|theorem|protocol|algorithm|problem|effect|paradox|"
     r"rule|method|framework|lemma|hypothesis|equation|fallacy|test)$",
-    re.IGNORECASE,
-)
-# A paragraph that captions a figure or announces what follows says nothing about the concept.
-INTRODUCES = re.compile(
-    r"^(?:this|here|below|above)\s+(?:is|are|shows?)\b|^here'?s\b|"
-    r"^the\s+(?:following|above|below|figure|diagram|image|picture|table|code)\b|"
-    r"^there\s+are\s+(?:several|many|a few|some|\w+)\s+[\w-]+(?:\s+[\w-]+){0,3}\.?$",
-    re.IGNORECASE,
-)
-CITATION = re.compile(
-    r"^(?:based on|source|sources|see|see also|from|ref|refs|references?|via|credit|credits|"
-    r"go back|back|up|link|links)\b[^.]{0,20}(?::|https?://|$)|^\W*https?://",
     re.IGNORECASE,
 )
 # Chinese and Japanese titles that open with "why", "how", "what": questions of their own.
@@ -66,13 +52,8 @@ FILE_PATH = re.compile(
 )
 # "Data structures that power your database", "What you need": a clause, not a concept's name
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|you|your|we|our)\b", re.IGNORECASE)
-FIRST_PERSON = re.compile(
-    r"\b(?:I|I'm|i'm|I've|i've|I'll|i'll|I'd|my|me|we|our)\b|本节|这一节|本章|接下来|为大家"
-)
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&/-]{1,9}s?)\)")
 MAX_TITLE_WORDS = 8
-MIN_ANSWER_WORDS = 6
-MAX_ANSWER_WORDS = 80
 
 
 def extract(section: Section, ctx) -> Iterator[Card]:
@@ -131,12 +112,12 @@ def _heading(section: Section, ctx) -> Iterator[Card]:
         return
     if not _names_a_concept(section, ctx, bool(versus)):
         return
-    body = _description(section)
+    body = description(section)
     if not body:
         return
     text, line = body
     opening = first_sentence(strip_markup(text))
-    if section.level == 1 and not _mentions(opening, cleaned):
+    if section.level == 1 and not mentions(opening, cleaned):
         return  # a document title over an intro that is about something else
     if _judges(opening, cleaned) and len(sentences(text)) == 1:
         return  # "Response time is the most important figure …" and no more: a claim
@@ -182,11 +163,11 @@ def _introduction(section: Section, ctx) -> Iterator[Card]:
     if section.level <= 1 or ctx.has_subsections(section):
         return
     subject = subject_heading(section, ctx)
-    body = _description(section)
+    body = description(section)
     if not subject or not body or DATEISH.search(subject) or is_chatter(subject):
         return
     text, line = body
-    if len(subject.split()) > 5 or not _mentions(first_sentence(strip_markup(text)), subject):
+    if len(subject.split()) > 5 or not mentions(first_sentence(strip_markup(text)), subject):
         return
     question = _what_is(subject, text, ctx)
     yield ctx.card(section, "concept", question, text, subject, line, shape="concept")
@@ -237,96 +218,9 @@ def _groups(section: Section, ctx) -> bool:
     return section.level == 1 or section is first or is_plural(clean_title(section.title))
 
 
-def _description(section: Section) -> tuple[str, int] | None:
-    """The section's first descriptive paragraph (within a word budget) and its line."""
-    for block in section.blocks:
-        if isinstance(block, Quote):
-            continue  # an epigraph or the question the section answers: read on
-        if isinstance(block, Paragraph):
-            if is_image_only(block.text) or CITATION.match(strip_markup(block.text)):
-                continue  # "Based on: https://…", "[go back](…)": not the account itself
-            if FIRST_PERSON.search(first_sentence(strip_markup(block.text))):
-                return None  # "More detail in my daily log": the writer, not the concept
-            if is_chatter(block.text) or strip_markup(block.text).endswith((":", "：")):
-                return None
-            if BOLD_QUESTION.match(block.text) or strip_markup(block.text).rstrip().endswith("?"):
-                return None  # the paragraph asks (and may answer) its own question
-            if INTRODUCES.match(strip_markup(block.text)):
-                return None  # "This is the diagram of …", "There are several kinds:" — no account
-            if word_count(block.text) < MIN_ANSWER_WORDS:
-                return None
-            return _with_more(_budget(block.text), section, block), block.line
-        return None  # a list, table or code first: other rules own it
-    return None
-
-
-def _with_more(answer: str, section: Section, first: Paragraph) -> str:
-    """The first paragraph and those that follow it straight on, whole, within the budget: an
-    account in three short paragraphs ("… The first level … The second …") is one answer."""
-    if answer != first.text.strip():
-        return answer  # the budget cut the first paragraph already
-    blocks = section.blocks[section.blocks.index(first) + 1 :]
-    title = clean_title(section.title)
-    for n, block in enumerate(blocks):
-        if not isinstance(block, Paragraph) or not _continues(block.text, title):
-            break
-        after = blocks[n + 1] if n + 1 < len(blocks) else None
-        if isinstance(after, Code) or word_count(block.text) < MIN_ANSWER_WORDS + 2:
-            break  # "Good, it uses the interface as its type" over code: a caption
-        if len(f"{answer} {block.text}".split()) > MAX_ANSWER_WORDS:
-            break
-        answer = f"{answer}\n\n{block.text.strip()}"
-    return answer
-
-
-CONTINUATION = re.compile(
-    r"^(?:it|its|this|these|they|their|such|however|also|in addition)\b", re.I
-)
-
-
-def _continues(text: str, title: str) -> bool:
-    """A paragraph that goes on with the same account — it names the section's subject or
-    opens with "It", "This", "However" … — and is prose: not a new term in bold, a lead-in,
-    a question, an aside, a picture or the writer's own remark."""
-    plain = strip_markup(text).strip()
-    return (
-        bool(plain)
-        and (CONTINUATION.match(plain) is not None or _mentions(plain, title))
-        and "**" not in text
-        and "__" not in text
-        and not find(text)  # "A cell that carries oxygen is called …": a card of its own
-        and not plain.endswith((":", "：", "?", "？"))
-        and not is_image_only(text)
-        and not is_chatter(text)
-        and not FIRST_PERSON.search(plain)
-        and not CITATION.match(plain)
-    )
-
-
-def _budget(text: str) -> str:
-    parts = [s.strip() for _, s in sentences(text)]
-    answer = parts[0] if parts else text
-    for part in parts[1:]:
-        if len(f"{answer} {part}".split()) > MAX_ANSWER_WORDS or is_chatter(part):
-            break
-        answer = f"{answer} {part}"
-    return answer
-
-
 def _all_text(section: Section) -> str:
     parts = [block_markdown(b) for b in section.blocks if isinstance(b, (Paragraph, ListBlock))]
     return "\n\n".join(p for p in parts if p.strip() and not is_image_only(p))
-
-
-def _mentions(sentence: str, title: str) -> bool:
-    """The sentence names the title, or its last word ("… replication" for "Leaderless
-    replication"), singular or plural."""
-    folded = sentence.casefold()
-    words = [w for w in title.casefold().split() if len(w) > 2]
-    if not words:
-        return False
-    head = words[-1].rstrip("s")
-    return title.casefold() in folded or (len(head) > 2 and head in folded)
 
 
 def _advice(title: str) -> bool:
