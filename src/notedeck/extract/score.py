@@ -252,7 +252,7 @@ def veto(card: Card) -> str | None:
         return "the question holds a link"
     if _garbled(CONTEXT_SUFFIX.sub("", question)):
         return "the question is garbled (a word twice, a file name, or cut after 'that')"
-    what = WHAT_IS.match(question)
+    what = WHAT_IS.match(CONTEXT_SUFFIX.sub("", question))  # "What is Esempio? (Grammatiche)"
     if what and is_generic_label(what.group("term")):
         return f"{what.group('term')!r} is a label, and no heading names what it is about"
     if what and _dangling(what.group("term").casefold().split()):
