@@ -313,13 +313,19 @@ DISPLAY_MATH = re.compile(r"\$\$[^$]{0,5000}\$\$|\\\[(?:(?!\\[\[\]]).){0,5000}\\
 DEICTIC = frozenset("below above aforementioned following hereafter sottostante seguente".split())
 
 
+EQUATION = re.compile(r"=|\\equiv|\\iff|\\coloneqq|\\Leftrightarrow")
+
+
 def _display_math_only(answer: str) -> bool:
-    """ "$$\\lim_{h \\to 0} …$$" as the whole answer: a derivation step or a formula asked
-    for by a name it does not explain (inline "$e^{i\\pi}+1=0$" stays: it may be the fact)."""
+    """ "$$\\lim_{h \\to 0} …$$" or a matrix as the whole answer: a derivation step or an
+    expression asked for by a name it does not explain.  An equation stays ("$$\\sinh x =
+    \\frac{e^x-e^{-x}}{2}$$" is what "sinh x" is), and so does inline math."""
     if "$$" not in answer and "\\[" not in answer:
         return False
     rest = DISPLAY_MATH.sub(" ", answer)
-    return rest != answer and len(_prose_words(LINK.sub(" ", rest))) < 2
+    if rest == answer or len(_prose_words(LINK.sub(" ", rest))) >= 2:
+        return False
+    return not EQUATION.search(answer)
 
 
 CONTEXT_SUFFIX = re.compile(r"\s\([^()]{0,200}\)$")
