@@ -31,9 +31,9 @@ TEMPLATE_FOLDERS = frozenset({"templates", "template", "_templates", "templater"
 EXCALIDRAW_SUFFIXES = (".excalidraw.md",)
 # Folders of pictures: a markdown file in one is a caption, an alt text or the prompt that made
 # an image (owlman's img/prompts/*.md), not a note.
+# ("media" and "figures" are left out: a course folder may be named so.)
 MEDIA_FOLDERS = frozenset(
-    "img imgs image images assets attachments attachment media pics pictures screenshots "
-    "figures figs".split()
+    "img imgs image images assets attachments attachment pics pictures screenshots".split()
 )
 
 # Rule → how check words it ("skipped 3 files: Excalidraw drawings").
