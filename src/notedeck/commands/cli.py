@@ -16,7 +16,6 @@ from pathlib import Path
 import click
 
 from notedeck import __version__
-from notedeck.commands.filters import CARD_KINDS
 from notedeck.commands.terminal import (
     build_json,
     echo,
@@ -26,6 +25,7 @@ from notedeck.commands.terminal import (
     progress_for,
     terminal_io,
 )
+from notedeck.kinds import CARD_KINDS
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

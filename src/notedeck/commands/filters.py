@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from notedeck.build.identity import book_slug
 from notedeck.errors import NotedeckError
+from notedeck.kinds import CARD_KINDS
 from notedeck.model import Book, RenderedCard
 
-# Every kind an extractor can emit (see extract.KIND_PRIORITY); a test keeps the two in step.
-CARD_KINDS = ("definition", "list", "table", "concept", "explicit", "cloze")
+__all__ = ["CARD_KINDS", "CardFilter", "FilterError", "resolve_books"]
 
 
 class FilterError(NotedeckError):
