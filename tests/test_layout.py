@@ -14,7 +14,7 @@ PACKAGE = ROOT / "src" / "notedeck"
 
 # Bottom to top.  A module may import its own layer and the layers below, never one above.
 LAYERS = (
-    ("notedeck.text", "notedeck.model"),  # identity keys and prose helpers; the stage values
+    ("notedeck.text", "notedeck.model", "notedeck.kinds"),  # keys, prose; stage values, kinds
     ("notedeck.errors",),  # exceptions, each convertible to a Problem
     ("notedeck.extract",),  # the rules (they see settings only through a protocol)
     ("notedeck.config",),  # notedeck.yaml, front matter options (names the rules)
