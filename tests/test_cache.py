@@ -317,18 +317,6 @@ def test_help_and_unchanged_rebuilds_skip_the_heavy_imports(notes):
     assert out.stdout.strip() == "[]"
 
 
-def test_help_imports_no_stage_of_the_build():
-    """``notedeck --help`` lists the card kinds from a module of their own: importing the
-    filters for them pulled in the GUID code and the data model (half of --help's imports)."""
-    probe = (
-        "import sys\nfrom notedeck.commands.cli import main\n"
-        "stages = ('notedeck.model', 'notedeck.build.identity', 'notedeck.pipeline')\n"
-        "print(sorted(m for m in stages if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_a_file_whose_cards_did_not_all_render_is_not_cached(notes, monkeypatch):
     """If rendering one card fails (the build reports it), the file must fail again next time
     instead of coming back from the cache without that card."""

@@ -268,4 +268,4 @@ def test_an_adjective_in_a_list_asks_with_its_heading_and_keeps_its_key():
     """,
         "definition",
     )
-    assert [(c.question, c.key) for c in found] == [("Drive statuses — active?", "active")]
+    assert [(c.question, c.key) for c in found] == [("Drive statuses — Active?", "active")]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from notedeck.extract import sentences
-from notedeck.extract.common import block_markdown, is_image_only, lower_first, sentence_case
+from notedeck.extract.common import block_markdown, is_image_only
 from notedeck.extract.shapes import (
     BOLD_TERM,
     is_caption,
@@ -22,7 +22,7 @@ from notedeck.extract.shapes import (
     matched_term,
     never_qualified,
     plain_term,
-    subject_heading,
+    qualified,
     term_line,
 )
 from notedeck.extract.syntax import has_explicit_syntax
@@ -236,16 +236,11 @@ def _card(
         question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
     key = normalise_key(term)
     if is_generic_label(term) and not never_qualified(term):  # "Time complexity" in "Two Sum"
-        subject = subject_heading(section, ctx)
-        if subject:
-            question = f"{subject} — {sentence_case(term)}?"
-            if term.casefold() in subject.casefold().split():  # "Attack" under "… attack"
-                question = f"What is the {lower_first(subject)}?"
-            key, shape = normalise_key(f"{subject} {term}"), "labelled"
+        question, named = qualified(question, section, ctx)
+        if named:
+            key, shape = normalise_key(named), "labelled"
     elif shape in ITEM_SHAPES and _plain_word(term):
-        subject = subject_heading(section, ctx, skip=term.casefold())
-        if subject and term.casefold() not in subject.casefold().split():
-            question = f"{subject} — {term}?"  # the key stays the term's: its GUID is kept
+        question, _ = qualified(question, section, ctx, aspect=True)  # the key stays the term's
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     if note_type == "reversed":
         answer = mask_term(answer, term)

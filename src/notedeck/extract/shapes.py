@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from notedeck.extract.common import lower_first
 from notedeck.extract.terms import acceptable_term, clean_title, is_generic_title, is_plural
 from notedeck.extract.words import (
     CAPTION_WORDS,
@@ -261,7 +262,7 @@ def qualified(question: str, section, ctx, aspect: bool = False) -> tuple[str, s
         return f"What {'are the' if is_plural(subject) else 'is'} {subject}?", subject
     term = what.group("term")
     if term.casefold() in subject.casefold().split():  # "Lemma" in "Linear Map Lemma"
-        return f"What is the {subject}?", subject
+        return f"What is the {lower_first(subject)}?", subject
     subject = subject[:1].upper() + subject[1:]  # a file name may be all lower case
     return f"{subject} — {term[:1].upper()}{term[1:]}?", f"{subject} {term}"
 
