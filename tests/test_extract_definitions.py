@@ -34,7 +34,7 @@ def test_plain_term_items_and_lines():
         - *Ionic bond* = transfer of electrons from a metal to a non-metal
     """)
     assert got["What is ionic bond?"] == "transfer of electrons from a metal to a non-metal"
-    assert got["What is dropout?"].startswith("randomly zeroes")
+    assert got["Regularization — Dropout?"].startswith("randomly zeroes")  # one word: + subject
     assert got["What is weight decay?"].startswith("adds a penalty")
     assert got["What is public key?"].startswith("the half of a key pair")
     assert got["What is eigendecomposition?"].startswith("splitting a matrix")  # one per line
@@ -228,8 +228,8 @@ def test_a_numbered_heading_tells_repeats_apart_without_its_number():
         - Format: an integer count of milliseconds since 1970
     """)
     assert [c.question for c in got] == [
-        "What is Format? (Unix seconds)",
-        "What is Format? (Milliseconds since epoch)",
+        "Unix seconds — Format?",
+        "Milliseconds since epoch — Format?",
     ]
 
 

@@ -111,16 +111,16 @@ V2 = {
 }
 
 ADDED = {
-    "What is bucketing?",
+    "Storage — Bucketing?",
     "Beam — Model?",
     "Beam — Latency?",
     "What is a feature store?",
     "What is Online inference?",
 }
-EDITED = {"What is a data lake?", "What is compaction?", "Flink — Latency?"}
+EDITED = {"What is a data lake?", "Storage — Compaction?", "Flink — Latency?"}
 RENAMED_SECTION = {"What is a data warehouse?", "What are the three tiers of the storage layer?"}
 LIST_GREW = {"What are key storage terms?"}  # one more item, same card: its key is the lead-in
-REMOVED = {"What is Watermark?"}
+REMOVED = {"Processing — Watermark?"}
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_rebuild_after_new_chapter_updates_adds_and_keeps_history(tmp_path, froz
         partitions = {
             n["Source"].split(":")[0]: g
             for g, n in v1_notes.items()
-            if n["Front"] == "What is partition?"
+            if n["Front"].endswith("— Partition?")  # one key, each asked with its heading
         }
 
         shutil.rmtree(notes)
@@ -213,12 +213,10 @@ def test_rebuild_after_new_chapter_updates_adds_and_keeps_history(tmp_path, froz
             col.note_count() == len(after) == 13 + len(ADDED)
         )  # Watermark stays: import never deletes
         fronts = [n["Front"] for n in after.values()]
-        assert len(fronts) == len(set(fronts)) + 1  # only the two Partition cards share a question
-        backs = {
-            n["Front"]: n["Back"] for n in after.values() if n["Front"] != "What is partition?"
-        }
+        assert len(fronts) == len(set(fronts))  # the two Partition cards name their headings
+        backs = {n["Front"]: n["Back"] for n in after.values()}
         assert "every shape, unmodelled" in backs["What is a data lake?"]
-        assert "to speed up reads" in backs["What is compaction?"]
+        assert "to speed up reads" in backs["Storage — Compaction?"]
         assert "sub-second" in backs["Flink — Latency?"]
         assert (
             "Foundations"
@@ -245,7 +243,7 @@ def test_rebuild_after_new_chapter_updates_adds_and_keeps_history(tmp_path, froz
 
         query = re.search(r"the search: (.+)$", second, re.MULTILINE).group(1)
         found = [col.get_note(nid)["Front"] for nid in col.find_notes(query)]
-        assert found == ["What is Watermark?"]
+        assert found == ["Processing — Watermark?"]
     finally:
         anki.close()
 
@@ -317,7 +315,7 @@ def test_deleting_one_of_two_same_question_cards_keeps_the_others_history(tmp_pa
         write_notes(notes, {"study/01-storage.md": storage})
         output = cli_build(notes, out)
         # the one-item list left under "Terms" is no longer a list card either
-        assert diff_lines(output)["−"] == {"What is partition?", "What are key storage terms?"}
+        assert diff_lines(output)["−"] == {"Storage — Partition?", "What are key storage terms?"}
         assert "Source:study/01-storage.md:17" in output
         log = anki.import_apkg(out / "study-book.apkg")
         assert not diff_lines(output)["~"] and not log.new

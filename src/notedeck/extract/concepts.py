@@ -227,7 +227,24 @@ def _advice(title: str) -> bool:
     """A heading that gives advice ("Move declaration and initialization together", "Prefer
     composition to inheritance"): an imperative verb, then what to do with it."""
     words = title.split()
-    return len(words) >= 2 and words[0].casefold() in IMPERATIVES and words[1][:1].islower()
+    if len(words) < 2 or words[0].casefold() not in IMPERATIVES or not words[1][:1].islower():
+        return False
+    second = words[1].casefold()
+    if second in ("and", "or", "of", "vs", "&") or FOREIGN_TITLE.intersection(
+        w.casefold() for w in words
+    ):
+        return False  # "Batch and stream processing", "Set of partial maps", "Cache del disco"
+    # "Use case", "Test data", "Add immediate": a verb that is also a noun, then a noun
+    return len(words) > 2 or words[0].casefold() not in NOUN_IMPERATIVES or second in PARTICLES
+
+
+# Imperatives that are also nouns, and the words that show them used as verbs.
+NOUN_IMPERATIVES = frozenset(
+    "use test cache batch set check add return design document start run find plan "
+    "practice review watch look focus measure monitor go".split()
+)
+PARTICLES = frozenset("it them up out in down back off early often".split())
+FOREIGN_TITLE = frozenset("di del della dei delle der die das und von zur zum les des du".split())
 
 
 def _subject(title: str, paragraph: str) -> str | None:

@@ -239,8 +239,8 @@ def _card(
         question, named = qualified(question, section, ctx)
         if named:
             key, shape = normalise_key(named), "labelled"
-    elif shape in ITEM_SHAPES and _plain_word(term):
-        question, _ = qualified(question, section, ctx, aspect=True)  # the key stays the term's
+    elif shape in ITEM_SHAPES and _plain_word(term) or shape in LIST_SHAPES and _common_word(term):
+        question, _ = qualified(question, section, ctx, aspect=True, defines=True)  # same key
     note_type = "reversed" if ctx.reverse_definitions else "basic"
     if note_type == "reversed":
         answer = mask_term(answer, term)
@@ -261,12 +261,28 @@ def _card(
 # state or kind of what the heading names ("Drive statuses — active?"); alone ("What is
 # active?") it asks nothing.  (A noun stays: "What is scalability?".)
 ITEM_SHAPES = frozenset(["item-term", "item-bold", "line-term", "line-bold"])
+LIST_SHAPES = frozenset(["item-term", "item-bold"])  # a list's items share its subject
 ADJECTIVE_WORD = re.compile(r"[a-z]{2,}(?:al|ive|ous|ful|less|able|ible|ic|ed|ary)")
 
 
 def _plain_word(term: str) -> bool:
     """One lower-case adjective or participle ("normal", "locked", "wireless")."""
     return bool(ADJECTIVE_WORD.fullmatch(term)) and not is_generic_label(term)
+
+
+def _common_word(term: str) -> bool:
+    """One word, no acronym, code or name inside ("Surplus", "termination", "statico"): in a
+    list it is one of the kinds or aspects of what the heading is about, and asked alone ("What
+    is surplus?") the card loses its subject."""
+    word = term.replace("-", "")
+    if word.casefold().endswith(ABSTRACT_SUFFIXES):
+        return False  # "Scalability", "Idempotence": a quality with a name of its own
+    parts = term.split("-")  # "Eigendecomposition" is a term of art, never a kind
+    short = len(word) > 2 and max(len(p) for p in parts) <= 14
+    return short and word.isalpha() and word[1:].islower() and " " not in term
+
+
+ABSTRACT_SUFFIXES = ("ity", "ness", "ism", "ance", "ence", "ancy", "ency")
 
 
 def _without_lead_in(answer: str) -> str:

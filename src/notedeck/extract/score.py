@@ -264,6 +264,8 @@ def veto(card: Card) -> str | None:
         return "the answer is a list of links"
     if card.kind in ("definition", "concept") and not WORD.search(LINK.sub("", card.answer)):
         return "the answer is only a link (a link's title is no statement)"
+    if LINK.search(card.answer) and _points_elsewhere(LINK.sub(" ", card.answer)):
+        return "the answer only points to another note ('[[…]] to know more')"
     if (
         card.kind == "definition"
         and card.answer.rstrip()[-1:] in (":", ";")
@@ -281,6 +283,20 @@ def veto(card: Card) -> str | None:
     if card.kind != "list" and what and DEICTIC.intersection(what.group("term").casefold().split()):
         return "the question points at the page ('below', 'above'), not at a subject"
     return None
+
+
+POINTER_WORDS = frozenset(
+    "to know more see read check out for the details detail info information here also "
+    "about learn go further".split()
+)
+
+
+def _points_elsewhere(rest: str) -> bool:
+    """What is left of an answer without its links is "to know more", "see also", "read":
+    a pointer, no statement."""
+    words = [w.strip(".,;:()-") for w in strip_markup(rest).casefold().split()]
+    words = [w for w in words if w]
+    return bool(words) and all(w in POINTER_WORDS for w in words)
 
 
 # Commands that open a shell line whatever follows them, and commands that do so when an

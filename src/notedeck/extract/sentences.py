@@ -438,10 +438,8 @@ def _parallel(hits: list[Found]) -> bool:
 def _clause(clause: str, offset: int) -> Found | None:
     for pattern in (IN_X, PLAIN_IS, PLAIN_DOES):
         match = pattern.match(clause)
-        if match and acceptable_term(match.group("term")):
+        if match and acceptable_term(match.group("term")) and _clause_defines(pattern, match):
             answer = clause[0].upper() + clause[1:]
-            if pattern is PLAIN_IS and match.group("def").casefold() in ("not", "no"):
-                return None
             verb = (match.groupdict().get("verb") or "in").lower()
             article = (
                 ""
@@ -451,6 +449,33 @@ def _clause(clause: str, offset: int) -> Found | None:
             answer = answer.rstrip(".") + "."
             return Found(match.group("term"), answer, offset, article, verb, shape="pair")
     return None
+
+
+# "The stream process can use …", "Lamport timestamps always enforce …": PLAIN_DOES took the
+# subject's last noun for its verb when a modal, an adverb or a verb comes right after it.
+NOUN_NOT_VERB = frozenset(
+    "can could may might will would should must cannot always never often usually typically "
+    "generally also only still just is are was were has have had do does".split()
+)
+
+
+def _clause_defines(pattern: re.Pattern, match: re.Match) -> bool:
+    """A clause of a pair defines its term as a sentence would: "the system is active as …" is
+    about what came before, "X is like 1" a simile, "the difference between A" no term."""
+    term_words = match.group("term").casefold().split()
+    if "difference" in term_words or "differences" in term_words:
+        return False
+    if pattern is PLAIN_DOES:  # "is", "has": PLAIN_IS's verbs, which it has refused
+        verb = match.group("verb")
+        return (
+            verb not in ("is", "was", "has") and match.group("def").casefold() not in NOUN_NOT_VERB
+        )
+    if pattern is not PLAIN_IS:
+        return True
+    if match.group("def").casefold() in ("not", "no", "like", "always", "never"):
+        return False  # a pair's clauses may say "is mostly about", "is usually defined as"
+    article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
+    return article != "the" or _defines_the(match)
 
 
 def _alternatives(plain: str, offset: int) -> list[Found]:

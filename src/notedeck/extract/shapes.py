@@ -237,12 +237,15 @@ def _file_title(rel: str) -> str:
 WHAT_QUESTION = re.compile(r"^What (?:is|are) (?:the )?(?P<term>.+?)\?$")
 
 
-def qualified(question: str, section, ctx, aspect: bool = False) -> tuple[str, str | None]:
+def qualified(
+    question: str, section, ctx, aspect: bool = False, defines: bool = False
+) -> tuple[str, str | None]:
     """(question, key) for a "What is/are LABEL?" question whose term is a generic label:
     "What are common approaches?" under "Testing in production" → "Testing in production —
     Common approaches?" (key: both), so the card keeps its subject.  Others come back as they
     are (key None).  ``aspect``: the term is one word naming an aspect of the subject above
-    (a list under "Creation" in "Linux process loading"), asked with it too."""
+    (a list under "Creation" in "Linux process loading"), asked with it too.  ``defines``: the
+    answer defines the term itself, so "Normal" under "Normal distribution" stays as it is."""
     what = WHAT_QUESTION.match(question)
     term = what.group("term") if what else ""
     label = is_generic_label(term)
@@ -256,7 +259,7 @@ def qualified(question: str, section, ctx, aspect: bool = False) -> tuple[str, s
     if not subject:
         return question, None  # the scorer's veto leaves it out
     if not label and plain in subject.casefold().split():
-        if plain == subject.casefold():
+        if plain == subject.casefold() or defines:
             return question, None  # "Cells" under "Cells": the plural word is the subject
         # "Standards" in "Encryption Standards.md", "Loading" in "Linux Process Loading.md"
         return f"What {'are the' if is_plural(subject) else 'is'} {subject}?", subject

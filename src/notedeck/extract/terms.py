@@ -16,6 +16,7 @@ from notedeck.extract.words import (
     ADVERBS,
     ALWAYS_IMPERATIVE,
     FOREIGN_CLAUSE_WORDS,
+    FOREIGN_FUNCTION_WORDS,
     FUNCTION_WORDS,
     GENERIC_HEADS,
     GENERIC_TAILS,
@@ -121,6 +122,8 @@ def acceptable_term(term: str, strict: bool = True) -> bool:
         return False
     if ":" in plain or _clause(words):  # "Visual example: water", "Adorno seems critical"
         return False
+    if len(words) == 1 and words[0].casefold() in FOREIGN_FUNCTION_WORDS:
+        return False  # "**Allora**: f è derivabile": a step of the argument
     if not strict:  # "**In memory**: …" is where, not what
         return not NOT_BOLD.match(plain) and words[0].casefold() not in BOLD_PREPOSITIONS
     lowered = [w.casefold().strip("\"'“”‘’") for w in words]

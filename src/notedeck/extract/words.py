@@ -64,7 +64,7 @@ LY_NOUNS = word_set(
 GENERIC_TAILS = word_set(
     "thoughts notes musings reflections remarks comments questions ideas todos tasks links "
     "resources references takeaways follow-ups followups ramblings reminders quotes quotations "
-    "highlights excerpts snippets diary"
+    "highlights excerpts snippets diary terms concepts"
 )
 
 
@@ -117,6 +117,14 @@ NP_END = word_set(
 )
 
 
+# Connectives of the other languages of real vaults ("Allora: f è derivabile", "Dann: …"): a
+# step of an argument, never a term.
+FOREIGN_FUNCTION_WORDS = word_set(
+    "allora quindi poi dunque infatti inoltre però anche cioè ovvero dann daher somit deshalb "
+    "folglich außerdem entonces luego además alors donc puis ainsi tedy pak proto takže"
+)
+
+
 # Verbs, pronouns and conjunctions of the other languages of real vaults (it, de, es, fr, pt,
 # cs) that no term contains: "ci possono essere dei problemi", "uno schedule è detto legale
 # se", "definiamo che" are clauses however short.  (Words that are also English — "come",
@@ -162,7 +170,7 @@ GENERIC_LABELS = word_set(
     "ids list lists criteria requirements assumptions notation formula formulas statement "
     "remarks remark observation observations argument arguments counterargument "
     "counterarguments objection objections premise premises challenge challenges response "
-    "responses reply replies "
+    "responses reply replies definitions glossary terminology vocabulary "
     # aspects a note's subject has: "Attack:", "Impact:", "Mitigation:" under the attack named
     "attack impact impacts mitigation mitigations prevention detection risk risks treatment "
     "diagnosis effect effects outcome outcomes role roles scope history origin origins "
