@@ -238,6 +238,8 @@ DANGLING = frozenset(
     "of to for the a an and or with by from into than as via about what which how di del de "
     "von zu".split()
 )
+# "What are A block %a dominates …", "What are a process wherein …" (not "a few …", "A records")
+PLURAL_WITH_A = re.compile(r"^What are (?:A|An|a|an) (?!(?:few|couple|lot|number)\b)[^\W\d_A-Z]")
 WHAT_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>.+?)\??$", re.I)
 
 
@@ -257,6 +259,8 @@ def veto(card: Card) -> str | None:
         return f"{what.group('term')!r} is a label, and no heading names what it is about"
     if what and _dangling(what.group("term").casefold().split()):
         return "the question stops mid-phrase"
+    if PLURAL_WITH_A.match(question):  # "What are A block %a dominates …": a sentence cut up
+        return "the question asks 'what are' of a singular 'a …': a sentence, not a subject"
     if card.shape == "table-values":
         return "a column of ticks or a long one of values (codes, prices) is reference data"
     answer = strip_markup(card.answer)
@@ -393,6 +397,8 @@ def _dangling(words: list[str]) -> bool:
     """ "transitivity of", "an enforcement that ensures": a phrase cut before its object.  (A
     longer clause may end in a preposition: "the things that every role asks MLOps for".)"""
     if len(words) > 2 and words[-2] in ("that", "which", "who"):
+        return True
+    if words[-2:] == ["such", "as"]:  # "relief programs for events such as"
         return True
     return len(words) <= 3 and words[-1] in DANGLING
 

@@ -171,6 +171,8 @@ GENERIC_LABELS = word_set(
     "remarks remark observation observations argument arguments counterargument "
     "counterarguments objection objections premise premises challenge challenges response "
     "responses reply replies definitions glossary terminology vocabulary "
+    "beweis dimostrazione dimostrare preuve demostración bekannt abschätzung ansatz "
+    "rechnung umformung folgerung "
     # aspects a note's subject has: "Attack:", "Impact:", "Mitigation:" under the attack named
     "attack impact impacts mitigation mitigations prevention detection risk risks treatment "
     "diagnosis effect effects outcome outcomes role roles scope history origin origins "
@@ -222,6 +224,9 @@ DATA_LABELS = word_set(
     "note notes nb remark remarks observation observations osservazione osservazioni oss "
     "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise notiz notizen nota tip tips zz "
     "behauptung annahme voraussetzung motivazione "
+    # and of a step of a proof or a calculation ("Beweis:", "Abschätzung:", "Dimostrare:")
+    "beweis dimostrazione dimostrare preuve demostración bekannt abschätzung ansatz "
+    "rechnung umformung folgerung "
     # and of a worked example or a question put to the reader ("Beispiel:", "Frage:")
     "example beispiel beispiele esempio esempi ejemplo ejemplos exemple exemples příklad 例子 "
     "示例 例如 举例 frage fragen domanda pregunta"
