@@ -279,7 +279,7 @@ def _common_word(term: str) -> bool:
         return False  # "Scalability", "Idempotence": a quality with a name of its own
     parts = term.split("-")  # "Eigendecomposition" is a term of art, never a kind
     short = len(word) > 2 and max(len(p) for p in parts) <= 14
-    return short and word.isalpha() and word[1:].islower() and " " not in term
+    return short and word.isalpha() and word[1:].islower()
 
 
 ABSTRACT_SUFFIXES = ("ity", "ness", "ism", "ance", "ence", "ancy", "ency")

@@ -438,15 +438,13 @@ def _parallel(hits: list[Found]) -> bool:
 def _clause(clause: str, offset: int) -> Found | None:
     for pattern in (IN_X, PLAIN_IS, PLAIN_DOES):
         match = pattern.match(clause)
-        if match and acceptable_term(match.group("term")) and _clause_defines(pattern, match):
-            answer = clause[0].upper() + clause[1:]
-            verb = (match.groupdict().get("verb") or "in").lower()
-            article = (
-                ""
-                if match.groupdict().get("prefix")
-                else (match.groupdict().get("art") or "").strip().lower()
-            )
-            answer = answer.rstrip(".") + "."
+        if not match or not acceptable_term(match.group("term")):
+            continue
+        groups = match.groupdict()
+        article = "" if groups.get("prefix") else (groups.get("art") or "").strip().lower()
+        if _clause_defines(pattern, match, article):
+            answer = (clause[0].upper() + clause[1:]).rstrip(".") + "."
+            verb = (groups.get("verb") or "in").lower()
             return Found(match.group("term"), answer, offset, article, verb, shape="pair")
     return None
 
@@ -459,11 +457,10 @@ NOUN_NOT_VERB = frozenset(
 )
 
 
-def _clause_defines(pattern: re.Pattern, match: re.Match) -> bool:
+def _clause_defines(pattern: re.Pattern, match: re.Match, article: str) -> bool:
     """A clause of a pair defines its term as a sentence would: "the system is active as …" is
     about what came before, "X is like 1" a simile, "the difference between A" no term."""
-    term_words = match.group("term").casefold().split()
-    if "difference" in term_words or "differences" in term_words:
+    if {"difference", "differences"}.intersection(match.group("term").casefold().split()):
         return False
     if pattern is PLAIN_DOES:  # "is", "has": PLAIN_IS's verbs, which it has refused
         verb = match.group("verb")
@@ -474,7 +471,6 @@ def _clause_defines(pattern: re.Pattern, match: re.Match) -> bool:
         return True
     if match.group("def").casefold() in ("not", "no", "like", "always", "never"):
         return False  # a pair's clauses may say "is mostly about", "is usually defined as"
-    article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
     return article != "the" or _defines_the(match)
 
 

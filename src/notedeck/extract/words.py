@@ -151,9 +151,16 @@ SUBORDINATE = word_set(
 
 # ---------------------------------------------------------------- labels
 
+# The labels of a step of a proof or a calculation ("Beweis:", "Abschätzung:", "Dimostrare:"):
+# generic, and no heading above rescues them (a data label too).
+PROOF_STEPS = word_set(
+    "beweis dimostrazione dimostrare preuve demostración bekannt abschätzung ansatz "
+    "rechnung umformung folgerung"
+)
+
 # Words that label a part of a note rather than name a subject: "Output:", "Example 2",
 # "Base case:", "Reason:".  Asked as "What is Output?", the real subject (the heading) is lost.
-GENERIC_LABELS = word_set(
+GENERIC_LABELS = PROOF_STEPS | word_set(
     "output outputs input inputs example examples e.g eg result results figure fig summary "
     "note notes nb issue issues reason reasons idea ideas problem problems solution "
     "solutions answer answers question questions step steps part parts section chapter "
@@ -171,8 +178,6 @@ GENERIC_LABELS = word_set(
     "remarks remark observation observations argument arguments counterargument "
     "counterarguments objection objections premise premises challenge challenges response "
     "responses reply replies definitions glossary terminology vocabulary "
-    "beweis dimostrazione dimostrare preuve demostración bekannt abschätzung ansatz "
-    "rechnung umformung folgerung "
     # aspects a note's subject has: "Attack:", "Impact:", "Mitigation:" under the attack named
     "attack impact impacts mitigation mitigations prevention detection risk risks treatment "
     "diagnosis effect effects outcome outcomes role roles scope history origin origins "
@@ -217,16 +222,13 @@ CITATION_LABELS = word_set(
 )
 # Labels of an exercise's data or a routine's signature ("Input", "Output", "Gegeben": with any
 # subject they ask for sample values, "Two Sum — Output?" → "[0, 1]"), and of remarks.
-DATA_LABELS = word_set(
+DATA_LABELS = PROOF_STEPS | word_set(
     "input inputs output outputs given wanted gegeben gesucht dato dati ingresso uscita "
     "eingabe ausgabe entrada salida "
     # and the labels of a remark: "Oss:", "Note:", "Bemerkung:" jot down an aside, no fact
     "note notes nb remark remarks observation observations osservazione osservazioni oss "
     "bemerkung bemerkungen anmerkung anmerkungen hinweis hinweise notiz notizen nota tip tips zz "
     "behauptung annahme voraussetzung motivazione "
-    # and of a step of a proof or a calculation ("Beweis:", "Abschätzung:", "Dimostrare:")
-    "beweis dimostrazione dimostrare preuve demostración bekannt abschätzung ansatz "
-    "rechnung umformung folgerung "
     # and of a worked example or a question put to the reader ("Beispiel:", "Frage:")
     "example beispiel beispiele esempio esempi ejemplo ejemplos exemple exemples příklad 例子 "
     "示例 例如 举例 frage fragen domanda pregunta"
