@@ -127,10 +127,12 @@ class ProcessRunner(SerialRunner):
         super().__exit__(kind, error, traceback)
         if self._pool is None:
             return
-        # After an error or Ctrl-C, tasks not started are dropped; running ones finish (Ctrl-C
-        # does not wait for them here: the interpreter does, on its way out).
-        interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
-        self._pool.shutdown(wait=not interrupted, cancel_futures=kind is not None)
+        # After an error or Ctrl-C, tasks not started are dropped and the running ones finish
+        # (they are small).  Ctrl-C waits for them here too: left to the interpreter's exit,
+        # the pool's manager thread closes its wake-up pipe while the exit hook writes to it
+        # (a CPython 3.11 race that printed 16 lines of "Exception ignored" after the
+        # one-line message).
+        self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
     def map(self, func, items, shared, weight=None):
         """As ``SerialRunner.map``, in the workers.  Tasks are queued before this returns, so
