@@ -266,6 +266,16 @@ class BookResult:
     written: bool = False
     kept: int = 0  # cards carried over from files that failed this time
 
+    @property
+    def kinds(self) -> dict[str, int]:
+        """Cards by kind, in kind order (a replayed book counts them without decoding)."""
+        counted = getattr(self.cards, "kinds", None)
+        if counted is None:
+            counted = {}
+            for r in self.cards:
+                counted[r.card.kind] = counted.get(r.card.kind, 0) + 1
+        return dict(sorted(counted.items()))
+
 
 @dataclass(frozen=True)
 class BuildReport:

@@ -59,6 +59,9 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         prepare_output(config.out_dir)
     with nullcontext() if config.dry_run else build_lock(config.out_dir), store:
         store.listing = reading.media_listing
+        replayed = None if reading.failed else store.replay(rels_of(reading), book_files(config))
+        if replayed is not None:
+            return replayed_report(reading, *replayed, config)
         stored, outdated = store.split(reading.files)
         with choose_runner(config.jobs, len(outdated)) as runner:
             fresh = runner.map(process_note, outdated, (config, False))
@@ -70,11 +73,41 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
             plans = runner.map(plan_deck, to_plan, shared, weight=lambda book: len(book[1]))
             written = write_decks(plans, books, store, failed, config)
         store.remember_failed(failed)
+        if not failed and not books.clashes and not reading.errors:
+            store.remember_build(notes, written.books)
     warnings = [*reading.warnings, *books.problems, *note_problems(notes, WARNING)]
     warnings += [p for plan in written.plans for p in plan.problems]
     errors = [*reading.errors, *note_problems(notes, ERROR), *books.clashes]
     files = len(reading.files)
     return BuildReport(written.books, tuple(warnings), tuple(errors), files, reading.skipped)
+
+
+def rels_of(reading: Reading) -> list[str]:
+    return [source.rel for source in reading.files]
+
+
+def book_files(config: Config) -> Callable[[str], tuple[Path, Path]]:
+    """A book's deck and manifest, by its slug."""
+    return lambda slug: (config.out_dir / f"{slug}.apkg", manifest_path(config.out_dir, slug))
+
+
+def replayed_report(
+    reading: Reading,
+    books: list[BookResult],
+    book_problems: list[Problem],
+    note_problems: list[Problem],
+    config: Config,
+) -> BuildReport:
+    """The report of a build in which nothing changed (``Store.replay``), as ``build`` gives
+    it: the same books, warnings and errors in the same order, and the books whose notes are
+    gone (their manifests are read again: they are few)."""
+    slugs = {book.slug for book in books}
+    gone = vanished_books(config.out_dir, slugs, ()) if config.out_dir.is_dir() else ()
+    warnings = [*reading.warnings, *book_problems]
+    warnings += [p for p in note_problems if p.severity == WARNING]
+    errors = [*reading.errors, *(p for p in note_problems if p.severity == ERROR)]
+    files = len(reading.files)
+    return BuildReport((*books, *gone), tuple(warnings), tuple(errors), files, reading.skipped)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections import Counter
 
 import click
 
@@ -101,7 +100,7 @@ def build_json(report) -> dict:
                 "deck": str(b.deck_path),
                 "written": b.written,
                 "cards": len(b.cards),
-                "kinds": dict(sorted(Counter(r.card.kind for r in b.cards).items())),
+                "kinds": b.kinds,
                 "added": changes(b.added),
                 "changed": changes(b.changed),
                 "removed": changes(b.removed),
@@ -131,8 +130,7 @@ def no_cards_message(notes_dir, report) -> str:
 def print_book(book, verbose: bool, dry_run: bool, removed_hint: bool = True) -> None:
     """A book's summary lines; ``removed_hint``: how to find removed cards in Anki (sync, which
     can delete them itself, says so its own way)."""
-    kinds = Counter(r.card.kind for r in book.cards)
-    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    by_kind = ", ".join(f"{n} {kind}" for kind, n in book.kinds.items())
     target = (
         "(dry run)"
         if dry_run

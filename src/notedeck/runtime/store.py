@@ -54,6 +54,7 @@ from notedeck.runtime.entries import (
 )
 from notedeck.runtime.index import FolderBook, Reader, ReadIndex, problem_row
 from notedeck.runtime.pack import Pack
+from notedeck.runtime.replay import RECORD_NAME, record, replay
 
 CACHE_DIR = ".cache"
 PACK_NAME = "pack"  # runtime.pack: every note's entry
@@ -93,6 +94,8 @@ class Store:
         self.books_changed = False
         self.books_reused: list[str] = []  # titles given back by ``book`` this build
         self.guids: dict[int, str] = {}  # id(card of a fresh result) → the GUID it was given
+        self.replayed = False  # ``replay`` gave the whole build back: nothing to save
+        self.record: bytes | None = None  # set by ``remember_build``
 
     def __enter__(self) -> Store:
         return self
@@ -152,6 +155,28 @@ class Store:
         else:
             self.keys[result.rel] = None
         return result
+
+    # ------------------------------------------------------------ a whole build
+
+    def replay(self, rels: list[str], files_of):
+        """The last build's books and problems if nothing changed since (``runtime.replay``),
+        else None: the usual path (``split``, ``book``) runs."""
+        if self.books.get(FAILED_KEY, []):
+            return None
+        try:
+            data = (self.root / RECORD_NAME).read_bytes()
+        except OSError:
+            return None
+        known = self.index.known if self.index else {}
+        pack = self.root / PACK_NAME
+        found = replay(data, self.salt, self.listing, rels, known, self.books, pack, files_of)
+        self.replayed = found is not None
+        return found
+
+    def remember_build(self, notes: Sequence[NoteResult], results: Sequence[BookResult]):
+        """Record a build that wrote (or kept) every book, for the next one to replay."""
+        found = record(self.salt, self.listing, notes, self.keys, self.media, self.books, results)
+        self.record = found
 
     # ------------------------------------------------------------ books
 
@@ -226,7 +251,9 @@ class Store:
 
     def save(self) -> None:
         """Write the pack of this build's entries (new ones and the stored ones still used;
-        an entry no note used is dropped), the read index and the books."""
+        an entry no note used is dropped), the read index, the books and the replay record."""
+        if self.replayed:
+            return  # nothing changed, and every file is as the replayed build left it
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self._save_pack()
@@ -236,6 +263,10 @@ class Store:
             if self.books_changed:
                 text = json.dumps(self.books, separators=(",", ":"), ensure_ascii=False)
                 _write(self.books_path, text.encode("utf-8", "surrogatepass"))
+            if self.record is None:
+                (self.root / RECORD_NAME).unlink(missing_ok=True)
+            else:
+                _write(self.root / RECORD_NAME, self.record)
             (self.root / "guids").unlink(missing_ok=True)  # the cache of notedeck ≤ 0.1's builds
             shutil.rmtree(self.root / LEGACY_FOLDER, ignore_errors=True)
         except OSError:
@@ -275,6 +306,12 @@ class NullStore(Store):
 
     def book(self, title, cards, deck, manifest):
         return None
+
+    def replay(self, rels, files_of):
+        return None
+
+    def remember_build(self, notes, results) -> None:
+        pass
 
     def remember_book(self, book, deck, manifest) -> None:
         pass
