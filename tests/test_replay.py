@@ -132,3 +132,15 @@ def test_a_moved_output_folder_replays_with_its_new_paths(notes):
     report = build_notes(notes, moved)
     assert all(isinstance(book.cards, StoredCards) for book in report.books)
     assert all(book.deck_path.parent == moved for book in report.books)
+
+
+def test_a_file_that_fails_to_read_again_is_replayed_with_its_error(notes, packs_opened):
+    (notes / "introducing-mlops" / "broken.md").write_bytes(b"# Broken\n\n\xff\xfe not text\n")
+    first = build_notes(notes)
+    assert first.errors and first.errors[0].source.endswith("broken.md")
+    packs_opened.clear()
+    again = build_notes(notes)
+    assert packs_opened == [] and all(isinstance(b.cards, StoredCards) for b in again.books)
+    assert again.errors == first.errors and again == _full_path_report(notes)
+    (notes / "introducing-mlops" / "broken.md").write_text("# Fixed\n\nA **zzfixed** note.\n")
+    assert not build_notes(notes).errors, "once it reads, the usual path runs"

@@ -59,7 +59,7 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
         prepare_output(config.out_dir)
     with nullcontext() if config.dry_run else build_lock(config.out_dir), store:
         store.listing = reading.media_listing
-        replayed = None if reading.failed else store.replay(rels_of(reading), book_files(config))
+        replayed = store.replay(rels_of(reading), book_files(config), reading.failed)
         if replayed is not None:
             return replayed_report(reading, *replayed, config)
         stored, outdated = store.split(reading.files)
@@ -73,8 +73,8 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
             plans = runner.map(plan_deck, to_plan, shared, weight=lambda book: len(book[1]))
             written = write_decks(plans, books, store, failed, config)
         store.remember_failed(failed)
-        if not failed and not books.clashes and not reading.errors:
-            store.remember_build(notes, written.books)
+        if not books.clashes and not any(note.failed for note in notes):
+            store.remember_build(notes, written.books)  # files failing to read fail again
     warnings = [*reading.warnings, *books.problems, *note_problems(notes, WARNING)]
     warnings += [p for plan in written.plans for p in plan.problems]
     errors = [*reading.errors, *note_problems(notes, ERROR), *books.clashes]
@@ -102,7 +102,8 @@ def replayed_report(
     it: the same books, warnings and errors in the same order, and the books whose notes are
     gone (their manifests are read again: they are few)."""
     slugs = {book.slug for book in books}
-    gone = vanished_books(config.out_dir, slugs, ()) if config.out_dir.is_dir() else ()
+    failed = reading.failed
+    gone = vanished_books(config.out_dir, slugs, failed) if config.out_dir.is_dir() else ()
     warnings = [*reading.warnings, *book_problems]
     warnings += [p for p in note_problems if p.severity == WARNING]
     errors = [*reading.errors, *(p for p in note_problems if p.severity == ERROR)]

@@ -158,10 +158,10 @@ class Store:
 
     # ------------------------------------------------------------ a whole build
 
-    def replay(self, rels: list[str], files_of):
-        """The last build's books and problems if nothing changed since (``runtime.replay``),
-        else None: the usual path (``split``, ``book``) runs."""
-        if self.books.get(FAILED_KEY, []):
+    def replay(self, rels: list[str], files_of, failed: Sequence[str]):
+        """The last build's books and problems if nothing changed since (``runtime.replay``;
+        the same files failed to read), else None: the usual path (``split``, ``book``) runs."""
+        if not self.may_reuse_books(failed):
             return None
         try:
             data = (self.root / RECORD_NAME).read_bytes()
@@ -307,7 +307,7 @@ class NullStore(Store):
     def book(self, title, cards, deck, manifest):
         return None
 
-    def replay(self, rels, files_of):
+    def replay(self, rels, files_of, failed):
         return None
 
     def remember_build(self, notes, results) -> None:
