@@ -21,6 +21,11 @@ it):
   are exactly as that build left them, gets its GUIDs, its warnings and its (unchanged) result
   back without loading the manifest, numbering or packaging again.
 
+* **a whole build** — ``replay`` gives back the report of a build in which nothing changed
+  (every note known to the read index by its key, media files, decks and manifests as left)
+  from one small record, without opening the pack; the books' cards are decoded only if read
+  (``runtime.replay``).
+
 Entries are ``marshal`` data (``runtime.entries``: plain tuples and strings), packed in one
 file (``runtime.pack``) so a build opens one cache file, not one per note.  Anything
 unreadable in the cache is a miss, never an error; deleting the folder is always safe.
