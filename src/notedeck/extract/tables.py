@@ -83,6 +83,21 @@ def _exercise_data(rows) -> bool:
     return bool(keys) and sum(not WORD.search(k) for k in keys) * 2 >= len(keys)
 
 
+def _repeated_keys(rows) -> set[str]:
+    """Row keys that recur ("`void` | `clear()` …", "`void` | `add(…)` …"; "R-type" on five
+    rows of an opcode table): such a key is a category (a return type, a group), not the name
+    of its row — a card for each would ask one question of different answers."""
+    seen: dict[str, int] = {}
+    for key, _, _ in rows:
+        plain = _plain_key(key)
+        seen[plain] = seen.get(plain, 0) + 1
+    return {key for key, count in seen.items() if count > 1}
+
+
+def _plain_key(key: str) -> str:
+    return " ".join(strip_markup(key).casefold().split())
+
+
 LIST_MARK = re.compile(r"^(?:[-*+•]|\d{1,2}[.)])\s")
 
 
@@ -224,9 +239,12 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
         for col in range(1, len(header))
         if _value_column(rows, col) or _tick_column(rows, col) or _code_column(rows, col)
     }
+    repeated = _repeated_keys(rows)
     for key, line, columns in rows:
         plain_key = strip_markup(key)
         if not WORD.search(plain_key):  # "—", "3", "x": not a row anyone asks about
+            continue
+        if _plain_key(key) in repeated:
             continue
         for col in range(1, len(header)):
             parts = columns[col] if col < len(columns) else []
