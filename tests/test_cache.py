@@ -290,7 +290,7 @@ def test_a_stored_card_is_the_card_the_constructors_build():
     row = ("definition", "What is a shard?", "A part.", "shard", "Book", "3", ("Ch",), "a.md", 4)
     row += (("t",), "basic", "bold-is", "0123abcd", "<p>Q</p>", "<p>A</p>", "Ch", "a.md:4", ())
     built = RenderedCard(Card(*row[: CARD_FIELDS + 1]), *row[CARD_FIELDS + 1 :])
-    stored = entries._card_of_row(row)
+    stored = entries.card_of_row(row)
     assert stored == built and hash(stored) == hash(built) and stored.card.guid == "0123abcd"
 
 

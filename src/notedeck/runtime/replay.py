@@ -21,9 +21,9 @@ from pathlib import Path
 from notedeck.errors import OutputError
 from notedeck.model import BookResult, NoteResult, Problem, RenderedCard
 from notedeck.runtime.entries import (
-    _card_of_row,
-    _media_unchanged,
+    card_of_row,
     collector_paused,
+    media_unchanged,
     stat_of,
 )
 from notedeck.runtime.index import problem_row
@@ -79,7 +79,7 @@ class StoredCards(Sequence[RenderedCard]):
                 if data is None:
                     raise OutputError(f"the build cache changed since {rel} was built; build again")
                 rows = marshal.loads(data)[1]
-                cards += [c for c in map(_card_of_row, rows) if c.card.book == self._title]
+                cards += [c for c in map(card_of_row, rows) if c.card.book == self._title]
         if len(cards) != len(self._guids):
             raise OutputError(f"the build cache of {self._title!r} changed; build again")
         aligned = (r.with_guid(g) for r, g in zip(cards, self._guids, strict=True) if g)
@@ -113,11 +113,8 @@ def record(
         book, state = by_title.get(title), books.get(title)
         if book is None or book.deck_path is None or not isinstance(state, dict):
             return None
-        kinds: dict[str, int] = {}
-        for r in book.cards:
-            kinds[r.card.kind] = kinds.get(r.card.kind, 0) + 1
         digest = state.get("digest")
-        titles.append((title, book.slug, digest, list(sources[title]), kinds))
+        titles.append((title, book.slug, digest, list(sources[title]), book.kinds))
     return marshal.dumps((RECORD_FORMAT, salt, listing, rows, titles))
 
 
@@ -149,7 +146,7 @@ def _replay(found, salt, listing, rels, known, books, pack, files_of):
     for rel, key, media, needs_listing, note_problems in rows:
         if known.get(rel) != key or (needs_listing and listing != stored_listing):
             return None
-        if media and _media_unchanged(media) is None:
+        if media and media_unchanged(media) is None:
             return None
         keys[rel] = key
         problems += [Problem(*p) for p in note_problems]
