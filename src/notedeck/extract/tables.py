@@ -208,22 +208,38 @@ def _column_cards(table: Table, header: list[str], section: Section, ctx) -> Ite
 
 # Columns that give an instance of the key in code ("mvn | move negative | mvn r0,r0"): usage,
 # not a fact about it.  (Prose examples stay: "Ionic bond — Example?" NaCl.)
+# "Example", "Example value", "Esempio positivo", "Usage", "Syntax": the header opens with one.
 USAGE_HEADERS = re.compile(
-    r"^(?:examples?(?: values?| usage)?|samples?(?: values?)?|usage|syntax|e\.g\.?|"
-    r"[\w ]{1,20} syntax|例子|示例|用法|语法|esempio|esempi|beispiel|beispiele|ejemplo)$",
+    r"^(?:(?:examples?|samples?|esempi[oe]?|beispiele?|ejemplos?|exemples?)(?:\s[\w ]{1,20})?|"
+    r"usage|syntax|e\.g\.?|[\w ]{1,20} syntax|例子|示例|用法|语法)$",
     re.IGNORECASE,
 )
-CODE_LIKE = re.compile(r"`|[#=;{}\[\]]|\w,\w|\b[a-z]{1,5}\d+\b")
+# Code, or a literal value: a number ("27 + 1", "1234567890"; not "H<sub>2</sub>O"), an
+# address or path ("staff@…", "/invoices"), an operator.
+CODE_LIKE = re.compile(r"`|[#=;{}\[\]@|&]|(?<!\w)/\w|\w,\w|(?<![^\W\d_])\d")
+KEY_HEAD = re.compile(r"[^\s(]+")
+HTML_TAG = re.compile(r"</?[a-z]{1,10}>")
 
 
 def _usage(key: str, cell: str) -> bool:
-    """The cell shows the key in use — code ("lsr r0,#2"), or the key's own word with its
-    arguments ("add | … | add ebx, ecx") — rather than naming an instance of it."""
-    if CODE_LIKE.search(cell):
+    """The cell shows the key in use — code ("lsr r0,#2"), a literal ("3.14 * 5.01e23"), or
+    the key's own word with its arguments ("dec(decrement) | dec eax") — rather than naming
+    an instance of it ("non-replicating | trojans, spam e-mail")."""
+    if CODE_LIKE.search(HTML_TAG.sub("", strip_markup(cell))) or "`" in cell:
         return True
-    head = key.split()[0].casefold() if key.split() else ""
+    head = KEY_HEAD.match(key.strip())
     words = strip_markup(cell).lstrip("-•* ").casefold().split()
-    return bool(head) and len(words) > 1 and words[0] == head
+    return bool(head) and len(words) > 1 and words[0] == head.group().casefold()
+
+
+def _usage_column(rows, col: int, header: str) -> bool:
+    """An example column where a third of the cells show code or literal values is a column
+    of usage: its other cells ("givenName | Mark", "staffdept | Information Security") are
+    sample data of the same kind, however plain they read."""
+    if not USAGE_HEADERS.match(header.strip()):
+        return False
+    pairs = [(strip_markup(key), c[col][0]) for key, _, c in rows if c[col:] and c[col]]
+    return sum(_usage(key, cell) for key, cell in pairs) * 3 >= len(pairs)
 
 
 def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
@@ -240,6 +256,7 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
         if _value_column(rows, col) or _tick_column(rows, col) or _code_column(rows, col)
     }
     repeated = _repeated_keys(rows)
+    usage = {col for col in range(1, len(header)) if _usage_column(rows, col, header[col])}
     for key, line, columns in rows:
         plain_key = strip_markup(key)
         if not WORD.search(plain_key):  # "—", "3", "x": not a row anyone asks about
@@ -250,6 +267,7 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
             parts = columns[col] if col < len(columns) else []
             if (
                 not parts
+                or col in usage
                 or not WORD.search(header[col])
                 or EXAMPLE_HEADERS.match(header[col].strip())
             ):
