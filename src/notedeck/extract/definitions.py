@@ -130,6 +130,7 @@ def _from_statements(text: str, line: int, section: Section, ctx) -> Iterator[Ca
                 found.article,
                 found.verb,
                 found.shape,
+                found.quality,
             )
 
 
@@ -210,6 +211,7 @@ def _card(
     article: str = "",
     verb: str = "",
     shape: str = "definition",
+    quality: str = "",
 ) -> Card | None:
     term = strip_markup(term).strip().rstrip(":").strip()
     term = TERM_WORD.sub("", term)
@@ -228,14 +230,18 @@ def _card(
     plural = (
         verb in ("are", "refer to", "mean") or verb not in ("is", "stands for") and is_plural(term)
     )
-    if verb == "stands for":
+    if quality:  # "When is a matrix orthogonal?" (``extract.properties``)
+        subject = f"{article} {term}" if article else term
+        question = f"When {'are' if plural else 'is'} {subject} {quality}?"
+    elif verb == "stands for":
         question = f"What does {term} stand for?"
     elif _names_a_person(term, answer):
         question = f"Who was {term}?"
     else:
         question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
-    key = normalise_key(term)
-    if is_generic_label(term) and not never_qualified(term):  # "Time complexity" in "Two Sum"
+    key = normalise_key(f"{term} {quality}" if quality else term)
+    # "Time complexity" in "Two Sum" (a quality names what the card is about: no label)
+    if is_generic_label(term) and not quality and not never_qualified(term):
         question, named = qualified(question, section, ctx)
         if named:
             key, shape = normalise_key(named), "labelled"

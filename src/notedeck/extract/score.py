@@ -34,6 +34,7 @@ SHAPES = (
     "what-is-heading", "list-lead", "list-heading", "list-item", "list-outline",
     "table-cell", "table-glossary", "concept", "versus", "question-heading", "bold-question",
     "labelled", "known-as", "advice", "qa", "bold-sentence", "italic-bold-is", "italic-bold-does",
+    "property-if",
 )  # fmt: skip
 
 FIRST_PERSON_WORD = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|us)\b")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from notedeck.extract.common import is_image_only
+from notedeck.extract.properties import condition_quality
 from notedeck.extract.terms import acceptable_term
 from notedeck.extract.words import (
     ALT_STOP,
@@ -125,6 +126,7 @@ class Found:
     verb: str = ""  # the verb the note used; empty = decide from the term
     run_on: bool = True  # may the answer continue into the sentences that follow?
     shape: str = "plain-is"  # which pattern found it (a feature for scoring)
+    quality: str = ""  # "orthogonal" of "A matrix is orthogonal if …": asked "When is …?"
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -169,9 +171,8 @@ def find(text: str, summary_section: bool = False) -> list[Found]:
         if len(hits) == 1 and hits[0].run_on and hits[0].answer == parts[n][1].strip():
             hit = hits[0]  # a new Found, not dataclasses.replace (which re-reads the fields)
             answer = _run_on(parts, hits_per_sentence, n)
-            hits = [
-                Found(hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on, hit.shape)
-            ]
+            args = (hit.term, answer, hit.offset, hit.article, hit.verb, hit.run_on, hit.shape)
+            hits = [Found(*args, hit.quality)]
         found.extend(hits)
     return found
 
@@ -327,9 +328,18 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
         term = acronym.group("term")
         return [Found(term, sentence.strip(), offset, verb="stands for", shape="stands-for")]
     match = _plain_is(plain)
-    if not match or not acceptable_term(match.group("term")) or not _defines(match):
+    if not match or not acceptable_term(match.group("term")):
         return []
     predicate = plain[match.start("def") :]
+    quality = _condition(match, predicate, plain)
+    if quality is not None:  # "A graph is connected if …" ("is connected if" reads as a verb)
+        if not quality:
+            return []  # "X is only worthwhile if …": a claim
+        article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
+        found = Found(match.group("term"), sentence.strip(), offset, article, match["verb"])
+        return [replace(found, verb=found.verb.lower(), shape="property-if", quality=quality)]
+    if not _defines(match):
+        return []
     if len(predicate.split()) < 3 or COMMENTARY.match(predicate) or WRITER.search(plain):
         return []  # "Architecture is leadership", "… is the hard part", "… fast enough for us"
     # "Keeping them in sync is its main cost": about something said before ("The transpose
@@ -342,6 +352,14 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
     return [
         Found(match.group("term"), sentence.strip(), offset, article, match.group("verb").lower())
     ]
+
+
+def _condition(match: re.Match, predicate: str, plain: str) -> str | None:
+    """``extract.properties``: the quality an "is/are … if" sentence defines, "" for a hedged
+    claim, None when the sentence is no such thing (or the writer's)."""
+    if match.group("verb").casefold() not in ("is", "are") or WRITER.search(plain):
+        return None
+    return condition_quality(predicate)
 
 
 DRIFT = frozenset("more less increasingly behind down up out away over back".split())
