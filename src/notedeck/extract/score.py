@@ -64,6 +64,7 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ADJECTIVE_END = re.compile(r"(?:al|ive|ous|ful|less|able|ible|ic|ent|ant|ary|ish)$")
 ADVERB_END = re.compile(r"ly$")
 VERB_PREDICATE = re.compile(r"(?:ing|ed)$")
+USED_FOR = re.compile(r"\bused (?:to|for|as|in|inside|within) (?!when\b)", re.IGNORECASE)
 DEFINING = re.compile(
     r"\b(?:is|are)\s+(?:an?|the|one|any|some)\s|\brefers?\s+to\b|\bmeans?\b|\bdenotes?\b|"
     r"\bis\s+(?:defined|known|called)\b|\bstands\s+for\b",
@@ -139,8 +140,12 @@ def _bold_in_note(p: Probe) -> bool:
 
 def _participle_verb(p: Probe) -> bool:
     # "is fed one example", "is dismantling all …", "are re-calculated once": a verb;
-    # "is programmed cell death", "is distributed storage": a participle as an adjective
+    # "is programmed cell death", "is distributed storage": a participle as an adjective;
+    # "is bouncing off objects", "is shared across all cores": a verb and its preposition;
+    # "is used to …", "is used inside a loop to …" say what the term is for
     predicate, after = p.predicate
+    if predicate == "used" and USED_FOR.search(p.answer[:200]):
+        return False
     return bool(VERB_PREDICATE.search(predicate)) and not _noun_after(after)
 
 
@@ -230,7 +235,9 @@ def _noun_after(word: str) -> bool:
 
 NOT_NOUN = frozenset(
     "by to with in on at for from into of once all every each the a an and or as when if "
-    "until after before again back up down out over away so too very more most".split()
+    "until after before again back up down out over away so too very more most off through "
+    "across around between among against along without within under about above below behind "
+    "beyond near onto upon toward towards inside outside via per".split()
 )
 
 
