@@ -16,7 +16,7 @@ from notedeck.extract.context import Context, RuleSettings
 from notedeck.extract.media import attach_media
 from notedeck.extract.score import DEFINING as DEFINES
 from notedeck.extract.score import NoteFacts, features, reason, score, veto
-from notedeck.extract.shapes import clean_title, is_hub_title, is_worked_title
+from notedeck.extract.shapes import clean_title, is_exercise_file, is_hub_title, is_worked_title
 from notedeck.extract.weights import THRESHOLD
 from notedeck.extract.words import WORKED_CALLOUTS
 from notedeck.model import Card, Document, Quote, Section, Table
@@ -90,10 +90,11 @@ def all_candidates(document: Document, config: RuleSettings) -> list[Card]:
     if document.source.options.skip:
         return []
     cards: list[Card] = []
+    exercises = is_exercise_file(document.source.rel)
     for section in document.sections:
         if section.book is None or section.skip:
             continue
-        if _practice_or_links(section):  # the learner's own cards only
+        if exercises or _practice_or_links(section):  # the learner's own cards only
             cards.extend(
                 _section_cards(section, ctx, ("explicit",) if "explicit" in enabled else ())
             )

@@ -13,6 +13,7 @@ from notedeck.extract.words import (
     CITATION_LABELS,
     DATA_LABELS,
     ENUMERATED_LABELS,
+    EXERCISE_FILE_WORDS,
     GENERIC_LABELS,
     GENERIC_PHRASES,
     HUB_HEADINGS,
@@ -135,6 +136,15 @@ def names_a_book_or_chapter(title: str, ctx) -> bool:
     if CHAPTERISH.match(plain) or CHAPTERISH.match(strip_markup(title)):
         return True
     return bool(find_book_in_heading(title, ctx.config.books))
+
+
+def is_exercise_file(rel: str) -> bool:
+    """A note named for its exercises, first or last: "Homework C1", "Esercizi visite alberi
+    binari", "TheoInf2 große Übung".  ("Proof", "Example", "Solution" are not enough for a
+    whole file: "Solution Architecture", "Example Mapping" are topics.)"""
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = stem.casefold().replace("_", " ").replace("-", " ").split()
+    return bool(words) and (words[0] in EXERCISE_FILE_WORDS or words[-1] in EXERCISE_FILE_WORDS)
 
 
 def is_worked_title(title: str) -> bool:

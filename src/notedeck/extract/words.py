@@ -279,10 +279,18 @@ COMMON_VERBS = word_set(
 # Their text is practice, not facts to recall; only the learner's own cards are made there.
 WORKED_HEADINGS = word_set(
     "example esempio beispiel ejemplo exemple příklad priklad exercise esercizio esercizi "
-    "esercitazione übung uebung aufgabe aufgaben ejercicio exercice cvičení cviceni solution "
+    "esercitazione esercitazioni übung uebung aufgabe aufgaben ejercicio exercice cvičení cviceni "
+    "solution "
     "soluzione lösung loesung solución solucion soln sol risposta antwort respuesta réponse "
     "proof beweis dimostrazione dimostrare demostración demostracion preuve důkaz dukaz "
     "homework hausaufgabe compito practice"
+)
+# A file named for its exercises ("Logik große Übung", "Esercizi visite alberi binari",
+# "Homework C1"): a session's working, however its headings read.
+EXERCISE_FILE_WORDS = word_set(
+    "exercise exercises esercizio esercizi esercitazione esercitazioni übung uebung übungen "
+    "aufgabe aufgaben hausaufgabe hausaufgaben homework ejercicio ejercicios exercice exercices "
+    "cvičení worksheet"
 )
 WORKED_CALLOUTS = word_set("example exercise solution proof answer todo")
 # Headings over links to other notes: a map of the vault, not its content.
