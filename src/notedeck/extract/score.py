@@ -294,6 +294,8 @@ def veto(card: Card) -> str | None:
         return "the answer is a displayed formula with no words that say what it is"
     if card.kind != "list" and what and DEICTIC.intersection(what.group("term").casefold().split()):
         return "the question points at the page ('below', 'above'), not at a subject"
+    if card.kind == "list" and what and _opens_with_verb(what.group("term"), question):
+        return "the question lost its subject: it opens with a verb ('What are allows for …?')"
     return None
 
 
@@ -339,6 +341,28 @@ DISPLAY_MATH = re.compile(r"\$\$[^$]{0,5000}\$\$|\\\[(?:(?!\\[\[\]]).){0,5000}\\
 # "What is the short form below?": a phrase that points at the page, not at a thing.  (A list
 # lead may name its set so: "the following goals" are the list's.)
 DEICTIC = frozenset("below above aforementioned following hereafter sottostante seguente".split())
+# A list's lead-in cut after its subject ("Settings allows for viewing and configuring:" →
+# "What are allows for viewing and configuring?"): what is left opens with the verb.
+VERB_OPENERS = frozenset(
+    "allows allow has have had been is are was were means divided contains uses includes "
+    "provides does do can will each".split()
+)
+
+
+AUXILIARIES = frozenset("been is are was were".split())  # no noun, even after "the"
+ASKED_WITH_ARTICLE = re.compile(r"^What (?:is|are) (?:an?|the) ")
+
+
+def _opens_with_verb(term: str, question: str) -> bool:
+    """ "allows for …", "each thread has", "- As an end user …"; after an article only an
+    auxiliary ("the been adopted …"): "the uses of stream processing" is a noun."""
+    words = term.split()
+    if not words:
+        return False
+    first = words[0].casefold()
+    if ASKED_WITH_ARTICLE.match(question):
+        return first in AUXILIARIES
+    return first in VERB_OPENERS or words[0][0] in "-*"
 
 
 EQUATION = re.compile(r"=|\\equiv|\\iff|\\coloneqq|\\Leftrightarrow")
