@@ -124,3 +124,20 @@ def stat_of(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def stored_book(state, digest: str | None, deck: Path, manifest: Path):
+    """(GUIDs, identity warnings) that ``books.json`` holds for a book, if its ``state`` was
+    written for these inputs (``digest``) and its deck and manifest are as that build left
+    them; else None.  The one check both ``Store.book`` and a replayed build make."""
+    if not isinstance(state, dict) or digest is None or state.get("digest") != digest:
+        return None
+    if state.get("files") != [stat_of(deck), stat_of(manifest)]:
+        return None
+    guids, problems = state.get("guids"), state.get("problems")
+    if not isinstance(guids, list) or not isinstance(problems, list):
+        return None
+    try:
+        return guids, tuple(Problem(*p) for p in problems)
+    except TypeError:
+        return None

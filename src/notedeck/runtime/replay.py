@@ -24,7 +24,7 @@ from notedeck.runtime.entries import (
     card_of_row,
     collector_paused,
     media_unchanged,
-    stat_of,
+    stored_book,
 )
 from notedeck.runtime.index import problem_row
 from notedeck.runtime.pack import Pack
@@ -153,7 +153,7 @@ def _replay(found, salt, listing, rels, known, books, pack, files_of):
     results, book_problems = [], []
     for title, slug, digest, sources, kinds in titles:
         deck, manifest = files_of(slug)
-        book = _replayed_book(books.get(title), deck, manifest, digest)
+        book = stored_book(books.get(title), digest, deck, manifest)
         if book is None:
             return None
         guids, found = book
@@ -162,18 +162,3 @@ def _replay(found, salt, listing, rels, known, books, pack, files_of):
         results.append(BookResult(title, slug, cards, deck, written=False))
         book_problems += found
     return results, book_problems, problems
-
-
-def _replayed_book(state, deck: Path, manifest: Path, digest: str):
-    """(GUIDs, identity warnings) of a book whose state and files are as the record has them."""
-    if not isinstance(state, dict) or state.get("digest") != digest:
-        return None
-    if state.get("files") != [stat_of(deck), stat_of(manifest)]:
-        return None
-    guids, problems = state.get("guids"), state.get("problems")
-    if not isinstance(guids, list) or not isinstance(problems, list):
-        return None
-    try:
-        return guids, [Problem(*p) for p in problems]
-    except TypeError:
-        return None

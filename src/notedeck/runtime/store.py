@@ -56,6 +56,7 @@ from notedeck.runtime.entries import (
     media_rows,
     note_rows,
     stat_of,
+    stored_book,
 )
 from notedeck.runtime.index import FolderBook, Reader, ReadIndex, problem_row
 from notedeck.runtime.pack import Pack
@@ -187,22 +188,11 @@ class Store:
 
     def book(self, title: str, cards: Sequence[RenderedCard], deck: Path, manifest: Path):
         """The book as the last build left it, if nothing it depends on changed, else None."""
-        state = self.books.get(title)
         digest = self._book_digest(title, cards)
-        if not isinstance(state, dict) or digest is None or state.get("digest") != digest:
+        stored = stored_book(self.books.get(title), digest, deck, manifest)
+        if stored is None or len(stored[0]) != len(cards):
             return None
-        guids, problems = state.get("guids"), state.get("problems")
-        if (
-            state.get("files") != [stat_of(deck), stat_of(manifest)]
-            or not isinstance(guids, list)
-            or len(guids) != len(cards)
-            or not isinstance(problems, list)
-        ):
-            return None
-        try:
-            found = tuple(Problem(*p) for p in problems)
-        except TypeError:
-            return None
+        guids, found = stored
         aligned = tuple(r.with_guid(g) if g else None for r, g in zip(cards, guids, strict=True))
         kept = tuple(r for r in aligned if r)
         self.books_reused.append(title)
