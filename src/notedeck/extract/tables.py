@@ -257,10 +257,14 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
     }
     repeated = _repeated_keys(rows)
     usage = {col for col in range(1, len(header)) if _usage_column(rows, col, header[col])}
+    headerless = header[0].strip().endswith(":")  # "Text Type: | str": the header is a row
     for key, line, columns in rows:
         plain_key = strip_markup(key)
         if not WORD.search(plain_key):  # "—", "3", "x": not a row anyone asks about
             continue
+        label = plain_key.strip().endswith(":")  # "**Scopo principale:** | … | …"
+        if label and headerless:
+            continue  # a list of "label: values" laid out as a table, no column names
         if _plain_key(key) in repeated:
             continue
         for col in range(1, len(header)):
@@ -278,6 +282,8 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
             if USAGE_HEADERS.match(header[col].strip()) and _usage(plain_key, answer):
                 continue
             question = _question(key, header[col])
+            if label:  # a table laid on its side: the columns are the things compared
+                question = f"{header[col].strip()} — {plain_key.strip().rstrip(':').strip()}?"
             shape = "table-glossary" if question.startswith("What is ") else "table-cell"
             shape = "table-values" if col in values else shape
             row_key = f"{plain_key} {header[col]}"
