@@ -294,6 +294,8 @@ def veto(card: Card) -> str | None:
         return "the answer is a displayed formula with no words that say what it is"
     if card.kind != "list" and what and DEICTIC.intersection(what.group("term").casefold().split()):
         return "the question points at the page ('below', 'above'), not at a subject"
+    if card.kind == "list" and _linked_titles(card):
+        return "the list names other notes (theorems, definitions …): their titles, no fact"
     if card.kind == "list" and what and _opens_with_verb(what.group("term"), question):
         return "the question lost its subject: it opens with a verb ('What are allows for …?')"
     return None
@@ -347,6 +349,27 @@ VERB_OPENERS = frozenset(
     "allows allow has have had been is are was were means divided contains uses includes "
     "provides does do can will each".split()
 )
+
+
+# "Eigenspace — Theorems?" over "- [[Eigenspace is a Subspace]]", "- [[Trivial Eigenvector]]":
+# a list of the notes that hold the statements, not the statements.  (Links that name kinds
+# or members — "Grammar — Types?", "Mushroom — List?" — are a set worth knowing.)
+LINKED_ASPECTS = re.compile(
+    r" — (?:(?:additional |other |related )?(?:theorems?|lemmas?|corollar(?:y|ies)|"
+    r"propositions?|definitions?|terminology)|other|related|see also)\?(?: \([^()]*\))?$",
+    re.IGNORECASE,
+)
+LINK_ITEM = re.compile(  # matched against a stripped line
+    r"(?:(?:[-*+•]|\d{1,3}[.)])\s++)?!?(?:\[\[[^\[\]\n]{1,300}\]\]|"
+    r"\[[^\[\]\n]{1,300}\]\([^()\n]{1,1000}\))[.,;]?"
+)
+
+
+def _linked_titles(card: Card) -> bool:
+    if not LINKED_ASPECTS.search(card.question):
+        return False
+    items = [line for line in card.answer.splitlines() if line.strip()]
+    return len(items) >= 2 and all(LINK_ITEM.fullmatch(line.strip()) for line in items)
 
 
 AUXILIARIES = frozenset("been is are was were".split())  # no noun, even after "the"
