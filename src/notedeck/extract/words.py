@@ -290,7 +290,7 @@ WORKED_HEADINGS = word_set(
 EXERCISE_FILE_WORDS = word_set(
     "exercise exercises esercizio esercizi esercitazione esercitazioni übung uebung übungen "
     "aufgabe aufgaben hausaufgabe hausaufgaben homework ejercicio ejercicios exercice exercices "
-    "cvičení worksheet"
+    "cvičení procvičování exercícios ćwiczenia übungsblatt worksheet"
 )
 WORKED_CALLOUTS = word_set("example exercise solution proof answer todo")
 # Headings over links to other notes: a map of the vault, not its content.
