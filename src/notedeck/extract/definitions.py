@@ -23,6 +23,7 @@ from notedeck.extract.shapes import (
     never_qualified,
     plain_term,
     qualified,
+    subject_heading,
     term_line,
 )
 from notedeck.extract.syntax import has_explicit_syntax
@@ -237,6 +238,9 @@ def _card(
         question = f"What does {term} stand for?"
     elif _names_a_person(term, answer):
         question = f"Who was {term}?"
+    elif clause := _label_clause(term):  # "**The practices include**: …" under "The first way"
+        subject = subject_heading(section, ctx)
+        question = f"{clause} ({subject})" if subject else clause
     else:
         question = f"What {'are' if plural else 'is'} {article + ' ' if article else ''}{term}?"
     key = normalise_key(f"{term} {quality}" if quality else term)
@@ -269,6 +273,28 @@ def _card(
 ITEM_SHAPES = frozenset(["item-term", "item-bold", "line-term", "line-bold"])
 LIST_SHAPES = frozenset(["item-term", "item-bold"])  # a list's items share its subject
 ADJECTIVE_WORD = re.compile(r"[a-z]{2,}(?:al|ive|ous|ful|less|able|ible|ic|ed|ary)")
+
+
+# A label that is a clause ending in its verb: "The practices include", "The alphabet has".
+CLAUSE_VERBS = {
+    "include": "do", "includes": "does", "contain": "do", "contains": "does", "has": "does",
+    "have": "do", "requires": "does", "require": "do",
+}  # fmt: skip
+BASE_FORM = {"has": "have"}
+
+
+def _label_clause(term: str) -> str | None:
+    """ "What do the practices include?" of the label "The practices include"; None for a
+    label that is a name."""
+    words = term.split()
+    aux = CLAUSE_VERBS.get(words[-1].casefold()) if len(words) > 1 else None
+    if aux is None:
+        return None
+    verb = words[-1].casefold()
+    base = BASE_FORM.get(verb, verb[:-1] if aux == "does" else verb)
+    subject = " ".join(words[:-1])
+    subject = subject[0].lower() + subject[1:] if subject[:4] in ("The ", "A ", "An ") else subject
+    return f"What {aux} {subject} {base}?"
 
 
 def _plain_word(term: str) -> bool:

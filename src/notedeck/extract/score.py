@@ -294,6 +294,8 @@ def veto(card: Card) -> str | None:
         return "the answer is a displayed formula with no words that say what it is"
     if card.kind != "list" and what and DEICTIC.intersection(what.group("term").casefold().split()):
         return "the question points at the page ('below', 'above'), not at a subject"
+    if card.kind == "definition" and what and _ends_with_verb(what.group("term")):
+        return "the term is a clause ('the practices include'): a lead-in, not a name"
     if card.kind == "list" and _linked_titles(card):
         return "the list names other notes (theorems, definitions …): their titles, no fact"
     if card.kind == "list" and what and _opens_with_verb(what.group("term"), question):
@@ -370,6 +372,19 @@ def _linked_titles(card: Card) -> bool:
         return False
     items = [line for line in card.answer.splitlines() if line.strip()]
     return len(items) >= 2 and all(LINK_ITEM.fullmatch(line.strip()) for line in items)
+
+
+# "**The practices include**: …", "The alphabet includes: …": a label that is a clause.
+CLAUSE_ENDINGS = frozenset(
+    "include includes has have contains contain means does do requires require".split()
+)
+
+
+def _ends_with_verb(term: str) -> bool:
+    """ "What are Requires?", "What are what it means?": a label that is a verb or a clause
+    (the definitions rule asks "What do the practices include?" of the ones it can)."""
+    words = term.casefold().split()
+    return bool(words) and words[-1] in CLAUSE_ENDINGS
 
 
 AUXILIARIES = frozenset("been is are was were".split())  # no noun, even after "the"
