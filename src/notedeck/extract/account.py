@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from notedeck.extract.common import is_image_only
+from notedeck.extract.common import is_image_only, is_unfinished
 from notedeck.extract.sentences import find, sentences
 from notedeck.extract.terms import clean_title
 from notedeck.model import Code, Paragraph, Quote, Section
@@ -22,9 +22,14 @@ BOLD_QUESTION = re.compile(
 INTRODUCES = re.compile(
     r"^(?:this|here|below|above)\s+(?:is|are|shows?)\b|^here'?s\b|"
     r"^the\s+(?:following|above|below|figure|diagram|image|picture|table|code)\b|"
-    r"^there\s+are\s+(?:several|many|a few|some|\w+)\s+[\w-]+(?:\s+[\w-]+){0,3}\.?$",
+    r"^there\s+are\s+(?:several|many|a few|some|\w+)\s+[\w-]+(?:\s+[\w-]+){0,3}\.?$|"
+    # "Ci sono diversi tipi di scheduling (…)", "Es gibt mehrere Arten": the same, elsewhere
+    r"^(?:ci\s+sono|esistono|es\s+gibt|il\s+y\s+a|hay|existen)\s+(?:diversi|diverse|vari|varie|"
+    r"molti|molte|mehrere|verschiedene|viele|plusieurs|différents|différentes|varios|varias|"
+    r"diferentes|\d+|due|tre|quattro|zwei|drei|vier|deux|trois|dos|tres)\s",
     re.IGNORECASE,
 )
+
 CITATION = re.compile(
     r"^(?:based on|source|sources|see|see also|from|ref|refs|references?|via|credit|credits|"
     r"go back|back|up|link|links)\b[^.]{0,20}(?::|https?://|$)|^\W*https?://",
@@ -53,7 +58,7 @@ def description(section: Section) -> tuple[str, int] | None:
                 return None
             if BOLD_QUESTION.match(block.text) or strip_markup(block.text).rstrip().endswith("?"):
                 return None  # the paragraph asks (and may answer) its own question
-            if INTRODUCES.match(strip_markup(block.text)):
+            if INTRODUCES.match(strip_markup(block.text)) or is_unfinished(block.text):
                 return None  # "This is the diagram of …", "There are several kinds:" — no account
             if word_count(block.text) < MIN_ANSWER_WORDS:
                 return None

@@ -98,3 +98,14 @@ def lower_first(text: str) -> str:
 
 def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+# A lead-in cut before its list, with no colon: "The four means of authentication are based on".
+UNFINISHED = frozenset("of the a an and or than are include includes following".split())
+UNFINISHED_PAIRS = (["based", "on"], ["such", "as"])
+
+
+def is_unfinished(text: str) -> bool:
+    """The text stops mid-phrase, on a word no sentence ends with: it leads in to what follows."""
+    words = strip_markup(text).casefold().split()
+    return bool(words) and (words[-1] in UNFINISHED or words[-2:] in UNFINISHED_PAIRS)
