@@ -336,8 +336,9 @@ def _plain(sentence: str, plain: str, offset: int) -> list[Found]:
         if not quality:
             return []  # "X is only worthwhile if …": a claim
         article = "" if match.group("prefix") else (match.group("art") or "").strip().lower()
-        found = Found(match.group("term"), sentence.strip(), offset, article, match["verb"])
-        return [replace(found, verb=found.verb.lower(), shape="property-if", quality=quality)]
+        verb = match.group("verb").lower()
+        term, answer = match.group("term"), sentence.strip()
+        return [Found(term, answer, offset, article, verb, shape="property-if", quality=quality)]
     if not _defines(match):
         return []
     if len(predicate.split()) < 3 or COMMENTARY.match(predicate) or WRITER.search(plain):
