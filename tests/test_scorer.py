@@ -72,7 +72,7 @@ def _card(question: str, answer: str = "An answer that says something.", kind: s
 
 
 def test_garbled_questions_are_vetoed_and_sound_ones_are_not():
-    from notedeck.extract.score import veto
+    from notedeck.extract.vetoes import veto
 
     garbled = [
         "What are the properties of of X?",

@@ -3,7 +3,7 @@ if:", "Corner solutions satisfy:", "Optimality condition:").
 
 Each shape that matches is turned into a real question; a lead-in none of them can phrase falls
 back on the lead-in and the item count ("…: (3 items)"), which the scorer never lets into a deck
-(``score.veto``): such a card asks nothing.  When the lead-in's subject is only "this" or "it",
+(``vetoes.veto``): such a card asks nothing.  When the lead-in's subject is only "this" or "it",
 the heading above the list names it.
 """
 

@@ -15,8 +15,9 @@ from notedeck.extract import EXTRACTORS, KIND_PRIORITY
 from notedeck.extract.context import Context, RuleSettings
 from notedeck.extract.media import attach_media
 from notedeck.extract.score import DEFINING as DEFINES
-from notedeck.extract.score import NoteFacts, features, reason, score, veto
+from notedeck.extract.score import NoteFacts, features, reason, score
 from notedeck.extract.shapes import clean_title, is_exercise_file, is_hub_title, is_worked_title
+from notedeck.extract.vetoes import veto
 from notedeck.extract.weights import THRESHOLD
 from notedeck.extract.words import WORKED_CALLOUTS
 from notedeck.model import Card, Document, Quote, Section, Table
