@@ -109,3 +109,15 @@ def is_unfinished(text: str) -> bool:
     """The text stops mid-phrase, on a word no sentence ends with: it leads in to what follows."""
     words = strip_markup(text).casefold().split()
     return bool(words) and (words[-1] in UNFINISHED or words[-2:] in UNFINISHED_PAIRS)
+
+
+# What an unfinished lead-in ends with, word by word: "… are based on", "… include the".
+UNFINISHED_TAIL = UNFINISHED | {word for pair in UNFINISHED_PAIRS for word in pair} | {"is"}
+
+
+def without_unfinished_tail(lead: str) -> str:
+    """ "The four means of authentication" of "… are based on": what the list is of."""
+    words = lead.split()
+    while len(words) > 2 and words[-1].casefold() in UNFINISHED_TAIL:
+        words.pop()
+    return " ".join(words)

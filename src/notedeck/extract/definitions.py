@@ -292,9 +292,9 @@ def _label_clause(term: str) -> str | None:
         return None
     verb = words[-1].casefold()
     base = BASE_FORM.get(verb, verb[:-1] if aux == "does" else verb)
-    subject = " ".join(words[:-1])
-    subject = subject[0].lower() + subject[1:] if subject[:4] in ("The ", "A ", "An ") else subject
-    return f"What {aux} {subject} {base}?"
+    if words[0] in ("The", "A", "An"):  # "The practices include" → "… the practices …"
+        words[0] = words[0].lower()
+    return f"What {aux} {' '.join(words[:-1])} {base}?"
 
 
 def _plain_word(term: str) -> bool:

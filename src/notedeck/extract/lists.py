@@ -22,6 +22,7 @@ from notedeck.extract.common import (
     is_unfinished,
     list_markdown,
     lower_first,
+    without_unfinished_tail,
 )
 from notedeck.extract.phrasing import phrase_question, procedure, topic_question
 from notedeck.extract.shapes import (
@@ -205,21 +206,8 @@ def _lead_in(text: str) -> str | None:
     if lead.endswith(".") and len(lead.split()) <= 16 and ANNOUNCES.search(lead):
         return lead.rstrip(".").strip()
     if is_unfinished(lead) and len(lead.split()) <= 16 and ANNOUNCES.search(lead):
-        return _without_tail(lead)  # "The four means of authentication are based on" + list
+        return without_unfinished_tail(lead)  # "The four means of … are based on" + a list
     return None
-
-
-LEAD_TAIL = frozenset(
-    "based on such as include includes following the are is of and or than a an".split()
-)
-
-
-def _without_tail(lead: str) -> str:
-    """ "The four means of authentication" of "… are based on": what the list is of."""
-    words = lead.split()
-    while len(words) > 2 and words[-1].casefold() in LEAD_TAIL:
-        words.pop()
-    return " ".join(words)
 
 
 FIRST_BOLD = re.compile(r"\*\*([^*\n]{1,60})\*\*|__([^_\n]{1,60})__")

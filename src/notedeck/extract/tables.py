@@ -281,9 +281,10 @@ def _cards(table: Table, section: Section, ctx) -> Iterator[Card]:
                 continue
             if USAGE_HEADERS.match(header[col].strip()) and _usage(plain_key, answer):
                 continue
-            question = _question(key, header[col])
             if label:  # a table laid on its side: the columns are the things compared
                 question = f"{header[col].strip()} — {plain_key.strip().rstrip(':').strip()}?"
+            else:
+                question = _question(key, header[col])
             shape = "table-glossary" if question.startswith("What is ") else "table-cell"
             shape = "table-values" if col in values else shape
             row_key = f"{plain_key} {header[col]}"
